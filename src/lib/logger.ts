@@ -24,7 +24,8 @@ function serializeError(err: Error): Record<string, unknown> {
 
 /** Returns a copy of `value` with secrets (always) and content (when `hideContent`) replaced. */
 export function redact(value: unknown, hideContent: boolean, depth = 0): unknown {
-  if (value instanceof Error) return redact(serializeError(value), hideContent, depth);
+  // An error's name, message, code and stack are what an operator needs; they are kept as they are.
+  if (value instanceof Error) return serializeError(value);
   if (depth >= MAX_DEPTH) return '[depth]';
   if (Array.isArray(value)) return value.map((v) => redact(v, hideContent, depth + 1));
   if (value && typeof value === 'object') {

@@ -20,7 +20,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return () => redis.stop();
   } catch (err) {
     if (err instanceof RedisUnavailableError) {
-      throw new Error(`Integration tests need Redis. ${err.message}`);
+      throw new Error(`Integration tests need Redis. ${err.message}`, { cause: err });
     }
     throw err;
   }

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const;
+
+/** An environment value that is absent when unset or blank (so `FOO=` in .env means "not set"). */
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const httpUrl = (what: string) =>
+  z.url({ protocol: /^https?$/, error: `must be an http(s) URL (${what})` });
+
+const intInRange = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, { error: `must be a whole number from ${min} to ${max}` })
+    .transform(Number)
+    .pipe(z.number().min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` }));
+
+/**
+ * Every environment variable the service reads, validated once at start-up.
+ * Secrets may also be given as files (`<NAME>_FILE`, e.g. Docker or Kubernetes secrets); see load-config.ts.
+ */
+export const envSchema = z.object({
+  REDIS_URL: z
+    .string()
+    .default('redis://127.0.0.1:6379')
+    .pipe(z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })),
+  QUEUE_PREFIX: z
+    .string()
+    .default('ringsense')
+    .pipe(z.string().regex(/^[A-Za-z0-9_{}-]{1,64}$/, { error: 'may contain only letters, digits, _ - { } (max 64)' })),
+
+  RINGCENTRAL_SERVER_URL: z.string().default('https://platform.ringcentral.com').pipe(httpUrl('e.g. https://platform.ringcentral.com')),
+  RINGCENTRAL_CLIENT_ID: optionalString,
+  RINGCENTRAL_CLIENT_SECRET: optionalString,
+  RINGCENTRAL_JWT: optionalString,
+
+  SALESFORCE_LOGIN_URL: z.string().default('https://login.salesforce.com').pipe(httpUrl('your My Domain URL or https://login.salesforce.com')),
+  SALESFORCE_CLIENT_ID: optionalString,
+  SALESFORCE_CLIENT_SECRET: optionalString,
+  SALESFORCE_USERNAME: optionalString,
+  SALESFORCE_PRIVATE_KEY_FILE: optionalString,
+  SALESFORCE_API_VERSION: z
+    .string()
+    .default('62.0')
+    .pipe(z.string().regex(/^\d{2}\.0$/, { error: 'must look like 62.0' })),
+
+  MAPPING_FILE: z.string().default('config/mapping.yaml'),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty'], { error: 'must be auto, json or pretty' }).default('auto'),
+  WORKER_CONCURRENCY: intInRange(1, 200).default(5),
+  HTTP_HOST: z.string().default('127.0.0.1'),
+  HTTP_PORT: intInRange(0, 65535).default(8080),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Variables holding secrets: their values are never printed, and they may come from `<NAME>_FILE`. */
+export const SECRET_VARIABLES = ['RINGCENTRAL_CLIENT_SECRET', 'RINGCENTRAL_JWT', 'SALESFORCE_CLIENT_SECRET'] as const;

@@ -1,0 +1,141 @@
+import { createPrivateKey } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseEnv } from 'node:util';
+import type { LogLevel } from '../lib/logger.ts';
+import { ConfigError, type ConfigProblem } from './config-error.ts';
+import { envSchema, SECRET_VARIABLES, type Env } from './env.schema.ts';
+import { loadMapping, type MappingSnapshot } from './load-mapping.ts';
+
+export interface RingCentralConfig {
+  readonly serverUrl: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly jwt: string;
+}
+
+export type SalesforceAuth =
+  | { readonly kind: 'client_credentials'; readonly clientId: string; readonly clientSecret: string }
+  | { readonly kind: 'jwt_bearer'; readonly clientId: string; readonly username: string; readonly privateKeyPem: string };
+
+export interface SalesforceConfig {
+  readonly loginUrl: string;
+  readonly apiVersion: string;
+  readonly auth: SalesforceAuth;
+}
+
+export interface AppConfig {
+  readonly redis: { readonly url: string; readonly prefix: string };
+  readonly ringcentral: RingCentralConfig | undefined;
+  readonly salesforce: SalesforceConfig | undefined;
+  readonly mappingFile: string;
+  readonly mapping: MappingSnapshot | undefined;
+  readonly log: { readonly level: LogLevel; readonly format: 'auto' | 'json' | 'pretty' };
+  readonly worker: { readonly concurrency: number };
+  readonly http: { readonly host: string; readonly port: number };
+}
+
+/** What a command needs; whatever it needs must be configured completely. */
+export interface ConfigNeeds {
+  ringcentral?: boolean;
+  salesforce?: boolean;
+  mapping?: boolean;
+}
+
+export type EnvSource = Readonly<Record<string, string | undefined>>;
+
+/** The environment with `.env` underneath it (real variables win) and `<SECRET>_FILE` files read. */
+export function resolveEnv(env: EnvSource, cwd: string, problems: ConfigProblem[]): Record<string, string | undefined> {
+  const merged: Record<string, string | undefined> = {};
+  const dotenv = resolve(cwd, '.env');
+  if (existsSync(dotenv)) Object.assign(merged, parseEnv(readFileSync(dotenv, 'utf8')));
+  Object.assign(merged, env);
+  for (const name of SECRET_VARIABLES) {
+    const file = merged[`${name}_FILE`];
+    if (!file) continue;
+    if (merged[name]) {
+      problems.push({ where: name, message: `set either ${name} or ${name}_FILE, not both` });
+      continue;
+    }
+    try {
+      merged[name] = readFileSync(resolve(cwd, file), 'utf8').trim();
+    } catch (err) {
+      problems.push({ where: `${name}_FILE`, message: `cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})` });
+    }
+  }
+  return merged;
+}
+
+function ringcentralFrom(env: Env, need: boolean, problems: ConfigProblem[]): RingCentralConfig | undefined {
+  const { RINGCENTRAL_CLIENT_ID: clientId, RINGCENTRAL_CLIENT_SECRET: clientSecret, RINGCENTRAL_JWT: jwt } = env;
+  if (clientId && clientSecret && jwt) return { serverUrl: env.RINGCENTRAL_SERVER_URL, clientId, clientSecret, jwt };
+  if (need || clientId || clientSecret || jwt) {
+    const why = 'required to connect to RingCentral (JWT auth flow; see README "Connecting real accounts")';
+    if (!clientId) problems.push({ where: 'RINGCENTRAL_CLIENT_ID', message: why });
+    if (!clientSecret) problems.push({ where: 'RINGCENTRAL_CLIENT_SECRET', message: why });
+    if (!jwt) problems.push({ where: 'RINGCENTRAL_JWT', message: why });
+  }
+  return undefined;
+}
+
+function salesforceFrom(env: Env, cwd: string, need: boolean, problems: ConfigProblem[]): SalesforceConfig | undefined {
+  const base = { loginUrl: env.SALESFORCE_LOGIN_URL, apiVersion: env.SALESFORCE_API_VERSION };
+  const { SALESFORCE_CLIENT_ID: clientId, SALESFORCE_CLIENT_SECRET: secret, SALESFORCE_USERNAME: username, SALESFORCE_PRIVATE_KEY_FILE: keyFile } = env;
+  if (username || keyFile) {
+    if (!clientId) problems.push({ where: 'SALESFORCE_CLIENT_ID', message: 'required for the JWT bearer flow (the connected app consumer key)' });
+    if (!username) problems.push({ where: 'SALESFORCE_USERNAME', message: 'required with SALESFORCE_PRIVATE_KEY_FILE (JWT bearer flow)' });
+    if (!keyFile) problems.push({ where: 'SALESFORCE_PRIVATE_KEY_FILE', message: 'required with SALESFORCE_USERNAME (JWT bearer flow)' });
+    if (!clientId || !username || !keyFile) return undefined;
+    let privateKeyPem: string;
+    try {
+      privateKeyPem = readFileSync(resolve(cwd, keyFile), 'utf8');
+    } catch (err) {
+      problems.push({ where: 'SALESFORCE_PRIVATE_KEY_FILE', message: `cannot read ${keyFile} (${(err as NodeJS.ErrnoException).code ?? 'error'})` });
+      return undefined;
+    }
+    try {
+      createPrivateKey(privateKeyPem);
+    } catch {
+      problems.push({ where: 'SALESFORCE_PRIVATE_KEY_FILE', message: `${keyFile} is not a PEM private key` });
+      return undefined;
+    }
+    return { ...base, auth: { kind: 'jwt_bearer', clientId, username, privateKeyPem } };
+  }
+  if (clientId && secret) return { ...base, auth: { kind: 'client_credentials', clientId, clientSecret: secret } };
+  if (need || clientId || secret) {
+    const why = 'required to connect to Salesforce (client credentials flow; or set SALESFORCE_USERNAME + SALESFORCE_PRIVATE_KEY_FILE for the JWT bearer flow)';
+    if (!clientId) problems.push({ where: 'SALESFORCE_CLIENT_ID', message: why });
+    if (!secret) problems.push({ where: 'SALESFORCE_CLIENT_SECRET', message: why });
+  }
+  return undefined;
+}
+
+/**
+ * Reads and validates the whole configuration once. Every problem is reported in one ConfigError, by variable
+ * name, never with a secret's value. Nothing else in the code base reads process.env.
+ */
+export function loadConfig(env: EnvSource = process.env, needs: ConfigNeeds = {}, cwd = process.cwd()): AppConfig {
+  const problems: ConfigProblem[] = [];
+  const merged = resolveEnv(env, cwd, problems);
+  const parsed = envSchema.safeParse(merged);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push({ where: String(issue.path[0] ?? 'environment'), message: issue.message });
+    throw new ConfigError('The environment', problems);
+  }
+  const e = parsed.data;
+  const ringcentral = ringcentralFrom(e, needs.ringcentral ?? false, problems);
+  const salesforce = salesforceFrom(e, cwd, needs.salesforce ?? false, problems);
+  if (problems.length) throw new ConfigError('The environment', problems);
+  const mappingFile = resolve(cwd, e.MAPPING_FILE);
+  const mapping = needs.mapping ? loadMapping(mappingFile) : undefined;
+  return Object.freeze({
+    redis: { url: e.REDIS_URL, prefix: e.QUEUE_PREFIX },
+    ringcentral,
+    salesforce,
+    mappingFile,
+    mapping,
+    log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
+    worker: { concurrency: e.WORKER_CONCURRENCY },
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
+  });
+}

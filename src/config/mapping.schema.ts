@@ -1,0 +1,117 @@
+import { z } from 'zod';
+
+/** A Salesforce record id of one object type: 15 or 18 characters, starting with the type's key prefix. */
+const sfId = (prefix: string, what: string) =>
+  z
+    .string({ error: `expected a ${what} id (15 or 18 characters starting with ${prefix})` })
+    .regex(new RegExp(`^${prefix}[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$`), {
+      error: `expected a ${what} id (15 or 18 characters starting with ${prefix})`,
+    });
+
+export const userIdSchema = sfId('005', 'Salesforce User');
+export const contactIdSchema = sfId('003', 'Salesforce Contact');
+export const leadIdSchema = sfId('00Q', 'Salesforce Lead');
+const accountIdSchema = sfId('001', 'Salesforce Account');
+const opportunityIdSchema = sfId('006', 'Salesforce Opportunity');
+
+const email = z.email({ error: 'expected an e-mail address' });
+
+/** How a RingCentral user becomes a Salesforce user: by User id, or by the e-mail of an active User. */
+export const userRefSchema = z.union(
+  [z.strictObject({ salesforceUserId: userIdSchema }), z.strictObject({ email })],
+  { error: 'expected { salesforceUserId: "005…" } or { email: "rep@example.com" }' },
+);
+
+/** A fixed Salesforce person for an external party, optionally with the record to relate the call to. */
+export const contactOverrideSchema = z.union(
+  [
+    z.strictObject({ contactId: contactIdSchema, accountId: accountIdSchema.optional(), opportunityId: opportunityIdSchema.optional() }),
+    z.strictObject({ leadId: leadIdSchema }),
+    z.strictObject({ ignore: z.literal(true) }),
+  ],
+  { error: 'expected { contactId: "003…" }, { leadId: "00Q…" } or { ignore: true }' },
+);
+
+const extensionId = z.string().regex(/^\d{1,20}$/, { error: 'RingCentral extension ids are digits, e.g. "62288320001"' });
+const businessDays = z.number().int().min(0).max(60);
+const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]{0,39}(__c)?$/;
+
+export const mappingSchema = z.strictObject({
+  /** RingCentral extension id -> Salesforce user. */
+  users: z.record(extensionId, userRefSchema).default({}),
+  /** Used when a call's owner is not mapped and no lookup finds them; without it such calls fail as `unmapped_owner`. */
+  defaultOwner: userRefSchema.optional(),
+  lookups: z
+    .strictObject({
+      /** Match an unmapped owner by the RingCentral extension's e-mail to an active Salesforce user's e-mail. */
+      ownerByExtensionEmail: z.boolean().default(true),
+      /** Find the external party by phone (SOSL over Contact and Lead phone fields). */
+      contactByPhone: z.boolean().default(true),
+      /** Then by exact name. */
+      contactByName: z.boolean().default(true),
+    })
+    .prefault({}),
+  /** External parties the admin pins by phone (any format; normalised to E.164) or by exact name. */
+  contacts: z
+    .strictObject({
+      byPhone: z.record(z.string(), contactOverrideSchema).default({}),
+      byName: z.record(z.string().min(1), contactOverrideSchema).default({}),
+    })
+    .prefault({}),
+  /** What to do when no Contact or Lead matches the external party. */
+  noMatch: z
+    .strictObject({
+      action: z.enum(['log_without_contact', 'create_lead', 'fail']).default('log_without_contact'),
+      /** Fields of the Lead created by `create_lead`. */
+      lead: z
+        .strictObject({
+          company: z.string().min(1).max(255).default('Unknown (from RingSense call)'),
+          status: z.string().min(1).max(40).optional(),
+          leadSource: z.string().min(1).max(40).default('Phone Inquiry'),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  phone: z
+    .strictObject({
+      /** Country assumed for numbers written without a country code (ISO 3166 alpha-2). */
+      defaultCountry: z.string().regex(/^[A-Z]{2}$/, { error: 'expected a two-letter country code such as US or GB' }).default('US'),
+    })
+    .prefault({}),
+  activity: z
+    .strictObject({
+      /** Put the transcript (with speaker names) at the end of the call activity's Description. */
+      includeTranscript: z.boolean().default(false),
+      includeHighlights: z.boolean().default(true),
+      includeNextSteps: z.boolean().default(true),
+      /** Related To (WhatId): the contact's Account, also the Account's most recently modified open Opportunity, or nothing. */
+      relatedTo: z.enum(['account', 'open_opportunity', 'none']).default('account'),
+      /** Optional Task.Type picklist value (org-defined, e.g. "Call"). */
+      type: z.string().min(1).max(40).optional(),
+      subjectPrefix: z.string().max(50).default(''),
+    })
+    .prefault({}),
+  followUps: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Due date: the call date plus this many business days (Monday to Friday). */
+      dueInBusinessDays: businessDays.default(2),
+      priority: z.enum(['High', 'Normal', 'Low']).default('Normal'),
+      /** `speaker_or_owner`: the speaker's user when the speaker is a mapped internal user, else the call owner. */
+      assignTo: z.enum(['speaker_or_owner', 'owner']).default('speaker_or_owner'),
+    })
+    .prefault({}),
+  salesforce: z
+    .strictObject({
+      /**
+       * Optional admin-created Task field (Text, External ID, Unique) holding the call key. When set, writes are
+       * upserts on it; when absent, the sync finds its own Tasks by the CallObject field (works with no custom fields).
+       */
+      externalIdField: z.string().regex(FIELD_NAME, { error: 'expected a Task field API name such as RingSense_Call_Id__c' }).optional(),
+    })
+    .prefault({}),
+});
+
+export type Mapping = z.infer<typeof mappingSchema>;
+export type UserRef = z.infer<typeof userRefSchema>;
+export type ContactOverride = z.infer<typeof contactOverrideSchema>;

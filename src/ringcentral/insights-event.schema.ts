@@ -1,0 +1,160 @@
+import { z } from 'zod';
+import { err, ok, type Result } from '../lib/result.ts';
+
+/** The event filter this service subscribes to (voice calls only; video is not supported). */
+export const PBX_INSIGHTS_EVENT_FILTER = '/ai/ringsense/v1/public/accounts/~/domains/pbx/insights';
+const EVENT_PATH = /^\/ai\/ringsense\/v1\/public\/accounts\/([^/]+)\/domains\/([^/]+)\/insights$/;
+
+/** Payloads larger than this are refused before parsing (a real call's insights are tens of KB). */
+export const DEFAULT_MAX_EVENT_BYTES = 2 * 1024 * 1024;
+
+const seconds = z.number().finite().nonnegative();
+const isoTime = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time' });
+const id = (what: string) => z.string({ error: `expected ${what} as a string` }).min(1, { error: `${what} is empty` });
+
+const speakerSchema = z.object({
+  speakerId: id('speakerId'),
+  name: z.string().nullish(),
+  accountId: z.string().nullish(),
+  extensionId: z.string().nullish(),
+});
+
+const utteranceSchema = z.object({ speakerId: id('speakerId'), text: z.string(), start: seconds, end: seconds });
+const summaryUnitSchema = z.object({ value: z.string(), start: seconds.optional(), end: seconds.optional() });
+const speakerUnitSchema = z.object({ value: z.string(), speakerId: z.string().nullish(), start: seconds.optional(), end: seconds.optional() });
+const valueUnitSchema = z.object({ value: z.string() });
+
+const insightsSchema = z
+  .object({
+    Transcript: z.array(utteranceSchema).default([]),
+    Summary: z.array(summaryUnitSchema).default([]),
+    Highlights: z.array(speakerUnitSchema).optional(),
+    HighLights: z.array(speakerUnitSchema).optional(),
+    NextSteps: z.array(speakerUnitSchema).default([]),
+    BulletedSummary: z.array(z.object({ value: z.string(), section: z.string().nullish() })).optional(),
+    AIScore: z.array(valueUnitSchema).optional(),
+    Sentiment: z.array(valueUnitSchema).optional(),
+    CallNotes: z.array(valueUnitSchema).optional(),
+  })
+  .catchall(z.unknown())
+  // The docs spell it HighLights, the API spec Highlights: accept both, keep one.
+  .transform(({ HighLights, Highlights, ...rest }) => ({ ...rest, Highlights: [...(Highlights ?? []), ...(HighLights ?? [])] }));
+
+export const insightsBodySchema = z
+  .object({
+    title: z.string().default(''),
+    domain: z.string(),
+    sourceRecordId: id('sourceRecordId'),
+    sourceSessionId: id('sourceSessionId'),
+    rsRecordUri: z.url().optional(),
+    callDirection: z.enum(['Inbound', 'Outbound'], { error: 'expected Inbound or Outbound' }).optional(),
+    ownerExtensionId: z.union([id('ownerExtensionId'), z.number().int().transform(String)]),
+    recordingDurationMs: z.number().int().nonnegative(),
+    recordingStartTime: isoTime,
+    creationTime: isoTime.optional(),
+    lastModifiedTime: isoTime,
+    speakerInfo: z.array(speakerSchema),
+    insights: insightsSchema,
+  })
+  .superRefine((body, ctx) => {
+    const known = new Set<string>();
+    body.speakerInfo.forEach((s, i) => {
+      if (known.has(s.speakerId)) ctx.addIssue({ code: 'custom', path: ['speakerInfo', i, 'speakerId'], message: `speaker "${s.speakerId}" is listed twice` });
+      known.add(s.speakerId);
+    });
+    const check = (list: ReadonlyArray<{ speakerId?: string | null }>, key: string) =>
+      list.forEach((u, i) => {
+        if (u.speakerId && !known.has(u.speakerId))
+          ctx.addIssue({ code: 'custom', path: ['insights', key, i, 'speakerId'], message: `speaker "${u.speakerId}" is not in speakerInfo`, params: { reason: 'unknown_speaker' } });
+      });
+    check(body.insights.Transcript, 'Transcript');
+    check(body.insights.Highlights, 'Highlights');
+    check(body.insights.NextSteps, 'NextSteps');
+  });
+
+const envelopeFields = {
+  uuid: id('uuid'),
+  event: z.string(),
+  timestamp: isoTime,
+  subscriptionId: z.string(),
+  ownerId: z.string().optional(),
+};
+const envelopeSchema = z.object({ ...envelopeFields, body: z.unknown() });
+export const notificationSchema = z.object({ ...envelopeFields, body: insightsBodySchema });
+
+export type RecordingInsights = z.infer<typeof insightsBodySchema>;
+export type InsightsNotification = z.infer<typeof notificationSchema>;
+export type Speaker = RecordingInsights['speakerInfo'][number];
+export type Utterance = RecordingInsights['insights']['Transcript'][number];
+export type SpeakerUnit = RecordingInsights['insights']['NextSteps'][number];
+
+export type RejectionReason = 'payload_too_large' | 'not_an_object' | 'missing_source_record_id' | 'unsupported_domain' | 'unknown_speaker' | 'invalid_event';
+
+/** Why an event was refused: a reason code for metrics and the failed set, and readable details for the admin. */
+export interface EventRejection {
+  readonly reason: RejectionReason;
+  readonly message: string;
+  readonly details: readonly string[];
+  /** The sourceRecordId when one could be read, so the admin can replay the call from the REST API. */
+  readonly sourceRecordId?: string;
+}
+
+function formatIssuePath(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
+}
+
+function reject(reason: RejectionReason, message: string, details: string[] = [], sourceRecordId?: string): Result<never, EventRejection> {
+  return err(sourceRecordId === undefined ? { reason, message, details } : { reason, message, details, sourceRecordId });
+}
+
+function readRecordId(body: unknown): string | undefined {
+  const v = body && typeof body === 'object' ? (body as Record<string, unknown>).sourceRecordId : undefined;
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** Validates an insights body (from a notification or the REST API). `prefix` names where it sits. */
+export function parseInsightsBody(raw: unknown, prefix = ''): Result<RecordingInsights, EventRejection> {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return reject('not_an_object', `${prefix || 'body'} is not a JSON object`);
+  const obj = raw as Record<string, unknown>;
+  const recordId = readRecordId(obj);
+  if (obj.sourceRecordId === undefined || obj.sourceRecordId === null || obj.sourceRecordId === '')
+    return reject('missing_source_record_id', 'the event has no sourceRecordId, so the call cannot be identified');
+  if (typeof obj.domain === 'string' && obj.domain !== 'pbx')
+    return reject('unsupported_domain', `domain "${obj.domain}" is not supported: only RingEX voice calls ("pbx") are synced`, [], recordId);
+  const parsed = insightsBodySchema.safeParse(raw);
+  if (parsed.success) {
+    if (parsed.data.domain !== 'pbx') return reject('unsupported_domain', `domain "${parsed.data.domain}" is not supported`, [], recordId);
+    return ok(parsed.data);
+  }
+  const details = parsed.error.issues.map((i) => `${prefix}${formatIssuePath(i.path)}: ${i.message}`);
+  const unknownSpeaker = parsed.error.issues.every((i) => i.code === 'custom' && (i.params as { reason?: string } | undefined)?.reason === 'unknown_speaker');
+  return unknownSpeaker
+    ? reject('unknown_speaker', 'the insights name speakers that speakerInfo does not list', details, recordId)
+    : reject('invalid_event', `the event does not match the RingSense insights format (${details.length} problem${details.length === 1 ? '' : 's'})`, details, recordId);
+}
+
+/**
+ * Validates one notification as the WebSocket delivers it ({uuid, event, timestamp, subscriptionId, ownerId, body}).
+ * Never throws: a refused event comes back with a specific reason.
+ */
+export function parseInsightsNotification(raw: unknown, opts: { maxBytes?: number; sizeBytes?: number } = {}): Result<InsightsNotification, EventRejection> {
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_EVENT_BYTES;
+  const size = opts.sizeBytes ?? Buffer.byteLength(JSON.stringify(raw) ?? '');
+  const body: unknown = raw && typeof raw === 'object' ? (raw as Record<string, unknown>).body : undefined;
+  if (size > maxBytes) return reject('payload_too_large', `the event is ${size} bytes, over the ${maxBytes}-byte limit`, [], readRecordId(body));
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return reject('not_an_object', 'the notification is not a JSON object');
+  const env = raw as Record<string, unknown>;
+  if (typeof env.event === 'string') {
+    const m = EVENT_PATH.exec(env.event);
+    if (!m) return reject('invalid_event', `event "${env.event}" is not a RingSense insights event`, [], readRecordId(body));
+    if (m[2] !== 'pbx') return reject('unsupported_domain', `domain "${m[2]}" is not supported: only RingEX voice calls ("pbx") are synced`, [], readRecordId(body));
+  }
+  const bodyResult = parseInsightsBody(body, 'body.');
+  if (!bodyResult.ok) return bodyResult;
+  const envelope = envelopeSchema.safeParse(env);
+  if (!envelope.success) {
+    const details = envelope.error.issues.map((i) => `${formatIssuePath(i.path)}: ${i.message}`);
+    return reject('invalid_event', 'the notification envelope is malformed', details, readRecordId(body));
+  }
+  return ok({ ...envelope.data, body: bodyResult.value });
+}
