@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // integration and contract tests talk to a real Redis and to the simulators over loopback.
 export default defineConfig({
   test: {
+    reporters: ['default', './test/support/summary.reporter.ts'],
     projects: [
       {
         test: {

@@ -1,0 +1,145 @@
+import type { Mapping } from '../config/mapping.schema.ts';
+import type { RecordingInsights } from '../ringcentral/insights-event.schema.ts';
+import { addBusinessDays } from './business-days.ts';
+import { callKey, followUpKey } from './call-key.ts';
+import { describeCall } from './describe-call.ts';
+import { cutOnWord, formatOffset } from './text.ts';
+
+export interface WhoRef {
+  readonly type: 'Contact' | 'Lead';
+  readonly id: string;
+}
+
+/** Who the call belongs to in Salesforce, as resolved from the mapping and lookups. */
+export interface ResolvedParticipants {
+  readonly ownerUserId: string;
+  readonly who?: WhoRef;
+  /** Related To; never set when `who` is a Lead (Salesforce refuses WhatId with a Lead WhoId). */
+  readonly whatId?: string;
+  /** The Salesforce user of each internal speaker that maps to one, by speakerId. */
+  readonly speakerUserIds: ReadonlyMap<string, string>;
+}
+
+export interface TaskFields {
+  Subject: string;
+  Description: string;
+  OwnerId: string;
+  ActivityDate: string;
+  Status: 'Completed' | 'Not Started';
+  Priority: 'High' | 'Normal' | 'Low';
+  TaskSubtype: 'Call' | 'Task';
+  WhoId?: string;
+  WhatId?: string;
+  CallType?: 'Inbound' | 'Outbound' | 'Internal';
+  CallDurationInSeconds?: number;
+  Type?: string;
+}
+
+/** A Task to write, with the key that makes writing it idempotent. */
+export interface TaskDraft {
+  readonly key: string;
+  readonly kind: 'call' | 'follow_up';
+  readonly fields: TaskFields;
+}
+
+export interface CallDrafts {
+  readonly sourceRecordId: string;
+  /** lastModifiedTime of the insights these drafts come from. */
+  readonly version: string;
+  readonly call: TaskDraft;
+  readonly followUps: readonly TaskDraft[];
+}
+
+export interface DraftOptions {
+  readonly activity: Mapping['activity'];
+  readonly followUps: Mapping['followUps'];
+}
+
+export const SUBJECT_LIMIT = 255;
+
+export function speakerNamer(insights: RecordingInsights): (speakerId: string | null | undefined) => string {
+  const names = new Map<string, string>();
+  insights.speakerInfo.forEach((s, i) => names.set(s.speakerId, s.name?.trim() || `Speaker ${i + 1}`));
+  return (id) => (id ? (names.get(id) ?? 'Unknown speaker') : 'Unknown speaker');
+}
+
+function callSubject(insights: RecordingInsights, prefix: string): string {
+  const title = insights.title.trim() || `${insights.callDirection ?? 'Recorded'} call`;
+  return cutOnWord(`${prefix}${title}`, SUBJECT_LIMIT);
+}
+
+/**
+ * Turns validated insights and resolved participants into the Tasks to write: one completed call activity
+ * and one open follow-up per next step. Pure and deterministic.
+ */
+export function buildDrafts(insights: RecordingInsights, who: ResolvedParticipants, opts: DraftOptions): CallDrafts {
+  const name = speakerNamer(insights);
+  const callDate = insights.recordingStartTime.slice(0, 10);
+  const hasExternal = insights.speakerInfo.some((s) => !s.extensionId);
+  const relation = {
+    ...(who.who ? { WhoId: who.who.id } : {}),
+    ...(who.whatId && who.who?.type !== 'Lead' ? { WhatId: who.whatId } : {}),
+  };
+  const call: TaskDraft = {
+    key: callKey(insights.sourceRecordId),
+    kind: 'call',
+    fields: {
+      Subject: callSubject(insights, opts.activity.subjectPrefix),
+      Description: describeCall(insights, {
+        includeHighlights: opts.activity.includeHighlights,
+        includeNextSteps: opts.activity.includeNextSteps,
+        includeTranscript: opts.activity.includeTranscript,
+        speakerName: name,
+      }),
+      OwnerId: who.ownerUserId,
+      ActivityDate: callDate,
+      Status: 'Completed',
+      Priority: 'Normal',
+      TaskSubtype: 'Call',
+      ...(!hasExternal ? { CallType: 'Internal' as const } : insights.callDirection ? { CallType: insights.callDirection } : {}),
+      CallDurationInSeconds: Math.round(insights.recordingDurationMs / 1000),
+      ...(opts.activity.type ? { Type: opts.activity.type } : {}),
+      ...relation,
+    },
+  };
+
+  const followUps: TaskDraft[] = [];
+  if (opts.followUps.enabled) {
+    const due = addBusinessDays(callDate, opts.followUps.dueInBusinessDays);
+    const seen = new Set<string>();
+    for (const step of insights.insights.NextSteps) {
+      const value = step.value.trim();
+      if (!value) continue;
+      const key = followUpKey(insights.sourceRecordId, value);
+      if (seen.has(key)) continue; // the same step twice in one call is one task
+      seen.add(key);
+      const speakerUser = step.speakerId ? who.speakerUserIds.get(step.speakerId) : undefined;
+      const owner = opts.followUps.assignTo === 'speaker_or_owner' && speakerUser ? speakerUser : who.ownerUserId;
+      const said = step.speakerId ? `${name(step.speakerId)} said this` : 'This came up';
+      const when = step.start !== undefined ? ` at ${formatOffset(step.start)} into the call` : '';
+      const description = [
+        value,
+        '',
+        `${said}${when}.`,
+        `Call: ${insights.title.trim() || 'recorded call'} (${callDate}, RingCentral recording ${insights.sourceRecordId}).`,
+        ...(insights.rsRecordUri ? [`RingSense: ${insights.rsRecordUri}`] : []),
+        'Next step captured by RingSense for Sales.',
+      ].join('\n');
+      followUps.push({
+        key,
+        kind: 'follow_up',
+        fields: {
+          Subject: cutOnWord(value, SUBJECT_LIMIT),
+          Description: description.length > 32_000 ? cutOnWord(description, 32_000) : description,
+          OwnerId: owner,
+          ActivityDate: due,
+          Status: 'Not Started',
+          Priority: opts.followUps.priority,
+          TaskSubtype: 'Task',
+          ...relation,
+        },
+      });
+    }
+  }
+  return { sourceRecordId: insights.sourceRecordId, version: insights.lastModifiedTime, call, followUps };
+}

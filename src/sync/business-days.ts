@@ -1,0 +1,13 @@
+/** Adds `days` business days (Monday to Friday) to a calendar date `YYYY-MM-DD`; weekends roll forward. */
+export function addBusinessDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  if (Number.isNaN(d.getTime())) throw new RangeError(`not a date: ${date}`);
+  const isWeekend = () => d.getUTCDay() === 0 || d.getUTCDay() === 6;
+  let left = days;
+  while (left > 0) {
+    d.setUTCDate(d.getUTCDate() + 1);
+    if (!isWeekend()) left--;
+  }
+  while (isWeekend()) d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}

@@ -1,0 +1,20 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Identities that make every write idempotent. A call is identified by its RingCentral recording id
+ * (RingSense's sourceRecordId); a follow-up by its call and the wording of its next step, so the same step
+ * in a later version of the insights is recognised and not written twice.
+ */
+export function callKey(sourceRecordId: string): string {
+  return `ringsense:${sourceRecordId}`;
+}
+
+/** Normalises a next step's wording: case, spacing and punctuation do not make a new step. */
+export function stepFingerprint(value: string): string {
+  const norm = value.toLowerCase().normalize('NFKC').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  return createHash('sha256').update(norm).digest('base64url').slice(0, 16);
+}
+
+export function followUpKey(sourceRecordId: string, stepValue: string): string {
+  return `${callKey(sourceRecordId)}:step:${stepFingerprint(stepValue)}`;
+}
