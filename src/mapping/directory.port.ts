@@ -1,0 +1,61 @@
+/**
+ * What resolving a call's participants needs from the outside world, as domain verbs. The Salesforce and
+ * RingCentral adapters implement these; tests use in-process fakes. Deliberately absent: SOQL, SOSL, HTTP,
+ * tokens and SDK types.
+ */
+
+export interface DirectoryUser {
+  readonly id: string;
+  readonly isActive: boolean;
+  readonly email?: string;
+  readonly name?: string;
+}
+
+export interface DirectoryPerson {
+  readonly type: 'Contact' | 'Lead';
+  readonly id: string;
+  readonly name: string;
+  readonly accountId?: string;
+  /** Every phone field's value, as stored (any format). */
+  readonly phones: readonly string[];
+  /** ISO date-time; the most recently modified wins a tie. */
+  readonly lastModified: string;
+}
+
+export interface NewLead {
+  readonly firstName?: string;
+  readonly lastName: string;
+  readonly company: string;
+  readonly phone?: string;
+  readonly status?: string;
+  readonly leadSource: string;
+  readonly ownerId: string;
+}
+
+/** Salesforce people: users, contacts, leads and their accounts' opportunities. */
+export interface PeopleDirectory {
+  userById(id: string): Promise<DirectoryUser | undefined>;
+  activeUserByEmail(email: string): Promise<DirectoryUser | undefined>;
+  /** Candidates whose phone fields may hold the number (the caller confirms equality). Unconverted leads only. */
+  peopleByPhone(e164: string): Promise<DirectoryPerson[]>;
+  /** Contacts and unconverted leads whose full name is exactly `name`. */
+  peopleByName(name: string): Promise<DirectoryPerson[]>;
+  /** The account's most recently modified open opportunity. */
+  openOpportunity(accountId: string): Promise<string | undefined>;
+  createLead(lead: NewLead): Promise<string>;
+}
+
+export interface CallLegQuery {
+  readonly sourceSessionId: string;
+  readonly sourceRecordId: string;
+  readonly direction?: 'Inbound' | 'Outbound';
+  readonly recordingStartTime: string;
+}
+
+/** RingCentral: the facts RingSense events do not carry. */
+export interface TelephonyDirectory {
+  /** The e-mail address of a RingCentral extension (user), if it has one. */
+  extensionEmail(extensionId: string): Promise<string | undefined>;
+  /** The external party's number from the call log (`from` on Inbound, `to` on Outbound), as RingCentral wrote it. */
+  externalNumber(call: CallLegQuery): Promise<string | undefined>;
+}

@@ -1,0 +1,188 @@
+import type { MappingSnapshot } from '../config/load-mapping.ts';
+import { nameKey } from '../config/load-mapping.ts';
+import type { ContactOverride, UserRef } from '../config/mapping.schema.ts';
+import { err, ok, type Result } from '../lib/result.ts';
+import type { RecordingInsights, Speaker } from '../ringcentral/insights-event.schema.ts';
+import type { ResolvedParticipants, WhoRef } from '../sync/build-drafts.ts';
+import type { DirectoryPerson, PeopleDirectory, TelephonyDirectory } from './directory.port.ts';
+import { toE164 } from './phone.ts';
+
+export type MissReason = 'unmapped_owner' | 'no_contact_match';
+
+/** A call that cannot be written until an admin acts: permanent, with what to do about it. */
+export interface MappingMiss {
+  readonly reason: MissReason;
+  readonly message: string;
+  /** What was not found (an extension id, a phone number): for the `unmapped` report. */
+  readonly subject: string;
+}
+
+export interface ResolveDeps {
+  readonly people: PeopleDirectory;
+  readonly telephony: TelephonyDirectory;
+}
+
+/** How the external party was found: for logs and metrics (never the person's data). */
+export type MatchedBy = 'override_phone' | 'override_name' | 'phone' | 'name' | 'created_lead' | 'none' | 'internal_call';
+
+export interface Resolution extends ResolvedParticipants {
+  readonly matchedBy: MatchedBy;
+  readonly ownerBy: 'mapping' | 'extension_email' | 'default_owner';
+}
+
+async function userFromRef(ref: UserRef, people: PeopleDirectory): Promise<string | undefined> {
+  if ('salesforceUserId' in ref) {
+    const u = await people.userById(ref.salesforceUserId);
+    return u?.isActive ? u.id : undefined;
+  }
+  return (await people.activeUserByEmail(ref.email))?.id;
+}
+
+/** Mapping file first, then the extension's e-mail. Undefined when neither gives an active user. */
+async function userForExtension(ext: string, snap: MappingSnapshot, deps: ResolveDeps): Promise<{ id: string; by: 'mapping' | 'extension_email' } | { id: undefined; mappedTo?: UserRef }> {
+  const ref = snap.mapping.users[ext];
+  if (ref) {
+    const id = await userFromRef(ref, deps.people);
+    if (id) return { id, by: 'mapping' };
+    return { id: undefined, mappedTo: ref };
+  }
+  if (snap.mapping.lookups.ownerByExtensionEmail) {
+    const email = await deps.telephony.extensionEmail(ext);
+    const user = email ? await deps.people.activeUserByEmail(email) : undefined;
+    if (user) return { id: user.id, by: 'extension_email' };
+  }
+  return { id: undefined };
+}
+
+/** Contact before Lead, then the most recently modified. */
+function pick(candidates: readonly DirectoryPerson[]): DirectoryPerson | undefined {
+  return [...candidates].sort((a, b) => (a.type === b.type ? b.lastModified.localeCompare(a.lastModified) : a.type === 'Contact' ? -1 : 1))[0];
+}
+
+function refText(ref: UserRef): string {
+  return 'salesforceUserId' in ref ? `Salesforce user ${ref.salesforceUserId}` : `the Salesforce user with e-mail ${ref.email}`;
+}
+
+function overrideTarget(o: ContactOverride): { who?: WhoRef; whatId?: string; opportunityId?: string } {
+  if ('ignore' in o) return {};
+  if ('leadId' in o) return { who: { type: 'Lead', id: o.leadId } };
+  return { who: { type: 'Contact', id: o.contactId }, ...(o.accountId ? { whatId: o.accountId } : {}), ...(o.opportunityId ? { opportunityId: o.opportunityId } : {}) };
+}
+
+function splitName(full: string): { firstName?: string; lastName: string } {
+  const parts = full.trim().split(/\s+/);
+  if (parts.length < 2) return { lastName: parts[0] || 'Unknown caller' };
+  return { firstName: parts.slice(0, -1).join(' '), lastName: parts.at(-1)! };
+}
+
+/**
+ * Finds who a call belongs to in Salesforce: the owner (a user), the external party (a Contact or Lead) and
+ * the record to relate the call to. Admin overrides win; then lookups; then the admin's no-match policy.
+ * A call that needs the admin (an unmapped owner, `noMatch: fail`) comes back as a MappingMiss.
+ */
+export async function resolveParticipants(insights: RecordingInsights, snap: MappingSnapshot, deps: ResolveDeps): Promise<Result<Resolution, MappingMiss>> {
+  const m = snap.mapping;
+  const ext = insights.ownerExtensionId;
+
+  // 1. The owner.
+  let owner = await userForExtension(ext, snap, deps);
+  let ownerBy: Resolution['ownerBy'] | undefined = owner.id ? owner.by : undefined;
+  if (!owner.id && m.defaultOwner) {
+    const id = await userFromRef(m.defaultOwner, deps.people);
+    if (id) [owner, ownerBy] = [{ id, by: 'mapping' }, 'default_owner'];
+  }
+  if (!owner.id || !ownerBy) {
+    const mappedTo = 'mappedTo' in owner ? owner.mappedTo : undefined;
+    const message = mappedTo
+      ? `RingCentral extension ${ext} is mapped to ${refText(mappedTo)}, which does not exist or is inactive. Fix users."${ext}" in the mapping file (or set defaultOwner), then retry this call.`
+      : `RingCentral extension ${ext} is not mapped to a Salesforce user. Add it to the mapping file, e.g.\n  users:\n    "${ext}": { email: "rep@example.com" }\nor set defaultOwner, then retry this call.`;
+    return err({ reason: 'unmapped_owner', message, subject: ext });
+  }
+  const ownerId = owner.id;
+
+  // 2. Internal speakers, for assigning the next steps they said.
+  const speakerUserIds = new Map<string, string>();
+  for (const s of insights.speakerInfo) {
+    if (!s.extensionId) continue;
+    if (s.extensionId === ext) speakerUserIds.set(s.speakerId, ownerId);
+    else {
+      const u = await userForExtension(s.extensionId, snap, deps);
+      if (u.id) speakerUserIds.set(s.speakerId, u.id);
+    }
+  }
+
+  // 3. The external party.
+  const externals: Speaker[] = insights.speakerInfo.filter((s) => !s.extensionId);
+  const base = { ownerUserId: ownerId, speakerUserIds, ownerBy };
+  if (externals.length === 0) return ok({ ...base, matchedBy: 'internal_call' });
+
+  const rawNumber = await deps.telephony.externalNumber({
+    sourceSessionId: insights.sourceSessionId,
+    sourceRecordId: insights.sourceRecordId,
+    recordingStartTime: insights.recordingStartTime,
+    ...(insights.callDirection ? { direction: insights.callDirection } : {}),
+  });
+  const e164 = rawNumber ? toE164(rawNumber, m.phone.defaultCountry) : undefined;
+  const names = externals.map((s) => s.name?.trim()).filter((n): n is string => !!n);
+
+  let target: { who?: WhoRef; whatId?: string; opportunityId?: string } | undefined;
+  let matchedBy: MatchedBy = 'none';
+  let person: DirectoryPerson | undefined;
+  const byPhone = e164 ? snap.contactsByPhone.get(e164) : undefined;
+  const byName = names.map((n) => snap.contactsByName.get(nameKey(n))).find((o) => o !== undefined);
+  if (byPhone) [target, matchedBy] = [overrideTarget(byPhone), 'override_phone'];
+  else if (byName) [target, matchedBy] = [overrideTarget(byName), 'override_name'];
+  else {
+    if (e164 && m.lookups.contactByPhone) {
+      const found = await deps.people.peopleByPhone(e164);
+      person = pick(found.filter((p) => p.phones.some((ph) => toE164(ph, m.phone.defaultCountry) === e164)));
+      if (person) matchedBy = 'phone';
+    }
+    if (!person && m.lookups.contactByName) {
+      for (const n of names) {
+        const found = await deps.people.peopleByName(n);
+        person = pick(found.filter((p) => nameKey(p.name) === nameKey(n)));
+        if (person) {
+          matchedBy = 'name';
+          break;
+        }
+      }
+    }
+    if (person) target = { who: { type: person.type, id: person.id }, ...(person.accountId ? { whatId: person.accountId } : {}) };
+  }
+
+  if (!target) {
+    switch (m.noMatch.action) {
+      case 'log_without_contact':
+        return ok({ ...base, matchedBy: 'none' });
+      case 'fail':
+        return err({
+          reason: 'no_contact_match',
+          subject: e164 ?? names[0] ?? 'unknown caller',
+          message: `No Contact or Lead matches the external party of this call${e164 ? ' by phone' : ''}${names.length ? ' or by name' : ''}, and the mapping says noMatch: fail. Add the person in Salesforce or pin them under contacts: in the mapping file, then retry this call.`,
+        });
+      case 'create_lead': {
+        const lead = m.noMatch.lead;
+        const id = await deps.people.createLead({
+          ...splitName(names[0] ?? 'Unknown caller'),
+          company: lead.company,
+          leadSource: lead.leadSource,
+          ownerId,
+          ...(lead.status ? { status: lead.status } : {}),
+          ...(e164 ? { phone: e164 } : {}),
+        });
+        return ok({ ...base, who: { type: 'Lead', id }, matchedBy: 'created_lead' });
+      }
+    }
+  }
+
+  // 4. Related To: never with a Lead.
+  let whatId: string | undefined;
+  if (target.who?.type !== 'Lead') {
+    if (target.opportunityId) whatId = target.opportunityId;
+    else if (target.whatId && m.activity.relatedTo !== 'none') {
+      whatId = m.activity.relatedTo === 'open_opportunity' ? ((await deps.people.openOpportunity(target.whatId)) ?? target.whatId) : target.whatId;
+    }
+  }
+  return ok({ ...base, matchedBy, ...(target.who ? { who: target.who } : {}), ...(whatId ? { whatId } : {}) });
+}

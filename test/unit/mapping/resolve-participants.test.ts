@@ -1,0 +1,147 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { parseMapping } from '../../../src/config/load-mapping.ts';
+import { resolveParticipants } from '../../../src/mapping/resolve-participants.ts';
+import { parseInsightsNotification, type RecordingInsights } from '../../../src/ringcentral/insights-event.schema.ts';
+import { FakePeople, FakeTelephony } from '../../fakes/fake-directory.ts';
+import { loadEventFixture, type FixtureName } from '../../support/fixtures.ts';
+
+const JOHN = '005Dm0000000001IAA';
+const MARIA = '005Dm0000000002IAA';
+const FORMER = '005Dm0000000003IAA';
+const TRACY = '003Dm0000000001IAA';
+const DEBOLAH = '001Dm0000000001IAA';
+const SESSION = 's-a0e7b361acc0az191bec7e275z7cae070000';
+
+function insights(name: FixtureName = 'documented-example'): RecordingInsights {
+  const r = parseInsightsNotification(loadEventFixture(name));
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value.body;
+}
+
+let people: FakePeople;
+let telephony: FakeTelephony;
+const snap = (yaml: string) => parseMapping(yaml, 'mapping.yaml');
+const resolve = (yaml: string, body = insights()) => resolveParticipants(body, snap(yaml), { people, telephony });
+const JOHN_MAPPED = `users:\n  "62288320001": { salesforceUserId: "${JOHN}" }\n`;
+
+beforeEach(() => {
+  people = new FakePeople();
+  telephony = new FakeTelephony();
+  people.users = [
+    { id: JOHN, isActive: true, email: 'john.smith@acme.example' },
+    { id: MARIA, isActive: true, email: 'maria.garcia@acme.example' },
+    { id: FORMER, isActive: false, email: 'pat@acme.example' },
+  ];
+  people.people = [
+    { type: 'Contact', id: TRACY, name: 'Tracy Debolah', accountId: DEBOLAH, phones: ['(650) 555-0142'], lastModified: '2024-08-01T00:00:00Z' },
+  ];
+  telephony.numbers.set(SESSION, '+16505550142');
+});
+
+describe('resolveParticipants: the owner', () => {
+  it('uses the mapped Salesforce user id', async () => {
+    const r = await resolve(JOHN_MAPPED);
+    expect(r.ok && r.value).toMatchObject({ ownerUserId: JOHN, ownerBy: 'mapping' });
+  });
+
+  it('resolves a mapped e-mail to an active user', async () => {
+    const r = await resolve('users:\n  "62288320001": { email: "JOHN.SMITH@acme.example" }\n');
+    expect(r.ok && r.value.ownerUserId).toBe(JOHN);
+  });
+
+  it("falls back to the RingCentral extension's e-mail", async () => {
+    telephony.emails.set('62288320001', 'maria.garcia@acme.example');
+    const r = await resolve('');
+    expect(r.ok && r.value).toMatchObject({ ownerUserId: MARIA, ownerBy: 'extension_email' });
+  });
+
+  it('then to the default owner', async () => {
+    const r = await resolve(`defaultOwner: { salesforceUserId: "${MARIA}" }\nlookups: { ownerByExtensionEmail: false }\n`);
+    expect(r.ok && r.value).toMatchObject({ ownerUserId: MARIA, ownerBy: 'default_owner' });
+    expect(telephony.calls.filter((c) => c.startsWith('extensionEmail'))).toEqual([]);
+  });
+
+  it('fails as unmapped_owner, naming the extension and how to map it', async () => {
+    const r = await resolve('');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.reason).toBe('unmapped_owner');
+    expect(r.error.subject).toBe('62288320001');
+    expect(r.error.message).toContain('"62288320001": { email: "rep@example.com" }');
+  });
+
+  it('says so when the mapped user is inactive', async () => {
+    const r = await resolve(`users:\n  "62288320001": { salesforceUserId: "${FORMER}" }\n`);
+    expect(!r.ok && r.error.message).toContain(`mapped to Salesforce user ${FORMER}, which does not exist or is inactive`);
+  });
+});
+
+describe('resolveParticipants: the external party', () => {
+  it('finds the contact by the call-log number in another format, and relates the call to its account', async () => {
+    const r = await resolve(JOHN_MAPPED);
+    expect(r.ok && r.value).toMatchObject({ who: { type: 'Contact', id: TRACY }, whatId: DEBOLAH, matchedBy: 'phone' });
+  });
+
+  it('prefers a Contact over a Lead, then the most recently modified', async () => {
+    people.people.push(
+      { type: 'Lead', id: '00QDm0000000009MAA', name: 'Tracy D', phones: ['+1 650 555 0142'], lastModified: '2024-09-01T00:00:00Z' },
+      { type: 'Contact', id: '003Dm0000000009IAA', name: 'T. Debolah', phones: ['650.555.0142'], accountId: '001Dm0000000009IAA', lastModified: '2024-08-20T00:00:00Z' },
+    );
+    const r = await resolve(JOHN_MAPPED);
+    expect(r.ok && r.value.who).toEqual({ type: 'Contact', id: '003Dm0000000009IAA' });
+  });
+
+  it('does not take a candidate whose number only looks similar', async () => {
+    people.people = [{ type: 'Contact', id: TRACY, name: 'Someone Else', phones: ['(212) 555-0142'], lastModified: '2024-08-01T00:00:00Z' }];
+    const r = await resolve(`${JOHN_MAPPED}lookups: { contactByName: false }\n`);
+    expect(r.ok && r.value).toMatchObject({ matchedBy: 'none' });
+    expect(r.ok && r.value.who).toBeUndefined();
+  });
+
+  it('falls back to an exact name match', async () => {
+    telephony.numbers.clear();
+    const r = await resolve(JOHN_MAPPED);
+    expect(r.ok && r.value).toMatchObject({ who: { type: 'Contact', id: TRACY }, matchedBy: 'name' });
+  });
+
+  it('lets admin overrides by phone or name win, and ignore a number', async () => {
+    const byPhone = await resolve(`${JOHN_MAPPED}contacts:\n  byPhone:\n    "650-555-0142": { leadId: "00QDm0000000001MAA" }\n`);
+    expect(byPhone.ok && byPhone.value).toMatchObject({ who: { type: 'Lead', id: '00QDm0000000001MAA' }, matchedBy: 'override_phone' });
+    expect(byPhone.ok && byPhone.value.whatId).toBeUndefined();
+    const byName = await resolve(`${JOHN_MAPPED}contacts:\n  byName:\n    "tracy  DEBOLAH": { contactId: "003Dm0000000005IAA", accountId: "001Dm0000000005IAA" }\n`);
+    expect(byName.ok && byName.value).toMatchObject({ who: { id: '003Dm0000000005IAA' }, whatId: '001Dm0000000005IAA', matchedBy: 'override_name' });
+    const ignored = await resolve(`${JOHN_MAPPED}contacts:\n  byPhone:\n    "+16505550142": { ignore: true }\n`);
+    expect(ignored.ok && ignored.value.who).toBeUndefined();
+    expect(people.calls.filter((c) => c.startsWith('peopleBy'))).toEqual([]);
+  });
+
+  it('relates the call to the open opportunity when asked, else the account', async () => {
+    people.opportunities.set(DEBOLAH, '006Dm0000000001IAA');
+    const opp = await resolve(`${JOHN_MAPPED}activity: { relatedTo: open_opportunity }\n`);
+    expect(opp.ok && opp.value.whatId).toBe('006Dm0000000001IAA');
+    people.opportunities.clear();
+    const fallback = await resolve(`${JOHN_MAPPED}activity: { relatedTo: open_opportunity }\n`);
+    expect(fallback.ok && fallback.value.whatId).toBe(DEBOLAH);
+    const none = await resolve(`${JOHN_MAPPED}activity: { relatedTo: none }\n`);
+    expect(none.ok && none.value.whatId).toBeUndefined();
+  });
+
+  it('applies the no-match policy', async () => {
+    people.people = [];
+    const logged = await resolve(JOHN_MAPPED);
+    expect(logged.ok && logged.value.matchedBy).toBe('none');
+    const failed = await resolve(`${JOHN_MAPPED}noMatch: { action: fail }\n`);
+    expect(!failed.ok && failed.error).toMatchObject({ reason: 'no_contact_match', subject: '+16505550142' });
+    const created = await resolve(`${JOHN_MAPPED}noMatch: { action: create_lead, lead: { company: "Inbound caller" } }\n`);
+    expect(created.ok && created.value).toMatchObject({ who: { type: 'Lead' }, matchedBy: 'created_lead' });
+    expect(people.createdLeads).toEqual([{ firstName: 'Tracy', lastName: 'Debolah', company: 'Inbound caller', leadSource: 'Phone Inquiry', ownerId: JOHN, phone: '+16505550142' }]);
+  });
+
+  it('maps internal speakers for follow-up assignment, and needs no contact on an internal call', async () => {
+    const body = insights('no-external-speaker');
+    const r = await resolve(`${JOHN_MAPPED}  "62288320002": { email: "maria.garcia@acme.example" }\n`, body);
+    expect(r.ok && r.value.matchedBy).toBe('internal_call');
+    expect(r.ok && [...r.value.speakerUserIds.values()]).toEqual([JOHN, MARIA]);
+    expect(telephony.calls.filter((c) => c.startsWith('externalNumber'))).toEqual([]);
+  });
+});
