@@ -1,0 +1,118 @@
+/**
+ * Sorts every failure of a Salesforce call into what to do about it. Pure: built from the error objects jsforce
+ * throws (HttpApiError: `errorCode`/`name` = Salesforce's errorCode, `data` = the error body; network errors
+ * with `code` or `cause.code`; OAuth errors named after the OAuth `error`).
+ */
+
+export type CrmFailureKind =
+  /** Retry with backoff: network, 5xx, row locks, server unavailable. */
+  | 'transient'
+  /** The org's API limit or concurrency: pause the whole queue, do not burn attempts. */
+  | 'rate_limited'
+  /** The session could not be refreshed (bad credentials, revoked app): wait and retry; readiness fails. */
+  | 'auth'
+  /** A referenced record was deleted or is not visible: forget it and retry without it. */
+  | 'stale_reference'
+  /** Needs a person: validation rules, bad fields, permissions. Fail now with the reason. */
+  | 'permanent';
+
+export interface CrmFailure {
+  readonly kind: CrmFailureKind;
+  /** Salesforce's errorCode, `ERROR_HTTP_<n>`, a network code, or `UNKNOWN`. */
+  readonly code: string;
+  readonly message: string;
+  readonly fields?: readonly string[];
+  /** For rate_limited: how long to pause. */
+  readonly waitMs?: number;
+}
+
+const TRANSIENT_CODES = new Set([
+  'UNABLE_TO_LOCK_ROW', 'SERVER_UNAVAILABLE', 'UNKNOWN_EXCEPTION', 'QUERY_TIMEOUT', 'REQUEST_RUNNING_TOO_LONG',
+  'ERROR_HTTP_500', 'ERROR_HTTP_502', 'ERROR_HTTP_503', 'ERROR_HTTP_504', 'ERROR_HTTP_408',
+]);
+const NETWORK_CODES = new Set([
+  'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN', 'ENETDOWN', 'ENETUNREACH', 'EHOSTDOWN',
+  'EHOSTUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED',
+]);
+const STALE_CODES = new Set(['INVALID_CROSS_REFERENCE_KEY', 'ENTITY_IS_DELETED']);
+const AUTH_CODES = new Set(['INVALID_SESSION_ID', 'invalid_grant', 'invalid_client', 'invalid_client_id', 'unauthorized_client', 'INVALID_AUTH_HEADER']);
+
+/** The daily allocation resets over a rolling 24 h: pause long. Concurrency limits clear fast. */
+export const DAILY_LIMIT_PAUSE_MS = 15 * 60_000;
+export const SHORT_LIMIT_PAUSE_MS = 30_000;
+
+interface ErrorLike {
+  name?: unknown;
+  errorCode?: unknown;
+  code?: unknown;
+  message?: unknown;
+  data?: unknown;
+  cause?: unknown;
+  fields?: unknown;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** Salesforce messages may quote field values (STRING_TOO_LONG does): keep them short. */
+function shortMessage(m: string): string {
+  return m.length > 300 ? `${m.slice(0, 297)}...` : m;
+}
+
+function codeOf(e: ErrorLike): string | undefined {
+  return str(e.errorCode) ?? (str(e.name) && e.name !== 'Error' && e.name !== 'TypeError' ? str(e.name) : undefined);
+}
+
+function networkCode(e: ErrorLike, depth = 0): string | undefined {
+  const own = str(e.code);
+  if (own && NETWORK_CODES.has(own)) return own;
+  if (depth < 3 && e.cause && typeof e.cause === 'object') return networkCode(e.cause as ErrorLike, depth + 1);
+  return undefined;
+}
+
+export function classifyCode(code: string, message = ''): CrmFailureKind {
+  if (code === 'REQUEST_LIMIT_EXCEEDED' || code === 'ERROR_HTTP_429' || code === 'ERROR_HTTP_420') return 'rate_limited';
+  if (TRANSIENT_CODES.has(code) || NETWORK_CODES.has(code) || /UNABLE_TO_LOCK_ROW/.test(message)) return 'transient';
+  if (AUTH_CODES.has(code)) return 'auth';
+  if (STALE_CODES.has(code)) return 'stale_reference';
+  return 'permanent';
+}
+
+export function classifyCrmError(error: unknown): CrmFailure {
+  if (!error || typeof error !== 'object') return { kind: 'permanent', code: 'UNKNOWN', message: String(error) };
+  const e = error as ErrorLike;
+  const message = shortMessage(str(e.message) ?? 'Salesforce request failed');
+  const net = networkCode(e);
+  if (net) return { kind: 'transient', code: net, message };
+  if (e.name === 'TypeError' && message === 'fetch failed') return { kind: 'transient', code: 'FETCH_FAILED', message };
+  if (e.name === 'AbortError' || e.name === 'TimeoutError') return { kind: 'transient', code: 'TIMEOUT', message };
+  if (/^Unable to refresh session/.test(message)) return { kind: 'auth', code: 'REFRESH_FAILED', message };
+  let code = codeOf(e) ?? 'UNKNOWN';
+  let fields: readonly string[] | undefined;
+  if (code === 'MULTIPLE_API_ERRORS' && Array.isArray(e.data)) {
+    // Several errors at once: the most serious decides (permanent beats the rest).
+    const items = (e.data as ErrorLike[]).map((d) => ({ code: str(d.errorCode) ?? 'UNKNOWN', message: str(d.message) ?? '' }));
+    const order: CrmFailureKind[] = ['permanent', 'auth', 'stale_reference', 'rate_limited', 'transient'];
+    const worst = items.sort((a, b) => order.indexOf(classifyCode(a.code, a.message)) - order.indexOf(classifyCode(b.code, b.message)))[0];
+    if (worst) code = worst.code;
+  } else if (e.data && typeof e.data === 'object' && Array.isArray((e.data as ErrorLike).fields)) {
+    fields = (e.data as { fields: string[] }).fields;
+  }
+  const kind = classifyCode(code, message);
+  const waitMs = kind === 'rate_limited' ? (/TotalRequests|Limit exceeded/i.test(message) && code === 'REQUEST_LIMIT_EXCEEDED' ? DAILY_LIMIT_PAUSE_MS : SHORT_LIMIT_PAUSE_MS) : undefined;
+  return { kind, code, message, ...(fields?.length ? { fields } : {}), ...(waitMs ? { waitMs } : {}) };
+}
+
+/** The one error type the Salesforce adapter throws. */
+export class CrmError extends Error {
+  override readonly name = 'CrmError';
+  readonly failure: CrmFailure;
+  constructor(failure: CrmFailure, options?: { cause?: unknown }) {
+    super(`${failure.code}: ${failure.message}`, options);
+    this.failure = failure;
+  }
+  static from(error: unknown): CrmError {
+    return error instanceof CrmError ? error : new CrmError(classifyCrmError(error), { cause: error });
+  }
+}

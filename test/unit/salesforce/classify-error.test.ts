@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { classifyCrmError, DAILY_LIMIT_PAUSE_MS, SHORT_LIMIT_PAUSE_MS } from '../../../src/salesforce/classify-error.ts';
+
+/** Errors shaped exactly as jsforce 3 throws them (HttpApiError: name = errorCode, data = body). */
+function httpApiError(errorCode: string, message: string, fields?: string[]) {
+  return Object.assign(new Error(message), { name: errorCode, errorCode, data: { message, errorCode, ...(fields ? { fields } : {}) } });
+}
+
+describe('classifyCrmError', () => {
+  it.each([
+    ['UNABLE_TO_LOCK_ROW', 'unable to obtain exclusive access to this record', 'transient'],
+    ['SERVER_UNAVAILABLE', 'Server unavailable', 'transient'],
+    ['ERROR_HTTP_503', 'Service Unavailable', 'transient'],
+    ['ERROR_HTTP_500', '<html>', 'transient'],
+    ['INVALID_SESSION_ID', 'Session expired or invalid', 'auth'],
+    ['INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', 'stale_reference'],
+    ['ENTITY_IS_DELETED', 'entity is deleted', 'stale_reference'],
+    ['FIELD_CUSTOM_VALIDATION_EXCEPTION', 'Calls need a Type', 'permanent'],
+    ['STRING_TOO_LONG', 'Description: data value too large', 'permanent'],
+    ['INVALID_FIELD', "No such column 'Foo__c' on sobject of type Task", 'permanent'],
+    ['INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights', 'permanent'],
+    ['CANNOT_EXECUTE_FLOW_TRIGGER', 'The flow failed: UNABLE_TO_LOCK_ROW, unable to obtain exclusive access', 'transient'],
+  ])('%s is %s', (code, message, kind) => {
+    expect(classifyCrmError(httpApiError(code, message)).kind).toBe(kind);
+  });
+
+  it('pauses long on the daily limit and briefly on other limits', () => {
+    expect(classifyCrmError(httpApiError('REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'))).toMatchObject({ kind: 'rate_limited', waitMs: DAILY_LIMIT_PAUSE_MS });
+    expect(classifyCrmError(httpApiError('REQUEST_LIMIT_EXCEEDED', 'ConcurrentPerOrgLongTxn Limit exceeded.'))).toMatchObject({ kind: 'rate_limited' });
+    expect(classifyCrmError(httpApiError('ERROR_HTTP_429', 'Too many requests'))).toMatchObject({ kind: 'rate_limited', waitMs: SHORT_LIMIT_PAUSE_MS });
+  });
+
+  it('treats network failures from node-fetch and undici as transient', () => {
+    expect(classifyCrmError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })).kind).toBe('transient');
+    const undici = new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+    expect(classifyCrmError(undici)).toMatchObject({ kind: 'transient', code: 'UND_ERR_SOCKET' });
+    expect(classifyCrmError(new TypeError('fetch failed')).kind).toBe('transient');
+  });
+
+  it('treats a failed session refresh as an auth problem', () => {
+    expect(classifyCrmError(new Error('Unable to refresh session due to: invalid_grant')).kind).toBe('auth');
+    expect(classifyCrmError(Object.assign(new Error('authentication failure'), { name: 'invalid_grant' })).kind).toBe('auth');
+  });
+
+  it('lets the most serious of several errors decide', () => {
+    const e = Object.assign(new Error('2 errors'), {
+      name: 'MULTIPLE_API_ERRORS',
+      errorCode: 'MULTIPLE_API_ERRORS',
+      data: [{ errorCode: 'UNABLE_TO_LOCK_ROW', message: 'x' }, { errorCode: 'REQUIRED_FIELD_MISSING', message: 'y' }],
+    });
+    expect(classifyCrmError(e)).toMatchObject({ kind: 'permanent', code: 'REQUIRED_FIELD_MISSING' });
+  });
+
+  it('keeps field names and shortens long messages (they may quote call content)', () => {
+    const f = classifyCrmError(httpApiError('STRING_TOO_LONG', `Description: data value too large: ${'x'.repeat(1000)}`, ['Description']));
+    expect(f.fields).toEqual(['Description']);
+    expect(f.message.length).toBeLessThanOrEqual(300);
+  });
+
+  it('calls unknown things permanent rather than retrying them forever', () => {
+    expect(classifyCrmError('weird').kind).toBe('permanent');
+    expect(classifyCrmError(httpApiError('SOMETHING_NEW', 'new')).kind).toBe('permanent');
+  });
+});
