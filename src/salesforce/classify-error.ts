@@ -67,7 +67,7 @@ function codeOf(e: ErrorLike): string | undefined {
 function networkCode(e: ErrorLike, depth = 0): string | undefined {
   const own = str(e.code);
   if (own && NETWORK_CODES.has(own)) return own;
-  if (depth < 3 && e.cause && typeof e.cause === 'object') return networkCode(e.cause as ErrorLike, depth + 1);
+  if (depth < 3 && e.cause && typeof e.cause === 'object') return networkCode(e.cause, depth + 1);
   return undefined;
 }
 
