@@ -1,30 +1,13 @@
+import { ServiceError, type Failure, type FailureKind } from '../lib/service-error.ts';
+
 /**
  * Sorts every failure of a Salesforce call into what to do about it. Pure: built from the error objects jsforce
  * throws (HttpApiError: `errorCode`/`name` = Salesforce's errorCode, `data` = the error body; network errors
  * with `code` or `cause.code`; OAuth errors named after the OAuth `error`).
  */
 
-export type CrmFailureKind =
-  /** Retry with backoff: network, 5xx, row locks, server unavailable. */
-  | 'transient'
-  /** The org's API limit or concurrency: pause the whole queue, do not burn attempts. */
-  | 'rate_limited'
-  /** The session could not be refreshed (bad credentials, revoked app): wait and retry; readiness fails. */
-  | 'auth'
-  /** A referenced record was deleted or is not visible: forget it and retry without it. */
-  | 'stale_reference'
-  /** Needs a person: validation rules, bad fields, permissions. Fail now with the reason. */
-  | 'permanent';
-
-export interface CrmFailure {
-  readonly kind: CrmFailureKind;
-  /** Salesforce's errorCode, `ERROR_HTTP_<n>`, a network code, or `UNKNOWN`. */
-  readonly code: string;
-  readonly message: string;
-  readonly fields?: readonly string[];
-  /** For rate_limited: how long to pause. */
-  readonly waitMs?: number;
-}
+export type CrmFailureKind = FailureKind;
+export type CrmFailure = Failure;
 
 const TRANSIENT_CODES = new Set([
   'UNABLE_TO_LOCK_ROW', 'SERVER_UNAVAILABLE', 'UNKNOWN_EXCEPTION', 'QUERY_TIMEOUT', 'REQUEST_RUNNING_TOO_LONG',
@@ -105,12 +88,10 @@ export function classifyCrmError(error: unknown): CrmFailure {
 }
 
 /** The one error type the Salesforce adapter throws. */
-export class CrmError extends Error {
+export class CrmError extends ServiceError {
   override readonly name = 'CrmError';
-  readonly failure: CrmFailure;
   constructor(failure: CrmFailure, options?: { cause?: unknown }) {
-    super(`${failure.code}: ${failure.message}`, options);
-    this.failure = failure;
+    super('salesforce', failure, options);
   }
   static from(error: unknown): CrmError {
     return error instanceof CrmError ? error : new CrmError(classifyCrmError(error), { cause: error });

@@ -13,6 +13,20 @@ export interface DescribeOptions {
   limit?: number;
 }
 
+const VERSION_PREFIX = 'RingSense insights updated ';
+
+/** The marker line that records which version of the insights a call activity shows. */
+export function versionLine(lastModifiedTime: string): string {
+  return `${VERSION_PREFIX}${lastModifiedTime}`;
+}
+
+/** The insights version written into a call activity's Description, if the marker is there. */
+export function readVersion(description: string | null | undefined): string | undefined {
+  const i = description?.lastIndexOf(VERSION_PREFIX) ?? -1;
+  if (!description || i < 0) return undefined;
+  return description.slice(i + VERSION_PREFIX.length).split(/\s/)[0] || undefined;
+}
+
 /** A block of the description. Lower `rank` is cut first when the text is too long. */
 interface Section {
   readonly title: string;
@@ -48,6 +62,7 @@ export function describeCall(insights: RecordingInsights, opts: DescribeOptions)
     `${insights.callDirection ?? 'Recorded'} call, ${formatDuration(insights.recordingDurationMs)}, started ${insights.recordingStartTime.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')}`,
     `RingCentral recording ${insights.sourceRecordId}`,
     ...(insights.rsRecordUri ? [`RingSense: ${insights.rsRecordUri}`] : []),
+    versionLine(insights.lastModifiedTime),
   ];
   const sections: Section[] = [
     { title: 'Summary (RingSense)', rank: 4, lines: Summary.map((s) => s.value.trim()).filter(Boolean), dropped: 0, what: 'summary paragraphs' },

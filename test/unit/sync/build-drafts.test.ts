@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseMapping } from '../../../src/config/load-mapping.ts';
 import { parseInsightsNotification, type RecordingInsights } from '../../../src/ringcentral/insights-event.schema.ts';
 import { buildDrafts, type ResolvedParticipants } from '../../../src/sync/build-drafts.ts';
-import { DESCRIPTION_LIMIT } from '../../../src/sync/describe-call.ts';
+import { DESCRIPTION_LIMIT, readVersion } from '../../../src/sync/describe-call.ts';
 import { loadEventFixture, type FixtureName } from '../../support/fixtures.ts';
 
 const OWNER = '005Dm0000000001IAA';
@@ -67,9 +67,15 @@ describe('buildDrafts: the documented example', () => {
         '',
         'Outbound call, 2 min 6 s, started 2024-09-04 20:44:16 UTC',
         'RingCentral recording 2728084995017',
+        'RingSense insights updated 2024-09-04T21:15:43.591Z',
       ].join('\n'),
     );
     expect(d).not.toContain('Transcript');
+  });
+
+  it('records the insights version in a marker it can read back', () => {
+    expect(readVersion(drafts.call.fields.Description)).toBe('2024-09-04T21:15:43.591Z');
+    expect(readVersion('edited by a rep')).toBeUndefined();
   });
 
   it('makes one open follow-up per next step, owned by the speaking rep or else the call owner', () => {

@@ -1,0 +1,108 @@
+import { createSign } from 'node:crypto';
+import jsforce, { type Connection } from 'jsforce';
+import type { SalesforceConfig } from '../config/load-config.ts';
+import type { Logger } from '../lib/logger.ts';
+
+export interface SalesforceConnectionOptions {
+  readonly logger: Logger;
+  /** Token requests allowed per rolling minute; jsforce would otherwise refresh forever on a persistent 401. */
+  readonly maxTokenRequestsPerMinute?: number;
+  /** For tests. */
+  readonly now?: () => number;
+}
+
+export interface SalesforceSession {
+  readonly conn: Connection;
+  /** Runs the configured OAuth grant and establishes the session. */
+  authorize(): Promise<void>;
+  /** True while the last token request succeeded. */
+  authenticated(): boolean;
+  /** API usage from the last response's Sforce-Limit-Info header, if any. */
+  apiUsage(): { used: number; limit: number } | undefined;
+}
+
+export class TokenBudgetExceededError extends Error {
+  override readonly name = 'TokenBudgetExceededError';
+}
+
+function base64url(data: string | Buffer): string {
+  return Buffer.from(data).toString('base64url');
+}
+
+/** A JWT bearer assertion for Salesforce (RS256): iss = consumer key, sub = username, aud = login URL. */
+export function signJwtAssertion(clientId: string, username: string, audience: string, privateKeyPem: string, nowMs = Date.now()): string {
+  const header = base64url(JSON.stringify({ alg: 'RS256', typ: 'JWT' }));
+  const payload = base64url(JSON.stringify({ iss: clientId, sub: username, aud: audience, exp: Math.floor(nowMs / 1000) + 180 }));
+  const signature = createSign('RSA-SHA256').update(`${header}.${payload}`).sign(privateKeyPem);
+  return `${header}.${payload}.${base64url(signature)}`;
+}
+
+/**
+ * A jsforce Connection authorised with the configured server-to-server flow (client credentials or JWT bearer).
+ * Neither flow issues a refresh token, so a `refreshFn` re-runs the grant on a 401 — within a budget of token
+ * requests per minute, past which it fails instead of looping (jsforce retries a persistent 401 forever).
+ */
+export function createSalesforceSession(cfg: SalesforceConfig, opts: SalesforceConnectionOptions): SalesforceSession {
+  const now = opts.now ?? Date.now;
+  const budget = opts.maxTokenRequestsPerMinute ?? 4;
+  const recent: number[] = [];
+  let ok = false;
+  const audience = new URL(cfg.loginUrl).origin;
+
+  const conn = new jsforce.Connection({
+    loginUrl: cfg.loginUrl,
+    version: cfg.apiVersion,
+    oauth2: {
+      loginUrl: cfg.loginUrl,
+      clientId: cfg.auth.clientId,
+      ...(cfg.auth.kind === 'client_credentials' ? { clientSecret: cfg.auth.clientSecret } : {}),
+    },
+    refreshFn: (_conn, callback) => {
+      requestToken().then(
+        (res) => {
+          callback(null, res.access_token, res);
+        },
+        (e: unknown) => {
+          callback(e instanceof Error ? e : new Error(String(e)));
+        },
+      );
+    },
+  });
+
+  async function requestToken() {
+    const t = now();
+    while (recent.length && recent[0]! <= t - 60_000) recent.shift();
+    if (recent.length >= budget) {
+      ok = false;
+      throw new TokenBudgetExceededError(`Salesforce keeps rejecting new tokens: ${budget} token requests in the last minute; waiting before trying again`);
+    }
+    recent.push(t);
+    const params: { grant_type: string; [name: string]: string } =
+      cfg.auth.kind === 'client_credentials'
+        ? { grant_type: 'client_credentials' }
+        : {
+            grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+            assertion: signJwtAssertion(cfg.auth.clientId, cfg.auth.username, audience, cfg.auth.privateKeyPem, t),
+          };
+    try {
+      const res = await conn.oauth2.requestToken(params);
+      conn._establish({ accessToken: res.access_token, instanceUrl: res.instance_url });
+      if (!ok) opts.logger.info('salesforce_authenticated', { instanceUrl: res.instance_url, flow: cfg.auth.kind });
+      ok = true;
+      return res;
+    } catch (e) {
+      ok = false;
+      opts.logger.warn('salesforce_auth_failed', { flow: cfg.auth.kind, err: e });
+      throw e;
+    }
+  }
+
+  return {
+    conn,
+    async authorize() {
+      await requestToken();
+    },
+    authenticated: () => ok,
+    apiUsage: () => conn.limitInfo?.apiUsage,
+  };
+}

@@ -1,0 +1,57 @@
+import type { MappingSnapshot } from '../config/load-mapping.ts';
+import type { Logger } from '../lib/logger.ts';
+import { ServiceError } from '../lib/service-error.ts';
+import { resolveParticipants, type Resolution, type ResolveDeps } from '../mapping/resolve-participants.ts';
+import type { RecordingInsights } from '../ringcentral/insights-event.schema.ts';
+import { buildDrafts } from './build-drafts.ts';
+import { PermanentSyncError } from './sync-errors.ts';
+import type { TaskWriter, WriteReport } from './task-writer.port.ts';
+
+export interface ProcessDeps extends ResolveDeps {
+  /** The mapping in force now (it may be reloaded between calls). */
+  readonly mapping: () => MappingSnapshot;
+  readonly writer: TaskWriter;
+  readonly logger: Logger;
+  /** Drops cached lookups that mention these record ids (after Salesforce says a reference is stale). */
+  readonly forget?: (ids: readonly string[]) => void;
+}
+
+export interface ProcessResult {
+  readonly report: WriteReport;
+  readonly resolution: Resolution;
+}
+
+async function resolveOrFail(insights: RecordingInsights, snap: MappingSnapshot, deps: ProcessDeps): Promise<Resolution> {
+  const r = await resolveParticipants(insights, snap, deps);
+  if (!r.ok) throw new PermanentSyncError(r.error.reason, r.error.message, { subject: r.error.subject });
+  return r.value;
+}
+
+/**
+ * The use case: resolve who the call belongs to, build the Tasks, write them idempotently. Throws
+ * PermanentSyncError when a person must act, and ServiceError (classified) when Salesforce or RingCentral fails.
+ */
+export async function processCall(insights: RecordingInsights, deps: ProcessDeps, signal?: AbortSignal): Promise<ProcessResult> {
+  const snap = deps.mapping();
+  const m = snap.mapping;
+  let resolution = await resolveOrFail(insights, snap, deps);
+  let report: WriteReport;
+  try {
+    report = await deps.writer.writeCall(buildDrafts(insights, resolution, m), signal);
+  } catch (e) {
+    if (!(e instanceof ServiceError) || e.failure.kind !== 'stale_reference' || !deps.forget) throw e;
+    // A contact, lead or account was deleted since we looked it up: forget it, look again, write once more.
+    deps.logger.warn('stale_reference_retry', { code: e.failure.code, fields: e.failure.fields });
+    deps.forget([resolution.who?.id, resolution.whatId, resolution.ownerUserId].filter((x): x is string => !!x));
+    resolution = await resolveOrFail(insights, snap, deps);
+    report = await deps.writer.writeCall(buildDrafts(insights, resolution, m), signal);
+  }
+  if (report.followUpFailures.length > 0) {
+    const first = report.followUpFailures[0]!.failure;
+    throw new PermanentSyncError(
+      'followups_rejected',
+      `Salesforce refused ${report.followUpFailures.length} follow-up task(s) (${first.code}: ${first.message}). The call activity and the other follow-ups were written; fix the cause and retry this call to add the missing ones.`,
+    );
+  }
+  return { report, resolution };
+}
