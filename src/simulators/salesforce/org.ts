@@ -1,0 +1,37 @@
+/** The in-memory org (schema, records, DML, SOQL) without HTTP: used by the server and by unit tests. */
+import { Dml } from './dml.ts';
+import { IdGenerator, KEY_PREFIXES } from './ids.ts';
+import { QueryService } from './query.ts';
+import { Schema } from './schema.ts';
+import { SoqlEngine } from './soql-eval.ts';
+import { RecordStore } from './store.ts';
+
+export const BUILTIN_USERNAME = 'integration.user@ringsense-sim.invalid';
+
+export interface SimOrg {
+  orgId: string;
+  /** The built-in integration user ("Run As" user for client_credentials). */
+  integrationUserId: string;
+  schema: Schema;
+  store: RecordStore;
+  dml: Dml;
+  engine: SoqlEngine;
+  queries: QueryService;
+}
+
+export function createOrg(opts: { taskExternalIdField?: string } = {}): SimOrg {
+  const ids = new IdGenerator();
+  const orgId = ids.next(KEY_PREFIXES.Organization ?? '00D');
+  const schema = new Schema(opts.taskExternalIdField === undefined ? {} : { taskExternalIdField: opts.taskExternalIdField });
+  const store = new RecordStore();
+  const dml = new Dml(schema, store, ids);
+  const userObj = dml.objectOrNotFound('User');
+  const integrationUserId = ids.next(userObj.keyPrefix);
+  dml.seed(userObj, {
+    Id: integrationUserId, Username: BUILTIN_USERNAME, FirstName: 'Integration', LastName: 'User',
+    Alias: 'integ', Email: BUILTIN_USERNAME, IsActive: true,
+  }, integrationUserId);
+  const engine = new SoqlEngine(schema, store);
+  const queries = new QueryService(engine, (t, withDeleted) => store.all(t, withDeleted));
+  return { orgId, integrationUserId, schema, store, dml, engine, queries };
+}

@@ -1,0 +1,235 @@
+/**
+ * Object and field metadata for the simulated org, modelled on the standard objects'
+ * describe output (Task per the Object Reference; lengths per the Field Reference).
+ */
+import { KEY_PREFIXES } from './ids.ts';
+
+export type FieldType =
+  | 'id' | 'string' | 'textarea' | 'picklist' | 'combobox' | 'reference' | 'boolean'
+  | 'date' | 'datetime' | 'int' | 'double' | 'currency' | 'percent' | 'email' | 'phone' | 'url';
+
+export interface FieldDef {
+  name: string;
+  label: string;
+  type: FieldType;
+  length: number;
+  createable: boolean;
+  updateable: boolean;
+  nillable: boolean;
+  /** Must have a value after defaults are applied (nillable false, not derived). */
+  required: boolean;
+  picklistValues?: string[];
+  restrictedPicklist?: boolean;
+  defaultValue?: string | boolean;
+  referenceTo?: string[];
+  relationshipName?: string;
+  externalId?: boolean;
+  unique?: boolean;
+  /** Computed by the simulator (formula/derived/system field). */
+  calculated?: boolean;
+  nameField?: boolean;
+  custom?: boolean;
+}
+
+export interface ObjectDef {
+  name: string;
+  label: string;
+  labelPlural: string;
+  keyPrefix: string;
+  fields: FieldDef[];
+}
+
+type FieldOpts = Partial<Omit<FieldDef, 'name' | 'type'>>;
+
+const TEXT_LENGTH: Partial<Record<FieldType, number>> = { id: 18, reference: 18, email: 80, phone: 40, url: 255, picklist: 255, combobox: 255 };
+
+function f(name: string, type: FieldType, opts: FieldOpts = {}): FieldDef {
+  const system = opts.calculated === true;
+  return {
+    name,
+    label: opts.label ?? name.replace(/Id$/, ' ID').replace(/([a-z])([A-Z])/g, '$1 $2'),
+    type,
+    length: opts.length ?? TEXT_LENGTH[type] ?? 0,
+    createable: opts.createable ?? !system,
+    updateable: opts.updateable ?? !system,
+    nillable: opts.nillable ?? !(opts.required ?? false),
+    required: opts.required ?? false,
+    ...opts,
+  };
+}
+
+const ro: FieldOpts = { createable: false, updateable: false, calculated: true };
+
+function systemFields(): FieldDef[] {
+  return [
+    f('CreatedDate', 'datetime', { ...ro, label: 'Created Date', nillable: false }),
+    f('CreatedById', 'reference', { ...ro, label: 'Created By ID', referenceTo: ['User'], relationshipName: 'CreatedBy', nillable: false }),
+    f('LastModifiedDate', 'datetime', { ...ro, label: 'Last Modified Date', nillable: false }),
+    f('LastModifiedById', 'reference', { ...ro, label: 'Last Modified By ID', referenceTo: ['User'], relationshipName: 'LastModifiedBy', nillable: false }),
+    f('SystemModstamp', 'datetime', { ...ro, label: 'System Modstamp', nillable: false }),
+  ];
+}
+
+const idField = (): FieldDef => f('Id', 'id', { ...ro, label: 'Record ID', nillable: false });
+const isDeleted = (): FieldDef => f('IsDeleted', 'boolean', { ...ro, label: 'Deleted', nillable: false });
+const owner = (label = 'Owner ID'): FieldDef =>
+  f('OwnerId', 'reference', { label, referenceTo: ['User'], relationshipName: 'Owner', nillable: false });
+const personName = (): FieldDef[] => [
+  f('LastName', 'string', { length: 80, required: true }),
+  f('FirstName', 'string', { length: 40 }),
+  f('Name', 'string', { ...ro, length: 121, label: 'Full Name', nameField: true }),
+];
+const phones = (...names: string[]): FieldDef[] => names.map((n) => f(n, 'phone'));
+const address = (prefix: string): FieldDef[] =>
+  ['Street', 'City', 'State', 'PostalCode', 'Country'].map((p) => f(`${prefix}${p}`, p === 'Street' ? 'textarea' : 'string', { length: p === 'Street' ? 255 : 80 }));
+
+const LEAD_STATUS = ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'];
+const STAGES = ['Prospecting', 'Qualification', 'Needs Analysis', 'Value Proposition', 'Id. Decision Makers',
+  'Perception Analysis', 'Proposal/Price Quote', 'Negotiation/Review', 'Closed Won', 'Closed Lost'];
+export const TASK_STATUS = ['Not Started', 'In Progress', 'Completed', 'Waiting on someone else', 'Deferred'];
+const LEAD_SOURCE = ['Web', 'Phone Inquiry', 'Partner Referral', 'Purchased List', 'Other'];
+
+function objectDefs(taskExternalIdField: string | undefined): ObjectDef[] {
+  const taskExt = taskExternalIdField === undefined ? [] : [
+    f(taskExternalIdField, 'string', { length: 255, externalId: true, unique: true, custom: true,
+      label: taskExternalIdField.replace(/__c$/, '').replace(/_/g, ' ') }),
+  ];
+  return [
+    { name: 'User', label: 'User', labelPlural: 'Users', keyPrefix: KEY_PREFIXES.User ?? '005', fields: [
+      idField(),
+      f('Username', 'string', { length: 80, required: true, unique: true }),
+      ...personName(),
+      f('Alias', 'string', { length: 8 }),
+      f('Email', 'email', { length: 128, required: true }),
+      f('IsActive', 'boolean', { label: 'Active', defaultValue: true, nillable: false }),
+      f('Title', 'string', { length: 80 }),
+      f('CompanyName', 'string', { length: 80 }),
+      f('Department', 'string', { length: 80 }),
+      f('Extension', 'phone'),
+      ...phones('Phone', 'MobilePhone', 'Fax'),
+      f('FederationIdentifier', 'string', { length: 512, label: 'SAML Federation ID' }),
+      f('TimeZoneSidKey', 'picklist', { label: 'Time Zone', picklistValues: ['America/Los_Angeles', 'America/New_York', 'Europe/London', 'GMT'], defaultValue: 'America/Los_Angeles' }),
+      ...systemFields(),
+    ] },
+    { name: 'Account', label: 'Account', labelPlural: 'Accounts', keyPrefix: KEY_PREFIXES.Account ?? '001', fields: [
+      idField(), isDeleted(),
+      f('Name', 'string', { length: 255, required: true, label: 'Account Name', nameField: true }),
+      f('Type', 'picklist', { label: 'Account Type', picklistValues: ['Prospect', 'Customer - Direct', 'Customer - Channel', 'Partner', 'Other'] }),
+      ...phones('Phone', 'Fax'),
+      f('Website', 'url'),
+      f('Industry', 'picklist', { picklistValues: ['Technology', 'Finance', 'Healthcare', 'Retail', 'Other'] }),
+      f('AccountNumber', 'string', { length: 40 }),
+      f('Description', 'textarea', { length: 32000, label: 'Account Description' }),
+      ...address('Billing'),
+      owner(),
+      ...systemFields(),
+    ] },
+    { name: 'Contact', label: 'Contact', labelPlural: 'Contacts', keyPrefix: KEY_PREFIXES.Contact ?? '003', fields: [
+      idField(), isDeleted(),
+      f('AccountId', 'reference', { referenceTo: ['Account'], relationshipName: 'Account' }),
+      f('Salutation', 'picklist', { picklistValues: ['Mr.', 'Ms.', 'Mrs.', 'Dr.', 'Prof.'] }),
+      ...personName(),
+      f('Title', 'string', { length: 128 }),
+      f('Department', 'string', { length: 80 }),
+      ...phones('Phone', 'Fax', 'MobilePhone', 'HomePhone', 'OtherPhone', 'AssistantPhone'),
+      f('Email', 'email'),
+      f('LeadSource', 'picklist', { picklistValues: LEAD_SOURCE }),
+      f('Description', 'textarea', { length: 32000, label: 'Contact Description' }),
+      ...address('Mailing'),
+      owner(),
+      ...systemFields(),
+    ] },
+    { name: 'Lead', label: 'Lead', labelPlural: 'Leads', keyPrefix: KEY_PREFIXES.Lead ?? '00Q', fields: [
+      idField(), isDeleted(),
+      ...personName(),
+      f('Title', 'string', { length: 128 }),
+      f('Company', 'string', { length: 255, required: true }),
+      ...phones('Phone', 'MobilePhone', 'Fax'),
+      f('Email', 'email'),
+      f('Website', 'url'),
+      f('LeadSource', 'picklist', { picklistValues: LEAD_SOURCE }),
+      f('Status', 'picklist', { label: 'Lead Status', picklistValues: LEAD_STATUS, defaultValue: 'Open - Not Contacted', required: true }),
+      f('IsConverted', 'boolean', { label: 'Converted', updateable: false, defaultValue: false, nillable: false }),
+      f('ConvertedAccountId', 'reference', { ...ro, referenceTo: ['Account'], relationshipName: 'ConvertedAccount' }),
+      f('ConvertedContactId', 'reference', { ...ro, referenceTo: ['Contact'], relationshipName: 'ConvertedContact' }),
+      f('Description', 'textarea', { length: 32000 }),
+      ...address(''),
+      owner(),
+      ...systemFields(),
+    ] },
+    { name: 'Opportunity', label: 'Opportunity', labelPlural: 'Opportunities', keyPrefix: KEY_PREFIXES.Opportunity ?? '006', fields: [
+      idField(), isDeleted(),
+      f('AccountId', 'reference', { referenceTo: ['Account'], relationshipName: 'Account' }),
+      f('Name', 'string', { length: 120, required: true, nameField: true }),
+      f('Description', 'textarea', { length: 32000 }),
+      f('StageName', 'picklist', { label: 'Stage', picklistValues: STAGES, required: true }),
+      f('Amount', 'currency'),
+      f('Probability', 'percent'),
+      f('CloseDate', 'date', { required: true }),
+      f('Type', 'picklist', { label: 'Opportunity Type', picklistValues: ['New Business', 'Existing Business'] }),
+      f('IsClosed', 'boolean', { ...ro, label: 'Closed', nillable: false }),
+      f('IsWon', 'boolean', { ...ro, label: 'Won', nillable: false }),
+      owner(),
+      ...systemFields(),
+    ] },
+    { name: 'Task', label: 'Task', labelPlural: 'Tasks', keyPrefix: KEY_PREFIXES.Task ?? '00T', fields: [
+      idField(), isDeleted(),
+      f('WhoId', 'reference', { label: 'Name ID', referenceTo: ['Contact', 'Lead'], relationshipName: 'Who' }),
+      f('WhatId', 'reference', { label: 'Related To ID', referenceTo: ['Account', 'Opportunity'], relationshipName: 'What' }),
+      f('Subject', 'combobox', { length: 255, picklistValues: ['Call', 'Send Letter', 'Send Quote', 'Other'], nameField: true }),
+      f('ActivityDate', 'date', { label: 'Due Date Only' }),
+      f('Status', 'picklist', { picklistValues: TASK_STATUS, defaultValue: 'Not Started', required: true }),
+      f('Priority', 'picklist', { picklistValues: ['High', 'Normal', 'Low'], defaultValue: 'Normal', required: true }),
+      f('IsHighPriority', 'boolean', { ...ro, label: 'High Priority', nillable: false }),
+      f('OwnerId', 'reference', { label: 'Assigned To ID', referenceTo: ['User'], relationshipName: 'Owner', nillable: false }),
+      f('Description', 'textarea', { length: 32000, label: 'Description' }),
+      f('Type', 'picklist', { picklistValues: ['Call', 'Email', 'Meeting', 'Other'] }),
+      f('AccountId', 'reference', { ...ro, label: 'Account ID', referenceTo: ['Account'], relationshipName: 'Account' }),
+      f('IsClosed', 'boolean', { ...ro, label: 'Closed', nillable: false }),
+      f('CallDurationInSeconds', 'int', { label: 'Call Duration' }),
+      f('CallType', 'picklist', { length: 40, picklistValues: ['Inbound', 'Internal', 'Outbound'], restrictedPicklist: true }),
+      f('CallDisposition', 'string', { length: 255, label: 'Call Result' }),
+      f('CallObject', 'string', { length: 255, label: 'Call Object Identifier' }),
+      f('ReminderDateTime', 'datetime', { label: 'Reminder Date/Time' }),
+      f('IsReminderSet', 'boolean', { label: 'Reminder Set', defaultValue: false, nillable: false }),
+      f('TaskSubtype', 'picklist', { label: 'Task Subtype', length: 40, updateable: false, restrictedPicklist: true,
+        picklistValues: ['Task', 'Email', 'ListEmail', 'Call', 'LinkedIn'], defaultValue: 'Task' }),
+      f('CompletedDateTime', 'datetime', { ...ro, label: 'Completed Date/Time' }),
+      ...taskExt,
+      ...systemFields(),
+    ] },
+  ];
+}
+
+/** Case-insensitive lookups over the org's objects and fields. */
+export class Schema {
+  private readonly objects = new Map<string, ObjectDef>();
+  private readonly fieldIndex = new Map<string, Map<string, FieldDef>>();
+
+  constructor(opts: { taskExternalIdField?: string } = {}) {
+    for (const def of objectDefs(opts.taskExternalIdField)) {
+      this.objects.set(def.name.toLowerCase(), def);
+      this.fieldIndex.set(def.name, new Map(def.fields.map((fd) => [fd.name.toLowerCase(), fd])));
+    }
+  }
+
+  object(name: string): ObjectDef | undefined {
+    return this.objects.get(name.toLowerCase());
+  }
+
+  objectNames(): string[] {
+    return [...this.objects.values()].map((o) => o.name);
+  }
+
+  field(objectName: string, fieldName: string): FieldDef | undefined {
+    const obj = this.object(objectName);
+    return obj === undefined ? undefined : this.fieldIndex.get(obj.name)?.get(fieldName.toLowerCase());
+  }
+
+  /** The reference field whose relationshipName is `rel` (e.g. `Account` -> AccountId). */
+  relationship(objectName: string, rel: string): FieldDef | undefined {
+    const obj = this.object(objectName);
+    const lower = rel.toLowerCase();
+    return obj?.fields.find((fd) => fd.relationshipName?.toLowerCase() === lower);
+  }
+}
