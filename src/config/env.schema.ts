@@ -51,8 +51,6 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty'], { error: 'must be auto, json or pretty' }).default('auto'),
   WORKER_CONCURRENCY: intInRange(1, 200).default(5),
-  HTTP_HOST: z.string().default('127.0.0.1'),
-  HTTP_PORT: intInRange(0, 65535).default(8080),
 });
 
 export type Env = z.infer<typeof envSchema>;

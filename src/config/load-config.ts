@@ -32,7 +32,6 @@ export interface AppConfig {
   readonly mapping: MappingSnapshot | undefined;
   readonly log: { readonly level: LogLevel; readonly format: 'auto' | 'json' | 'pretty' };
   readonly worker: { readonly concurrency: number };
-  readonly http: { readonly host: string; readonly port: number };
 }
 
 /** What a command needs; whatever it needs must be configured completely. */
@@ -136,6 +135,5 @@ export function loadConfig(env: EnvSource = process.env, needs: ConfigNeeds = {}
     mapping,
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
     worker: { concurrency: e.WORKER_CONCURRENCY },
-    http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
   });
 }

@@ -27,7 +27,6 @@ describe('loadConfig', () => {
     expect(cfg.redis).toEqual({ url: 'redis://127.0.0.1:6379', prefix: 'ringsense' });
     expect(cfg.log).toEqual({ level: 'info', format: 'auto' });
     expect(cfg.worker.concurrency).toBe(5);
-    expect(cfg.http).toEqual({ host: '127.0.0.1', port: 8080 });
     expect(cfg.ringcentral).toBeUndefined();
     expect(cfg.mappingFile.endsWith(join('config', 'mapping.yaml'))).toBe(true);
     expect(Object.isFrozen(cfg)).toBe(true);

@@ -1,0 +1,87 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli, spawnCli, type RunningCli } from '../support/cli.ts';
+
+let running: RunningCli | undefined;
+afterEach(() => {
+  running?.child.kill('SIGKILL');
+  running = undefined;
+});
+
+describe('ringsense-sync simulate', () => {
+  it('serves both simulators with the demo data, prints how to use them, and stops cleanly on Ctrl-C', async () => {
+    running = spawnCli(['simulate']);
+    const [, rcUrl] = await running.waitFor(/RingCentral\s+(http:\/\/127\.0\.0\.1:\d+)/);
+    const [, sfUrl] = await running.waitFor(/Salesforce\s+(http:\/\/127\.0\.0\.1:\d+)/);
+    expect(running.stdout()).toContain('RINGCENTRAL_JWT=sim-rc-jwt');
+    expect(running.stdout()).toContain(`SALESFORCE_LOGIN_URL=${sfUrl}`);
+
+    // The printed credentials work against the printed URLs, over the real protocols.
+    const token = await fetch(`${sfUrl}/services/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials&client_id=sim-sf-client-id&client_secret=sim-sf-client-secret',
+    });
+    expect(token.status).toBe(200);
+    const { access_token } = (await token.json()) as { access_token: string };
+    const q = await fetch(`${sfUrl}/services/data/v62.0/query?q=${encodeURIComponent("SELECT Name FROM Contact WHERE LastName = 'O\\'Brien'")}`, {
+      headers: { authorization: `Bearer ${access_token}` },
+    });
+    expect(((await q.json()) as { records: Array<{ Name: string }> }).records.map((r) => r.Name)).toEqual(["Sean O'Brien"]);
+    const rcToken = await fetch(`${rcUrl}/restapi/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('sim-rc-client-id:sim-rc-client-secret').toString('base64')}` },
+      body: 'grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=sim-rc-jwt',
+    });
+    expect(rcToken.status).toBe(200);
+
+    running.child.kill('SIGINT');
+    expect(await running.exited()).toBe(0);
+    expect(running.stdout()).toContain('Simulators stopped.');
+  });
+
+  it('takes ports and a seed file, and refuses a broken seed file clearly', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seed-'));
+    writeFileSync(join(dir, 'seed.yaml'), 'salesforce:\n  records:\n    Contact:\n      - { FirstName: Ada, LastName: Lovelace, Phone: "+44 20 7946 0000" }\n');
+    writeFileSync(join(dir, 'bad.yaml'), 'salesforce:\n  record: {}\n');
+    running = spawnCli(['simulate', '--seed', join(dir, 'seed.yaml'), '--sf-port', '0']);
+    const [, sfUrl] = await running.waitFor(/Salesforce\s+(http:\/\/127\.0\.0\.1:\d+)/);
+    const contacts = (await (await fetch(`${sfUrl}/_sim/records/Contact`)).json()) as Array<{ Name: string }>;
+    expect(contacts.map((c) => c.Name)).toEqual(['Ada Lovelace']);
+    running.child.kill('SIGTERM');
+    expect(await running.exited()).toBe(0);
+
+    const bad = await runCli(['simulate', '--seed', join(dir, 'bad.yaml')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('bad.yaml has 1 problem');
+    expect(bad.stderr).toContain('salesforce: Unrecognized key: "record"');
+    const badPort = await runCli(['simulate', '--rc-port', 'eighty']);
+    expect(badPort.code).toBe(1);
+    expect(badPort.stderr).toContain('--rc-port: must be a port number');
+  });
+});
+
+describe('ringsense-sync config check', () => {
+  it('accepts the shipped mapping and reports a broken one with file, line and column', async () => {
+    const good = await runCli(['config', 'check']);
+    expect(good.code).toBe(0);
+    expect(good.stdout).toContain('config/mapping.yaml is valid.');
+    const dir = mkdtempSync(join(tmpdir(), 'map-'));
+    writeFileSync(join(dir, 'm.yaml'), 'users:\n  "62288320001": { emial: "a@example.com" }\n');
+    const bad = await runCli(['config', 'check', '--file', join(dir, 'm.yaml')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(`${join(dir, 'm.yaml')} has 1 problem`);
+    expect(bad.stderr).toMatch(/line 2, column \d+: users\."62288320001"/);
+  });
+
+  it('prints help and rejects unknown commands', async () => {
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('simulate');
+    const unknown = await runCli(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('Unknown command "frobnicate"');
+  });
+});
