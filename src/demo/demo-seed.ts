@@ -82,3 +82,14 @@ export function demoSalesforceSeed(): SalesforceSeed {
     },
   };
 }
+
+/** The mapping the demo runs with: the reps of the demo world (see config/mapping.example.yaml for every key). */
+export const DEMO_MAPPING_YAML = `
+users:
+  "${REP_JOHN}": { salesforceUserId: "${DEMO_IDS.userJohn}" }        # John Smith, by Salesforce user id
+  "${REP_MARIA}": { email: "maria.garcia@acme-robotics.example" }  # Maria Garcia, by e-mail
+activity:
+  relatedTo: open_opportunity
+followUps:
+  dueInBusinessDays: 2
+`;

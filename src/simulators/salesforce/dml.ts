@@ -145,8 +145,9 @@ export class Dml {
   /** Inserts a seed record without API validation; keeps given ids and fills system fields. */
   seed(obj: ObjectDef, input: Record<string, unknown>, userId: string): string {
     const rec = this.blank(obj);
-    applyDefaults(obj, rec);
-    for (const [k, v] of Object.entries(input)) {
+    const values: SfRecord = { ...input };
+    applyDefaults(obj, values); // e.g. Lead.IsConverted = false, User.IsActive = true
+    for (const [k, v] of Object.entries(values)) {
       const field = this.schema.field(obj.name, k);
       if (field === undefined) throw new Error(`Seed: no field '${k}' on ${obj.name}`);
       rec[field.name] = field.type === 'reference' && typeof v === 'string' && isWellFormedId(v) ? to18(v) : v;

@@ -140,3 +140,12 @@ describe('Task update and upsert', () => {
     expect(sfError(() => org.dml.upsert(task, 'Nope__c', 'x', {}, ctx)).status).toBe(404);
   });
 });
+
+describe('seeding', () => {
+  it('fills field defaults as Salesforce does on create (Lead.IsConverted, User.IsActive)', () => {
+    const lead = org.dml.seed(org.dml.objectOrNotFound('Lead'), { LastName: 'Hart', Company: 'Fabrikam' }, org.integrationUserId);
+    expect(org.store.get('Lead', lead)).toMatchObject({ IsConverted: false, Status: 'Open - Not Contacted' });
+    const user = org.dml.seed(org.dml.objectOrNotFound('User'), { LastName: 'New', Username: 'new@example.com', Email: 'new@example.com' }, org.integrationUserId);
+    expect(org.store.get('User', user)).toMatchObject({ IsActive: true });
+  });
+});

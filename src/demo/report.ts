@@ -1,0 +1,57 @@
+/** Renders what the demo wrote to the simulated Salesforce org as plain-text tables. */
+
+type Rec = Record<string, unknown>;
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : v === null || v === undefined ? '' : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+}
+
+function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+function cut(s: string, n: number): string {
+  return s.length <= n ? s : `${s.slice(0, n - 1)}…`;
+}
+
+export function renderSalesforceReport(records: { Task: Rec[]; User: Rec[]; Contact: Rec[]; Lead: Rec[]; Account: Rec[]; Opportunity: Rec[] }): string {
+  const names = new Map<string, string>();
+  for (const list of [records.User, records.Contact, records.Lead, records.Account, records.Opportunity])
+    for (const r of list) names.set(str(r.Id), str(r.Name));
+  const whoLabel = (id: unknown) => {
+    const s = str(id);
+    if (!s) return '(none)';
+    return `${names.get(s) ?? s} (${s.startsWith('00Q') ? 'Lead' : 'Contact'})`;
+  };
+  const name = (id: unknown) => (str(id) ? (names.get(str(id)) ?? str(id)) : '(none)');
+  const calls = records.Task.filter((t) => t.TaskSubtype === 'Call');
+  const followUps = records.Task.filter((t) => t.TaskSubtype !== 'Call');
+  const key = (t: Rec) => str(t.CallObject).split(':step:')[0];
+  const out: string[] = [];
+  out.push(`Call activities (Task, subtype Call, Completed): ${calls.length}`, '');
+  out.push(
+    table(
+      ['Date', 'Subject', 'Owner', 'Name (WhoId)', 'Related to (WhatId)', 'Type', 'Length', 'Follow-ups'],
+      calls.map((c) => [
+        str(c.ActivityDate),
+        cut(str(c.Subject), 44),
+        name(c.OwnerId),
+        whoLabel(c.WhoId),
+        name(c.WhatId),
+        str(c.CallType),
+        `${Math.round(Number(c.CallDurationInSeconds ?? 0) / 60)} min`,
+        String(followUps.filter((f) => key(f) === key(c)).length),
+      ]),
+    ),
+  );
+  out.push('', `Follow-up tasks (open, one per RingSense next step): ${followUps.length}`, '');
+  out.push(
+    table(
+      ['Due', 'Subject', 'Assigned to', 'Name (WhoId)', 'Status'],
+      followUps.map((f) => [str(f.ActivityDate), cut(str(f.Subject), 60), name(f.OwnerId), whoLabel(f.WhoId), str(f.Status)]),
+    ),
+  );
+  return out.join('\n');
+}

@@ -1,0 +1,89 @@
+import { RateLimitError, UnrecoverableError, type Job, type Queue } from 'bullmq';
+import type { Logger } from '../lib/logger.ts';
+import { ServiceError } from '../lib/service-error.ts';
+import { parseInsightsBody, parseInsightsNotification, type RecordingInsights } from '../ringcentral/insights-event.schema.ts';
+import { processCall, type ProcessDeps } from '../sync/process-call.ts';
+import { PermanentSyncError } from '../sync/sync-errors.ts';
+import type { CallLock } from './call-lock.ts';
+import { callJobDataSchema } from './jobs.ts';
+
+/** The small summary a completed job keeps (its return value). */
+export interface CallJobResult {
+  readonly sourceRecordId: string;
+  readonly callTaskId: string;
+  readonly call: 'created' | 'updated' | 'unchanged';
+  readonly followUpsCreated: number;
+  readonly followUpsExisting: number;
+  readonly matchedBy: string;
+  readonly ownerBy: string;
+}
+
+export interface CallProcessorDeps {
+  readonly process: Omit<ProcessDeps, 'logger'>;
+  readonly lock: CallLock;
+  readonly queue: Queue;
+  readonly logger: Logger;
+}
+
+/** A permanent failure: the job goes straight to the failed set with `reason: message` as its failedReason. */
+export function permanent(reason: string, message: string): UnrecoverableError {
+  return new UnrecoverableError(`${reason}: ${message}`);
+}
+
+function insightsOf(job: Job): RecordingInsights {
+  const data = callJobDataSchema.safeParse(job.data);
+  if (!data.success) throw permanent('invalid_job_data', 'the job data is not a RingSense event or insights');
+  const parsed = data.data.kind === 'notification' ? parseInsightsNotification(data.data.event) : parseInsightsBody(data.data.insights);
+  if (!parsed.ok) {
+    const details = parsed.error.details.length ? ` (${parsed.error.details.slice(0, 5).join('; ')})` : '';
+    throw permanent(parsed.error.reason, `${parsed.error.message}${details}`);
+  }
+  return 'body' in parsed.value ? parsed.value.body : parsed.value;
+}
+
+/**
+ * The BullMQ processor: validate, process under the call's lock, and translate outcomes for BullMQ —
+ * permanent -> UnrecoverableError, API limit -> pause the queue (no attempt used), anything else -> retry later.
+ */
+export function createCallProcessor(deps: CallProcessorDeps) {
+  return async (job: Job, _token?: string, signal?: AbortSignal): Promise<CallJobResult> => {
+    const insights = insightsOf(job);
+    const log = deps.logger.child({ jobId: job.id, sourceRecordId: insights.sourceRecordId, attempt: job.attemptsMade + 1 });
+    try {
+      const { report, resolution } = await deps.lock.with(insights.sourceRecordId, () => processCall(insights, { ...deps.process, logger: log }, signal));
+      const result: CallJobResult = {
+        sourceRecordId: insights.sourceRecordId,
+        callTaskId: report.callTaskId,
+        call: report.call,
+        followUpsCreated: report.followUpsCreated,
+        followUpsExisting: report.followUpsExisting,
+        matchedBy: resolution.matchedBy,
+        ownerBy: resolution.ownerBy,
+      };
+      log.info('call_synced', { ...result, latencyMs: Date.now() - (job.data as { receivedAt: number }).receivedAt });
+      return result;
+    } catch (e) {
+      if (e instanceof PermanentSyncError) {
+        log.warn('call_failed_permanently', { reason: e.reason, subject: e.subject });
+        throw permanent(e.reason, e.message);
+      }
+      if (e instanceof ServiceError) {
+        const f = e.failure;
+        if (f.kind === 'permanent') {
+          log.warn('call_failed_permanently', { reason: `${e.service}_rejected`, code: f.code, fields: f.fields });
+          throw permanent(`${e.service}_rejected`, `${f.code}: ${f.message}${f.fields?.length ? ` (fields: ${f.fields.join(', ')})` : ''}`);
+        }
+        if (f.kind === 'rate_limited') {
+          const waitMs = f.waitMs ?? 60_000;
+          log.warn('rate_limited_pausing_queue', { service: e.service, code: f.code, waitMs });
+          await deps.queue.rateLimit(waitMs);
+          throw new RateLimitError();
+        }
+        log.warn('call_retry_later', { service: e.service, kind: f.kind, code: f.code, err: e.message });
+        throw e;
+      }
+      log.error('call_error', { err: e });
+      throw e;
+    }
+  };
+}

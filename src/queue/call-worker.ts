@@ -1,0 +1,43 @@
+import { Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../lib/logger.ts';
+import { createCallProcessor, type CallJobResult, type CallProcessorDeps } from './call-processor.ts';
+import { backoffDelay, CALLS_QUEUE, KEEP_COMPLETED, KEEP_FAILED } from './jobs.ts';
+
+export interface CallWorkerOptions extends CallProcessorDeps {
+  readonly connection: Redis;
+  readonly prefix: string;
+  readonly concurrency: number;
+  readonly logger: Logger;
+  /** Stalled-job detection (a worker killed mid-write): lock and check interval. */
+  readonly lockDurationMs?: number;
+  readonly stalledIntervalMs?: number;
+  readonly autorun?: boolean;
+}
+
+/** The BullMQ worker for calls. Lifecycle (signals, shutdown) belongs to the caller. */
+export function createCallWorker(opts: CallWorkerOptions): Worker<unknown, CallJobResult> {
+  const worker = new Worker<unknown, CallJobResult>(CALLS_QUEUE, createCallProcessor(opts), {
+    connection: opts.connection,
+    prefix: opts.prefix,
+    concurrency: opts.concurrency,
+    autorun: opts.autorun ?? true,
+    lockDuration: opts.lockDurationMs ?? 30_000,
+    stalledInterval: opts.stalledIntervalMs ?? 30_000,
+    maxStalledCount: 2,
+    removeOnComplete: KEEP_COMPLETED,
+    removeOnFail: KEEP_FAILED,
+    // Needed so that a queue-wide pause (queue.rateLimit after REQUEST_LIMIT_EXCEEDED) holds for every replica.
+    limiter: { max: 10_000, duration: 1000 },
+    settings: {
+      backoffStrategy: (attemptsMade: number) => backoffDelay(attemptsMade),
+    },
+  });
+  worker.on('failed', (job: Job | undefined, err: Error) => {
+    if (!job) return;
+    const final = err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+    if (final) opts.logger.error('job_failed', { jobId: job.id, reason: err.message.split(':')[0], attempts: job.attemptsMade });
+  });
+  worker.on('error', (err) => opts.logger.error('worker_error', { err }));
+  return worker;
+}

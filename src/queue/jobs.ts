@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+
+/**
+ * The job catalog. Every RingSense event becomes one job in the calls queue; its data is the event as it
+ * arrived (kept whole, so a refused event stays replayable), and the worker validates it again (job data
+ * outlives deploys).
+ */
+export const CALLS_QUEUE = 'calls';
+export const CALL_JOB = 'call.insights';
+
+export const callJobDataSchema = z.discriminatedUnion('kind', [
+  /** A notification from the WebSocket subscription, exactly as received. */
+  z.object({ kind: z.literal('notification'), receivedAt: z.number(), event: z.unknown() }),
+  /** Insights fetched over REST (catch-up, replay, backfill). */
+  z.object({ kind: z.literal('insights'), receivedAt: z.number(), source: z.enum(['catch_up', 'replay', 'backfill']), insights: z.unknown() }),
+]);
+export type CallJobData = z.infer<typeof callJobDataSchema>;
+
+/**
+ * Retries: the worker retries one request briefly itself (p-retry, ~10 s at most); the queue owns the long
+ * ones. 14 attempts, doubling from 5 s up to 10 min with jitter, span about 80 minutes: a one-hour Salesforce
+ * outage loses nothing. API limits pause the whole queue instead and cost no attempt.
+ */
+export const CALL_JOB_ATTEMPTS = 14;
+export const BACKOFF_BASE_MS = 5_000;
+export const BACKOFF_MAX_MS = 10 * 60_000;
+
+/** Delay before retry `attemptsMade` (1-based): exponential, capped, with ±25 % jitter. */
+export function backoffDelay(attemptsMade: number, random: () => number = Math.random): number {
+  const base = Math.min(BACKOFF_BASE_MS * 2 ** Math.max(0, attemptsMade - 1), BACKOFF_MAX_MS);
+  return Math.round(base * (0.75 + random() * 0.5));
+}
+
+/** Finished jobs are kept: completed ones are the duplicate filter (a job id seen is a call written). */
+export const KEEP_COMPLETED = { age: 14 * 24 * 3600, count: 100_000 };
+export const KEEP_FAILED = { age: 30 * 24 * 3600 };
+
+/**
+ * A deterministic job id: the same recording at the same version is one job, however often it is delivered
+ * (RingSense sends two events per call when AI Notes is on). BullMQ ids may not contain ':' nor be integers.
+ */
+export function callJobId(sourceRecordId: string, lastModifiedTime: string): string {
+  const version = Date.parse(lastModifiedTime);
+  const safeId = sourceRecordId.replace(/[^A-Za-z0-9_-]/g, '_');
+  return `call-${safeId}-${Number.isNaN(version) ? createHash('sha256').update(lastModifiedTime).digest('hex').slice(0, 12) : version}`;
+}
+
+/** An event that failed validation still gets a job (to land in the failed set whole); same bytes, same id. */
+export function invalidEventJobId(raw: unknown): string {
+  return `invalid-${createHash('sha256').update(JSON.stringify(raw) ?? 'undefined').digest('hex').slice(0, 24)}`;
+}

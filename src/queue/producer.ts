@@ -1,0 +1,55 @@
+import type { Queue } from 'bullmq';
+import type { Logger } from '../lib/logger.ts';
+import { parseInsightsBody, parseInsightsNotification, type EventRejection } from '../ringcentral/insights-event.schema.ts';
+import { CALL_JOB, CALL_JOB_ATTEMPTS, callJobId, invalidEventJobId, type CallJobData } from './jobs.ts';
+
+export interface EnqueueResult {
+  readonly jobId: string;
+  readonly status: 'enqueued' | 'duplicate';
+  readonly sourceRecordId?: string;
+  /** Set when the event is invalid: it is enqueued anyway and lands in the failed set with this reason. */
+  readonly rejection?: EventRejection;
+}
+
+async function add(queue: Queue, jobId: string, data: CallJobData): Promise<'enqueued' | 'duplicate'> {
+  const job = await queue.add(CALL_JOB, data, {
+    jobId,
+    attempts: CALL_JOB_ATTEMPTS,
+    backoff: { type: 'ringsense' },
+  });
+  // BullMQ returns the existing job for a known id without replacing it: ours is new only if it is our data.
+  return (job.data as CallJobData).receivedAt === data.receivedAt ? 'enqueued' : 'duplicate';
+}
+
+/** Turns one WebSocket notification into a job. Never throws on bad input; throws only if Redis fails. */
+export async function enqueueNotification(queue: Queue, raw: unknown, logger: Logger, receivedAt = Date.now()): Promise<EnqueueResult> {
+  const parsed = parseInsightsNotification(raw);
+  const data: CallJobData = { kind: 'notification', receivedAt, event: raw };
+  if (!parsed.ok) {
+    const jobId = invalidEventJobId(raw);
+    const status = await add(queue, jobId, data);
+    logger.warn('event_rejected', { jobId, reason: parsed.error.reason, problem: parsed.error.message, sourceRecordId: parsed.error.sourceRecordId });
+    return { jobId, status, rejection: parsed.error, ...(parsed.error.sourceRecordId ? { sourceRecordId: parsed.error.sourceRecordId } : {}) };
+  }
+  const { sourceRecordId, lastModifiedTime } = parsed.value.body;
+  const jobId = callJobId(sourceRecordId, lastModifiedTime);
+  const status = await add(queue, jobId, data);
+  logger.info(status === 'enqueued' ? 'event_enqueued' : 'event_duplicate', { jobId, sourceRecordId });
+  return { jobId, status, sourceRecordId };
+}
+
+/** Enqueues insights read over REST (replay, catch-up, backfill). */
+export async function enqueueInsights(queue: Queue, insights: unknown, source: 'catch_up' | 'replay' | 'backfill', logger: Logger, receivedAt = Date.now()): Promise<EnqueueResult> {
+  const parsed = parseInsightsBody(insights);
+  const data: CallJobData = { kind: 'insights', receivedAt, source, insights };
+  if (!parsed.ok) {
+    const jobId = invalidEventJobId(insights);
+    const status = await add(queue, jobId, data);
+    logger.warn('event_rejected', { jobId, reason: parsed.error.reason, problem: parsed.error.message, source });
+    return { jobId, status, rejection: parsed.error };
+  }
+  const jobId = callJobId(parsed.value.sourceRecordId, parsed.value.lastModifiedTime);
+  const status = await add(queue, jobId, data);
+  logger.info(status === 'enqueued' ? 'event_enqueued' : 'event_duplicate', { jobId, sourceRecordId: parsed.value.sourceRecordId, source });
+  return { jobId, status, sourceRecordId: parsed.value.sourceRecordId };
+}
