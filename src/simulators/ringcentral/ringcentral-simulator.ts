@@ -175,6 +175,11 @@ export class RingCentralSimulator implements SimControl {
     this.gateway.dropSockets(opts.recovery ?? 'successful');
   }
 
+  /** Every open socket goes half-open (connected, but silent both ways) until the client drops it. */
+  silenceSockets(): void {
+    this.gateway.silenceSockets();
+  }
+
   failNextUpgrades(n: number, status = 503): void {
     this.gateway.failNextUpgrades(n, status);
   }

@@ -55,6 +55,8 @@ export class WsGateway {
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly sessions = new Map<string, Session>();
   private readonly replayTimers = new Set<NodeJS.Timeout>();
+  /** Sockets gone half-open: the gateway neither reads nor writes them, and never closes them. */
+  private readonly silenced = new WeakSet<WebSocket>();
   private refuse = { count: 0, status: 503 };
   readonly counters: GatewayCounters = { connections: 0, openSockets: 0, upgradesRefused: 0, notificationsSent: 0 };
 
@@ -164,6 +166,7 @@ export class WsGateway {
   }
 
   private onFrame(session: Session, ws: WebSocket, data: RawData): void {
+    if (this.silenced.has(ws)) return;
     let frame: unknown;
     try {
       frame = parseJson(rawToString(data));
@@ -204,7 +207,7 @@ export class WsGateway {
 
   private flush(session: Session): void {
     const ws = session.socket;
-    if (!ws || ws.readyState !== ws.OPEN) return;
+    if (!ws || ws.readyState !== ws.OPEN || this.silenced.has(ws)) return;
     for (const env of session.pending.splice(0)) {
       session.sequence += 1;
       const messageId = typeof env.uuid === 'string' ? env.uuid : randomUUID();
@@ -220,6 +223,14 @@ export class WsGateway {
       session.nextRecovery = recovery;
       session.socket?.terminate();
     }
+  }
+
+  /**
+   * Makes every open socket half-open: it stays connected but nothing more goes either way (no heartbeat
+   * echoes, no notifications; those are buffered as if the socket were down). The client has to notice.
+   */
+  silenceSockets(): void {
+    for (const session of this.sessions.values()) if (session.socket) this.silenced.add(session.socket);
   }
 
   subscriptions(): Array<{ id: string; eventFilters: string[]; connected: boolean }> {

@@ -1,0 +1,304 @@
+/**
+ * The RingSense insights listener: one WebSocket subscription to the pbx insights event filter through the
+ * official @ringcentral/subscriptions client (made crash-proof by SafeSubscriptions), kept alive for as long as
+ * the process runs:
+ *
+ * - a refused register() (gateway down, upgrade answered 503, wstoken refused) is retried with exponential backoff
+ *   and jitter after the failed attempt's extension is disposed (state 'degraded' meanwhile);
+ * - a dropped socket is recovered by the client's own auto-recover ('reconnecting'); its outcome is reported
+ *   through `onRecovered` so the caller can run a catch-up when events may have been lost;
+ * - a socket on which nothing at all arrives for `silenceTimeoutMs` (half-open TCP) is terminated so that
+ *   auto-recover takes over. The client sends a Heartbeat after `silenceTimeoutMs / 2` (at most 60 s) of
+ *   silence and the gateway echoes it, so a healthy idle socket is never silent that long.
+ */
+import type { SDK } from '@ringcentral/sdk';
+import type { WebSocket } from 'ws';
+import type { Logger } from '../lib/logger.ts';
+import { PBX_INSIGHTS_EVENT_FILTER } from './insights-event.schema.ts';
+import { disposeExtension, SafeSubscriptions, SubscriptionRequestError, WS_EVENTS, type GuardedWsExtension } from './safe-subscriptions.ts';
+
+export type ListenerState = 'starting' | 'connected' | 'reconnecting' | 'degraded' | 'stopped';
+
+export interface RecoveryInfo {
+  /** true: the session was resumed and the gateway replayed what it buffered; false: events may have been lost. */
+  readonly recovered: boolean;
+  readonly reason: 'recovery_successful' | 'recovery_failed' | 'resubscribed';
+}
+
+export interface InsightsListenerOptions {
+  readonly sdk: SDK;
+  readonly logger: Logger;
+  /** Gets every notification envelope as the gateway sent it ({uuid, event, timestamp, subscriptionId, ownerId, body}). */
+  readonly onNotification: (raw: unknown) => void | Promise<void>;
+  readonly onRecovered?: (info: RecoveryInfo) => void;
+  /** Between failed register() attempts (default 2 s doubling to 60 s, with jitter). */
+  readonly backoff?: { readonly minMs: number; readonly maxMs: number };
+  /** Terminate a socket on which no frame arrived for this long (default 120 s). */
+  readonly silenceTimeoutMs?: number;
+}
+
+export interface InsightsListener {
+  /**
+   * Starts subscribing. Resolves once the first attempt has ended: state is then 'connected', or 'degraded' with
+   * retries running in the background. Never rejects.
+   */
+  start(): Promise<void>;
+  /** Revokes the subscription, stops every timer and closes the socket. */
+  stop(): Promise<void>;
+  state(): ListenerState;
+  lastError(): string | undefined;
+  stats(): { reconnects: number; registerFailures: number; notifications: number };
+}
+
+const DEFAULT_BACKOFF = { minMs: 2_000, maxMs: 60_000 };
+const DEFAULT_SILENCE_TIMEOUT_MS = 120_000;
+const OPEN = 1;
+
+/** Exponential backoff with equal jitter: attempt 1 waits minMs/2..minMs, doubling up to maxMs. */
+export function backoffDelay(attempt: number, backoff: { minMs: number; maxMs: number }, random: () => number = Math.random): number {
+  const cap = Math.min(backoff.maxMs, backoff.minMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(cap / 2 + random() * (cap / 2));
+}
+
+/** An error's name and message, without the ws access token a URL might carry. */
+function describe(e: unknown): string {
+  const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return text.replace(/(access_token|wsc)=[^&\s"]+/g, '$1=[redacted]').slice(0, 300);
+}
+
+export function createInsightsListener(opts: InsightsListenerOptions): InsightsListener {
+  return new WsInsightsListener(opts);
+}
+
+class WsInsightsListener implements InsightsListener {
+  readonly #opts: InsightsListenerOptions;
+  readonly #log: Logger;
+  readonly #backoff: { minMs: number; maxMs: number };
+  readonly #silenceMs: number;
+  readonly #subs: SafeSubscriptions;
+  readonly #subscription: ReturnType<SafeSubscriptions['createSubscription']>;
+  readonly #stats = { reconnects: 0, registerFailures: 0, notifications: 0 };
+  readonly #watchdogs = new Set<NodeJS.Timeout>();
+  #state: ListenerState = 'starting';
+  #lastError: string | undefined;
+  #stopped = false;
+  /** The extension holding the live subscription, and the one a register() in flight is setting up. */
+  #active: GuardedWsExtension | undefined;
+  #pending: GuardedWsExtension | undefined;
+  #attempt: Promise<void> | undefined;
+  #retryTimer: NodeJS.Timeout | undefined;
+  #failures = 0;
+  #resubscribing = false;
+  #started: Promise<void> | undefined;
+  #stopping: Promise<void> | undefined;
+
+  constructor(opts: InsightsListenerOptions) {
+    this.#opts = opts;
+    this.#log = opts.logger;
+    this.#backoff = opts.backoff ?? DEFAULT_BACKOFF;
+    this.#silenceMs = opts.silenceTimeoutMs ?? DEFAULT_SILENCE_TIMEOUT_MS;
+    this.#subs = new SafeSubscriptions({
+      sdk: opts.sdk,
+      pingServerIntervalMs: Math.max(10, Math.min(60_000, Math.floor(this.#silenceMs / 2))),
+      hooks: {
+        created: (ext) => this.#onExtension(ext),
+        socket: (ext, ws) => this.#onSocket(ext, ws),
+        socketError: (_ext, err) => {
+          this.#lastError = describe(err);
+          this.#log.warn('rc_ws_socket_error', { error: this.#lastError, code: (err as { code?: unknown }).code });
+        },
+        stopped: () => this.#stopped,
+      },
+    });
+    this.#subscription = this.#subs.createSubscription().setEventFilters([PBX_INSIGHTS_EVENT_FILTER]);
+    this.#subscription.on(this.#subscription.events.notification, (evt: unknown) => this.#deliver(evt));
+  }
+
+  start(): Promise<void> {
+    this.#started ??= this.#runAttempt();
+    return this.#started;
+  }
+
+  state(): ListenerState {
+    return this.#state;
+  }
+
+  lastError(): string | undefined {
+    return this.#lastError;
+  }
+
+  stats(): { reconnects: number; registerFailures: number; notifications: number } {
+    return { ...this.#stats };
+  }
+
+  stop(): Promise<void> {
+    this.#stopping ??= this.#shutdown();
+    return this.#stopping;
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#stopped = true;
+    this.#state = 'stopped';
+    clearTimeout(this.#retryTimer);
+    const exts = [this.#active, this.#pending].filter((e): e is GuardedWsExtension => e !== undefined);
+    this.#active = undefined;
+    await Promise.all(exts.map((ext) => this.#dispose(ext)));
+    // A register() waiting for the socket gives up at once instead of after its own 30 s timeout.
+    for (const ext of exts) ext.eventEmitter.emit(WS_EVENTS.autoRecoverError, new Error('listener stopped'));
+    await this.#attempt;
+    for (const t of this.#watchdogs) clearTimeout(t);
+    this.#watchdogs.clear();
+    this.#log.info('rc_listener_stopped', this.stats());
+  }
+
+  async #dispose(ext: GuardedWsExtension): Promise<void> {
+    await disposeExtension(ext, { onRevokeError: (e) => this.#log.warn('rc_subscription_revoke_failed', { error: describe(e) }) });
+    this.#subs.forget(ext);
+  }
+
+  async #runAttempt(): Promise<void> {
+    this.#retryTimer = undefined;
+    if (this.#stopped || this.#attempt) return;
+    const attempt = this.#register();
+    this.#attempt = attempt;
+    try {
+      await attempt;
+    } finally {
+      this.#attempt = undefined;
+    }
+  }
+
+  async #register(): Promise<void> {
+    const afterTrouble = this.#failures > 0 || this.#resubscribing;
+    try {
+      const wsSub = await this.#subscription.register();
+      const ext = this.#pending;
+      this.#pending = undefined;
+      if (!ext) throw new Error('register() resolved without an extension');
+      if (this.#stopped) return await this.#dispose(ext);
+      this.#active = ext;
+      this.#failures = 0;
+      this.#resubscribing = false;
+      this.#state = 'connected';
+      this.#log.info('rc_subscription_registered', { subscriptionId: wsSub.subscriptionInfo?.id, afterTrouble });
+      if (afterTrouble) {
+        this.#stats.reconnects += 1;
+        this.#notifyRecovered({ recovered: false, reason: 'resubscribed' });
+      }
+    } catch (e) {
+      const ext = this.#pending;
+      this.#pending = undefined;
+      if (ext) await this.#dispose(ext);
+      if (this.#stopped) return;
+      this.#failures += 1;
+      this.#stats.registerFailures += 1;
+      this.#lastError = describe(e);
+      this.#state = 'degraded';
+      const retryInMs = backoffDelay(this.#failures, this.#backoff);
+      this.#log.warn('rc_subscription_register_failed', { attempt: this.#failures, retryInMs, error: this.#lastError });
+      this.#retryTimer = setTimeout(() => void this.#runAttempt(), retryInMs);
+    }
+  }
+
+  /** The live subscription cannot be recovered in place: drop it and register a new one. */
+  #resubscribe(ext: GuardedWsExtension): void {
+    if (this.#stopped || this.#active !== ext) return;
+    this.#active = undefined;
+    this.#resubscribing = true;
+    this.#state = 'degraded';
+    void this.#dispose(ext).then(() => {
+      if (this.#stopped || this.#attempt || this.#retryTimer) return;
+      this.#retryTimer = setTimeout(() => void this.#runAttempt(), backoffDelay(1, this.#backoff));
+    });
+  }
+
+  #onExtension(ext: GuardedWsExtension): void {
+    this.#pending = ext;
+    const emitter = ext.eventEmitter;
+    emitter.on(WS_EVENTS.autoRecoverSuccess, () => this.#onRecovered(ext, true));
+    emitter.on(WS_EVENTS.autoRecoverFailed, () => this.#onRecovered(ext, false));
+    emitter.on(WS_EVENTS.autoRecoverError, (err: unknown) => {
+      if (this.#stopped || ext !== this.#active) return; // a register() in flight handles its own failures
+      this.#lastError = describe(err);
+      this.#state = 'degraded';
+      this.#log.warn('rc_ws_recover_failed', { error: this.#lastError });
+      if (err instanceof SubscriptionRequestError) this.#resubscribe(ext);
+    });
+  }
+
+  #onRecovered(ext: GuardedWsExtension, successful: boolean): void {
+    // During register() a first successful connect is reported as a (Failed) recovery: not ours to report.
+    if (this.#stopped || ext !== this.#active) return;
+    this.#stats.reconnects += 1;
+    this.#state = 'connected';
+    this.#log.info('rc_ws_recovered', { recoveryState: successful ? 'Successful' : 'Failed', subscriptionId: ext.subscription?.subscriptionInfo?.id });
+    this.#notifyRecovered(successful ? { recovered: true, reason: 'recovery_successful' } : { recovered: false, reason: 'recovery_failed' });
+  }
+
+  #notifyRecovered(info: RecoveryInfo): void {
+    try {
+      this.#opts.onRecovered?.(info);
+    } catch (e) {
+      this.#log.error('rc_recovered_handler_failed', { reason: info.reason, error: describe(e) });
+    }
+  }
+
+  #onSocket(ext: GuardedWsExtension, ws: WebSocket): void {
+    if (this.#stopped) {
+      ws.terminate();
+      return;
+    }
+    ws.on('close', (code: number) => {
+      if (this.#stopped || ext !== this.#active || ext.ws !== ws || this.#state !== 'connected') return;
+      this.#state = 'reconnecting';
+      this.#log.warn('rc_ws_disconnected', { code });
+    });
+    this.#watch(ws);
+  }
+
+  /** Terminates `ws` once no frame at all has arrived on it for silenceTimeoutMs (also while still connecting). */
+  #watch(ws: WebSocket): void {
+    let lastFrameAt = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const arm = (ms: number): void => {
+      timer = setTimeout(check, ms);
+      timer.unref();
+      this.#watchdogs.add(timer);
+    };
+    const disarm = (): void => {
+      if (timer) {
+        clearTimeout(timer);
+        this.#watchdogs.delete(timer);
+      }
+      timer = undefined;
+    };
+    const check = (): void => {
+      disarm();
+      if (this.#stopped || ws.readyState > OPEN) return;
+      const silentMs = Date.now() - lastFrameAt;
+      if (silentMs < this.#silenceMs) return arm(this.#silenceMs - silentMs);
+      this.#log.warn('rc_ws_silent_terminated', { silentMs });
+      ws.terminate();
+    };
+    ws.on('message', () => {
+      lastFrameAt = Date.now();
+    });
+    ws.on('close', disarm);
+    arm(this.#silenceMs);
+  }
+
+  #deliver(evt: unknown): void {
+    if (this.#stopped) return;
+    this.#stats.notifications += 1;
+    const uuid = evt && typeof evt === 'object' ? (evt as { uuid?: unknown }).uuid : undefined;
+    const fail = (e: unknown): void => {
+      this.#log.error('rc_notification_handler_failed', { uuid, error: describe(e) });
+    };
+    try {
+      const r = this.#opts.onNotification(evt);
+      if (r && typeof r.then === 'function') r.then(undefined, fail);
+    } catch (e) {
+      fail(e);
+    }
+  }
+}
