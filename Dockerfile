@@ -19,5 +19,5 @@ COPY --from=build /app/dist ./dist
 COPY config/mapping.example.yaml ./config/mapping.example.yaml
 USER node
 ENTRYPOINT ["node", "dist/cli/main.js"]
-# The long-running `start` command arrives with the sync pipeline; until then the image runs the CLI's help.
-CMD ["--help"]
+# The listener and the worker in one process; `listen` and `work` run each role alone (see docker-compose.yml).
+CMD ["start"]

@@ -2,9 +2,11 @@
 import { ConfigError } from '../config/config-error.ts';
 import { write, type Command, type CommandContext } from './command.ts';
 import { configCheckCommand } from './config-check.ts';
+import { demoCommand } from './demo.ts';
 import { simulateCommand } from './simulate.ts';
+import { listenCommand, startCommand, workCommand } from './start.ts';
 
-const COMMANDS: readonly Command[] = [simulateCommand, configCheckCommand];
+const COMMANDS: readonly Command[] = [demoCommand, startCommand, listenCommand, workCommand, simulateCommand, configCheckCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -57,6 +59,11 @@ export async function main(argv: readonly string[], ctx: Omit<CommandContext, 'a
     throw e;
   }
 }
+
+// `ringsense-sync ... | head` closes stdout early: that is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+});
 
 const isEntryPoint = import.meta.filename === process.argv[1] || process.argv[1]?.endsWith('/ringsense-sync');
 if (isEntryPoint) {

@@ -64,10 +64,15 @@ describe('ringsense-sync simulate', () => {
 });
 
 describe('ringsense-sync config check', () => {
-  it('accepts the shipped mapping and reports a broken one with file, line and column', async () => {
-    const good = await runCli(['config', 'check']);
+  it('accepts the example mapping, explains a missing one, and reports a broken one with file, line and column', async () => {
+    const good = await runCli(['config', 'check', '--file', 'config/mapping.example.yaml']);
     expect(good.code).toBe(0);
-    expect(good.stdout).toContain('config/mapping.yaml is valid.');
+    expect(good.stdout).toContain('config/mapping.example.yaml is valid.');
+    expect(good.stdout).toContain('contact overrides:     3 by phone, 1 by name');
+    const none = await runCli(['config', 'check'], { cwd: mkdtempSync(join(tmpdir(), 'empty-')) });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('config/mapping.yaml has 1 problem');
+    expect(none.stderr).toContain('file not found (copy config/mapping.example.yaml to start one)');
     const dir = mkdtempSync(join(tmpdir(), 'map-'));
     writeFileSync(join(dir, 'm.yaml'), 'users:\n  "62288320001": { emial: "a@example.com" }\n');
     const bad = await runCli(['config', 'check', '--file', join(dir, 'm.yaml')]);

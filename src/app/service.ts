@@ -1,0 +1,152 @@
+import { Queue, type Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { AppConfig } from '../config/load-config.ts';
+import type { MappingSnapshot } from '../config/load-mapping.ts';
+import type { Logger } from '../lib/logger.ts';
+import { ServiceError } from '../lib/service-error.ts';
+import { CachedPeople } from '../mapping/cached-people.ts';
+import { CallLock } from '../queue/call-lock.ts';
+import type { CallJobResult } from '../queue/call-processor.ts';
+import { createCallWorker } from '../queue/call-worker.ts';
+import { CALLS_QUEUE } from '../queue/jobs.ts';
+import { enqueueNotification } from '../queue/producer.ts';
+import { createRingCentralClient, type RingCentralClient } from '../ringcentral/sdk.ts';
+import { createInsightsListener, type InsightsListener } from '../ringcentral/subscription.ts';
+import { RingCentralTelephony } from '../ringcentral/telephony.adapter.ts';
+import { createSalesforceSession, type SalesforceSession } from '../salesforce/connection.ts';
+import { SalesforcePeople } from '../salesforce/people.adapter.ts';
+import { SalesforceTaskWriter } from '../salesforce/task-writer.adapter.ts';
+
+export interface ServiceRoles {
+  /** Hold the RingCentral subscription and enqueue events. */
+  readonly listen: boolean;
+  /** Process the queue into Salesforce. */
+  readonly work: boolean;
+}
+
+export interface ServiceOptions {
+  /** Give up waiting for active jobs on shutdown after this long (they are retried elsewhere). */
+  readonly shutdownTimeoutMs?: number;
+  /** For tests: faster stalled-job recovery. */
+  readonly lockDurationMs?: number;
+  readonly stalledIntervalMs?: number;
+}
+
+export interface RunningService {
+  readonly queue: Queue;
+  readonly worker: Worker<unknown, CallJobResult> | undefined;
+  readonly listener: InsightsListener | undefined;
+  readonly salesforce: SalesforceSession | undefined;
+  stop(): Promise<void>;
+}
+
+/** Creates the Redis connection BullMQ needs: commands wait for a reconnect instead of failing. */
+export function redisConnection(url: string, logger: Logger, name: string): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, connectionName: `ringsense-sync:${name}` });
+  let down = false;
+  redis.on('error', (e: Error) => {
+    if (!down) logger.warn('redis_unreachable', { connection: name, err: e.message });
+    down = true;
+  });
+  redis.on('ready', () => {
+    if (down) logger.info('redis_reconnected', { connection: name });
+    down = false;
+  });
+  return redis;
+}
+
+async function withBackoff<T>(what: string, logger: Logger, fn: () => Promise<T>, stopped: () => boolean): Promise<T> {
+  for (let attempt = 1, delay = 1000; ; attempt++, delay = Math.min(delay * 2, 60_000)) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (stopped()) throw e;
+      const kind = e instanceof ServiceError ? e.failure.kind : 'unknown';
+      logger.warn(`${what}_failed_retrying`, { attempt, kind, err: e instanceof Error ? e.message : String(e), retryInMs: delay });
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}
+
+/**
+ * The composition root of the long-running service: connects Redis, RingCentral and Salesforce, and starts the
+ * listener and/or the worker. Nothing here handles signals: the caller calls stop().
+ */
+export async function startService(cfg: AppConfig, mapping: () => MappingSnapshot, roles: ServiceRoles, logger: Logger, opts: ServiceOptions = {}): Promise<RunningService> {
+  if (!cfg.ringcentral) throw new Error('RingCentral is not configured');
+  let stopping = false;
+  const connections: Redis[] = [];
+  const conn = (name: string) => {
+    const r = redisConnection(cfg.redis.url, logger, name);
+    connections.push(r);
+    return r;
+  };
+  const queue = new Queue(CALLS_QUEUE, { connection: conn('queue'), prefix: cfg.redis.prefix });
+  queue.on('error', (e) => logger.warn('queue_error', { err: e.message }));
+
+  const rcConfig = cfg.ringcentral;
+  const rc: RingCentralClient = await withBackoff('ringcentral_login', logger, () => createRingCentralClient(rcConfig, { logger }), () => stopping);
+
+  let worker: Worker<unknown, CallJobResult> | undefined;
+  let salesforce: SalesforceSession | undefined;
+  if (roles.work) {
+    if (!cfg.salesforce) throw new Error('Salesforce is not configured');
+    salesforce = createSalesforceSession(cfg.salesforce, { logger });
+    // A failed first login is not fatal: requests re-run the grant (bounded), and jobs wait and retry.
+    await salesforce.authorize().catch(() => undefined);
+    const people = new CachedPeople(new SalesforcePeople(salesforce.conn));
+    const writer = new SalesforceTaskWriter(salesforce.conn, { ...(mapping().mapping.salesforce.externalIdField ? { externalIdField: mapping().mapping.salesforce.externalIdField } : {}) });
+    const lockRedis = conn('lock');
+    worker = createCallWorker({
+      connection: conn('worker'),
+      prefix: cfg.redis.prefix,
+      concurrency: cfg.worker.concurrency,
+      logger,
+      queue,
+      lock: new CallLock(lockRedis, cfg.redis.prefix),
+      process: { mapping, people, telephony: new RingCentralTelephony({ platform: rc.platform, logger }), writer, forget: (ids) => people.forget(ids) },
+      ...(opts.lockDurationMs ? { lockDurationMs: opts.lockDurationMs } : {}),
+      ...(opts.stalledIntervalMs ? { stalledIntervalMs: opts.stalledIntervalMs } : {}),
+    });
+    logger.info('worker_started', { concurrency: cfg.worker.concurrency, prefix: cfg.redis.prefix });
+  }
+
+  let listener: InsightsListener | undefined;
+  if (roles.listen) {
+    listener = createInsightsListener({
+      sdk: rc.sdk,
+      logger,
+      onNotification: async (raw) => {
+        await enqueueNotification(queue, raw, logger);
+      },
+    });
+    await listener.start();
+  }
+
+  return {
+    queue,
+    worker,
+    listener,
+    salesforce,
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      logger.info('shutting_down');
+      await listener?.stop().catch((e: unknown) => logger.warn('listener_stop_failed', { err: e }));
+      if (worker) {
+        const timeout = opts.shutdownTimeoutMs ?? 20_000;
+        const closed = worker.close();
+        const timedOut = await Promise.race([closed.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), timeout).unref())]);
+        if (timedOut) {
+          logger.warn('shutdown_timeout_releasing_jobs', { timeoutMs: timeout });
+          worker.cancelAllJobs('shutdown');
+          await worker.close(true);
+        }
+      }
+      await queue.close().catch(() => undefined);
+      await rc.close();
+      await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
+      logger.info('stopped');
+    },
+  };
+}

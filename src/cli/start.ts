@@ -1,0 +1,48 @@
+import { loadConfig } from '../config/load-config.ts';
+import { createLogger, type Logger } from '../lib/logger.ts';
+import { startService, type ServiceRoles } from '../app/service.ts';
+import type { Command, CommandContext } from './command.ts';
+
+export function loggerFor(ctx: CommandContext, level: string, format: 'auto' | 'json' | 'pretty'): Logger {
+  return createLogger({
+    level: level as 'info',
+    format: format === 'auto' ? ((ctx.out as NodeJS.WriteStream).isTTY ? 'pretty' : 'json') : format,
+    stream: ctx.out,
+  });
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+export function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (s: NodeJS.Signals) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(s);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+function roleCommand(name: string, summary: string, roles: ServiceRoles): Command {
+  return {
+    name,
+    summary,
+    usage: `ringsense-sync ${name}`,
+    async run(ctx) {
+      const cfg = loadConfig(ctx.env, { ringcentral: true, salesforce: roles.work, mapping: true }, ctx.cwd);
+      const logger = loggerFor(ctx, cfg.log.level, cfg.log.format);
+      const mapping = cfg.mapping!;
+      logger.info('starting', { roles: Object.entries(roles).filter(([, on]) => on).map(([r]) => r), mappingFile: cfg.mappingFile, users: Object.keys(mapping.mapping.users).length });
+      const service = await startService(cfg, () => mapping, roles, logger);
+      const signal = await untilSignal();
+      logger.info('signal_received', { signal });
+      await service.stop();
+      return 0;
+    },
+  };
+}
+
+export const startCommand = roleCommand('start', 'Run the listener and the worker in one process (the usual way)', { listen: true, work: true });
+export const listenCommand = roleCommand('listen', 'Run only the RingCentral listener (enqueues events; scale workers separately)', { listen: true, work: false });
+export const workCommand = roleCommand('work', 'Run only a worker (processes the queue into Salesforce)', { listen: false, work: true });

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import type { Job } from 'bullmq';
+import jsforce, { type Connection } from 'jsforce';
+import { inject } from 'vitest';
+import { startService, type RunningService, type ServiceOptions } from '../../src/app/service.ts';
+import { loadConfig } from '../../src/config/load-config.ts';
+import { parseMapping } from '../../src/config/load-mapping.ts';
+import { DEMO_MAPPING_YAML } from '../../src/demo/demo-seed.ts';
+import { createLogger } from '../../src/lib/logger.ts';
+import { startSimulators, type Simulators, type SimulatorsOptions } from '../../src/simulators/start-simulators.ts';
+
+export interface Pipeline {
+  readonly sims: Simulators;
+  readonly service: RunningService;
+  readonly logs: Array<Record<string, unknown>>;
+  /** Tasks in the simulated org. */
+  tasks(): Array<Record<string, unknown>>;
+  /** Waits until `n` jobs are finished (completed or failed). */
+  settled(n: number, timeoutMs?: number): Promise<{ completed: number; failed: number }>;
+  failedJobs(): Promise<Job[]>;
+  /** A jsforce connection to the simulated org (as a rep or admin would edit records). */
+  salesforce(): Promise<Connection>;
+  stop(): Promise<void>;
+}
+
+export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 20_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** The whole product in-process: simulators, a real Redis (from the global setup), listener and worker. */
+export async function startPipeline(opts: { mappingYaml?: string; sims?: SimulatorsOptions; service?: ServiceOptions; env?: Record<string, string> } = {}): Promise<Pipeline> {
+  const sims = await startSimulators(opts.sims);
+  const cfg = loadConfig(
+    { ...sims.env, REDIS_URL: inject('redisUrl'), QUEUE_PREFIX: `t${randomUUID().slice(0, 8)}`, WORKER_CONCURRENCY: '4', ...opts.env },
+    { ringcentral: true, salesforce: true },
+    mkdtempSync(join(tmpdir(), 'pipeline-')),
+  );
+  const mapping = parseMapping(opts.mappingYaml ?? DEMO_MAPPING_YAML, 'mapping.yaml');
+  const sink = new PassThrough();
+  const logs: Array<Record<string, unknown>> = [];
+  sink.on('data', (d: Buffer) => d.toString().split('\n').filter(Boolean).forEach((l) => logs.push(JSON.parse(l) as Record<string, unknown>)));
+  const logger = createLogger({ level: 'info', format: 'json', stream: sink });
+  const service = await startService(cfg, () => mapping, { listen: true, work: true }, logger, opts.service);
+  await waitFor(() => service.listener?.state() === 'connected', 20_000, 'the subscription');
+  let conn: Connection | undefined;
+  return {
+    sims,
+    service,
+    logs,
+    tasks: () => sims.sf.records('Task'),
+    async settled(n, timeoutMs = 30_000) {
+      let counts = { completed: 0, failed: 0 };
+      await waitFor(async () => {
+        const c = await service.queue.getJobCounts('completed', 'failed');
+        counts = { completed: c.completed ?? 0, failed: c.failed ?? 0 };
+        return counts.completed + counts.failed >= n;
+      }, timeoutMs, `${n} finished jobs`);
+      return counts;
+    },
+    failedJobs: () => service.queue.getFailed(),
+    async salesforce() {
+      if (!conn) {
+        conn = new jsforce.Connection({ loginUrl: sims.sf.url, version: '62.0', oauth2: { loginUrl: sims.sf.url, clientId: sims.sf.clientId, clientSecret: sims.sf.clientSecret } });
+        await conn.authorize({ grant_type: 'client_credentials' });
+      }
+      return conn;
+    },
+    async stop() {
+      await service.queue.obliterate({ force: true }).catch(() => undefined);
+      await service.stop();
+      await sims.stop();
+    },
+  };
+}
