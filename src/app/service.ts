@@ -60,7 +60,8 @@ async function withBackoff<T>(what: string, logger: Logger, fn: () => Promise<T>
     try {
       return await fn();
     } catch (e) {
-      if (stopped()) throw e;
+      // Refused credentials are a configuration problem: say so now rather than retry forever.
+      if (stopped() || (e instanceof ServiceError && e.failure.kind === 'auth')) throw e;
       const kind = e instanceof ServiceError ? e.failure.kind : 'unknown';
       logger.warn(`${what}_failed_retrying`, { attempt, kind, err: e instanceof Error ? e.message : String(e), retryInMs: delay });
       await new Promise((r) => setTimeout(r, delay));
@@ -85,7 +86,14 @@ export async function startService(cfg: AppConfig, mapping: () => MappingSnapsho
   queue.on('error', (e) => logger.warn('queue_error', { err: e.message }));
 
   const rcConfig = cfg.ringcentral;
-  const rc: RingCentralClient = await withBackoff('ringcentral_login', logger, () => createRingCentralClient(rcConfig, { logger }), () => stopping);
+  let rc: RingCentralClient;
+  try {
+    rc = await withBackoff('ringcentral_login', logger, () => createRingCentralClient(rcConfig, { logger }), () => stopping);
+  } catch (e) {
+    await queue.close().catch(() => undefined);
+    await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
+    throw e;
+  }
 
   let worker: Worker<unknown, CallJobResult> | undefined;
   let salesforce: SalesforceSession | undefined;

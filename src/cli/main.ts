@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { ConfigError } from '../config/config-error.ts';
+import { ServiceError } from '../lib/service-error.ts';
 import { write, type Command, type CommandContext } from './command.ts';
 import { configCheckCommand } from './config-check.ts';
 import { demoCommand } from './demo.ts';
@@ -52,6 +53,10 @@ export async function main(argv: readonly string[], ctx: Omit<CommandContext, 'a
       write(ctx.err, e.message);
       return 1;
     }
+    if (e instanceof ServiceError && e.failure.kind === 'auth') {
+      write(ctx.err, `${e.service === 'ringcentral' ? 'RingCentral' : 'Salesforce'} refused the credentials (${e.failure.code}): ${e.failure.message}\nCheck the ${e.service === 'ringcentral' ? 'RINGCENTRAL_*' : 'SALESFORCE_*'} settings (see .env.example).`);
+      return 1;
+    }
     if (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       write(ctx.err, `${e.message}\nUsage: ${found.command.usage}`);
       return 2;
@@ -70,6 +75,9 @@ if (isEntryPoint) {
   main(process.argv.slice(2), { env: process.env, cwd: process.cwd(), out: process.stdout, err: process.stderr }).then(
     (code) => {
       process.exitCode = code;
+      // The command is done; a library timer left behind (the WebSocket client keeps one for up to 60 s after
+      // a refused connection) must not hold the process. Unref'd, so a clean exit happens sooner.
+      setTimeout(() => process.exit(code), 500).unref();
     },
     (e: unknown) => {
       console.error(e);

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { runCli, spawnCli, type RunningCli } from '../support/cli.ts';
 
 let running: RunningCli | undefined;
@@ -79,6 +79,22 @@ describe('ringsense-sync config check', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain(`${join(dir, 'm.yaml')} has 1 problem`);
     expect(bad.stderr).toMatch(/line 2, column \d+: users\."62288320001"/);
+  });
+
+  it('start refuses bad RingCentral credentials with a clear message instead of retrying forever', async () => {
+    running = spawnCli(['simulate']);
+    const [, rcUrl] = await running.waitFor(/RingCentral\s+(http:\/\/127\.0\.0\.1:\d+)/);
+    const [, sfUrl] = await running.waitFor(/Salesforce\s+(http:\/\/127\.0\.0\.1:\d+)/);
+    const r = await runCli(['start'], {
+      env: {
+        RINGCENTRAL_SERVER_URL: rcUrl, RINGCENTRAL_CLIENT_ID: 'sim-rc-client-id', RINGCENTRAL_CLIENT_SECRET: 'sim-rc-client-secret', RINGCENTRAL_JWT: 'wrong-jwt',
+        SALESFORCE_LOGIN_URL: sfUrl, SALESFORCE_CLIENT_ID: 'sim-sf-client-id', SALESFORCE_CLIENT_SECRET: 'sim-sf-client-secret',
+        MAPPING_FILE: 'config/mapping.example.yaml', REDIS_URL: inject('redisUrl'),
+      },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('RingCentral refused the credentials (invalid_grant)');
+    expect(r.stderr).not.toContain('wrong-jwt');
   });
 
   it('prints help and rejects unknown commands', async () => {

@@ -38,6 +38,8 @@ describe('pipeline: RingCentral event -> queue -> worker -> Salesforce', () => {
     });
     expect(call!.Description).toContain('The call is about discussing the tasks and timeline for completing a project.');
     expect(call!.Description).toContain('- [00:56] Tracy Debolah: Write a developer guide for the API.');
+    // The docs spell the key "HighLights": its highlights are there all the same.
+    expect(call!.Description).toContain('Highlights\n- [00:28] Tracy Debolah: The developer guide is needed before the partner launch next month.');
     const tasks = followUps(p);
     expect(tasks.map((t) => t.Subject).sort()).toEqual([
       'Complete the test with own code for the API.',
@@ -168,6 +170,22 @@ describe('pipeline: RingCentral event -> queue -> worker -> Salesforce', () => {
     p.sims.sf.injectFault({ status: 400, body: [{ message: 'unable to obtain exclusive access to this record', errorCode: 'UNABLE_TO_LOCK_ROW' }], count: 1, method: 'GET' });
     p.sims.rc.publishInsights('2728084995017');
     expect(await p.settled(1)).toEqual({ completed: 1, failed: 0 });
+    expect(callTasks(p)).toHaveLength(1);
+    expect(followUps(p)).toHaveLength(4);
+  });
+
+  it('re-authenticates a bounded number of times while Salesforce answers 401, and completes once it clears', async () => {
+    p = await startPipeline();
+    const tokensBefore = p.sims.sf.counters().tokenRequests;
+    p.sims.sf.setAlways401(true);
+    p.sims.rc.publishInsights('2728084995017');
+    await waitFor(async () => (await p!.service.queue.getJobCounts('delayed')).delayed === 1, 20_000, 'the job to wait for a retry');
+    const tokensDuring = p.sims.sf.counters().tokenRequests - tokensBefore;
+    expect(tokensDuring).toBeGreaterThan(0);
+    expect(tokensDuring).toBeLessThanOrEqual(4); // jsforce alone would loop hundreds of times a second
+    expect(p.tasks()).toEqual([]);
+    p.sims.sf.setAlways401(false);
+    expect(await p.settled(1, 30_000)).toEqual({ completed: 1, failed: 0 });
     expect(callTasks(p)).toHaveLength(1);
     expect(followUps(p)).toHaveLength(4);
   });
