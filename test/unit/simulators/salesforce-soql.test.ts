@@ -1,25 +1,15 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { SfApiError } from '../../../src/simulators/salesforce/errors.ts';
+import { sfError } from '../../support/sf-error.ts';
 import { createOrg, type SimOrg } from '../../../src/simulators/salesforce/org.ts';
 import type { QueryPage } from '../../../src/simulators/salesforce/query.ts';
 import { decodeString, tokenize } from '../../../src/simulators/salesforce/soql-lexer.ts';
 import { parseSoql } from '../../../src/simulators/salesforce/soql-parser.ts';
+// The product's own escaper: what the sync really sends.
+import { soqlString } from '../../../src/salesforce/soql.ts';
 
-/** The SOQL escaper the notes recommend (section E1): what a careful client sends. */
-const soqlString = (s: string): string =>
-  "'" + s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t') + "'";
 /** jsforce's escapeSOQLString: escapes quotes but not backslashes (notes E1). */
 const jsforceEscape = (s: string): string => "'" + s.replace(/'/g, "\\'") + "'";
 
-function sfError(fn: () => unknown): SfApiError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof SfApiError) return err;
-    throw err;
-  }
-  throw new Error('expected an SfApiError');
-}
 
 let org: SimOrg;
 const q = (soql: string, batchSize = 2000): QueryPage => org.queries.run(soql, { includeDeleted: false, batchSize, version: '62.0' });

@@ -1,20 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { SfApiError } from '../../../src/simulators/salesforce/errors.ts';
+import { sfError } from '../../support/sf-error.ts';
 import { createOrg, type SimOrg } from '../../../src/simulators/salesforce/org.ts';
 import { parseSearchTerm, parseSosl, phoneMatches, runSosl, SOSL_RESERVED } from '../../../src/simulators/salesforce/sosl.ts';
 
 /** The SOSL escaper from the notes (section E2). */
 const soslEscape = (s: string): string => s.replace(/[?&|!{}[\]()^~*:\\"'+-]/g, (m) => '\\' + m);
 
-function sfError(fn: () => unknown): SfApiError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof SfApiError) return err;
-    throw err;
-  }
-  throw new Error('expected an SfApiError');
-}
 
 const term = (sosl: string) => parseSearchTerm(sosl, sosl.indexOf('{')).term;
 

@@ -1,19 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { sfError } from '../../support/sf-error.ts';
 import type { DmlContext } from '../../../src/simulators/salesforce/dml.ts';
-import { SfApiError } from '../../../src/simulators/salesforce/errors.ts';
 import { caseSafeSuffix, isWellFormedId } from '../../../src/simulators/salesforce/ids.ts';
 import { createOrg, type SimOrg } from '../../../src/simulators/salesforce/org.ts';
 import type { ObjectDef } from '../../../src/simulators/salesforce/schema.ts';
 
-function sfError(fn: () => unknown): SfApiError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof SfApiError) return err;
-    throw err;
-  }
-  throw new Error('expected an SfApiError');
-}
 
 let org: SimOrg;
 let task: ObjectDef;
