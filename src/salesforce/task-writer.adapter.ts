@@ -75,6 +75,13 @@ export class SalesforceTaskWriter implements TaskWriter {
     const keys = [drafts.call.key, ...drafts.followUps.map((f) => f.key)];
     const existing = await this.#find(keys);
     const callTask = existing.get(drafts.call.key);
+    const written = readVersion(callTask?.Description);
+    if (callTask && written !== undefined && written > drafts.version) {
+      // An older version arriving after a newer one (events out of order, a replay): it must not bring back
+      // next steps the newer analysis reworded or dropped.
+      const present = drafts.followUps.filter((f) => existing.has(f.key)).length;
+      return { callTaskId: callTask.Id, call: 'unchanged', followUpsCreated: 0, followUpsExisting: present, followUpFailures: [] };
+    }
     const toCreate: TaskDraft[] = [...(callTask ? [] : [drafts.call]), ...drafts.followUps.filter((f) => !existing.has(f.key))];
 
     let callTaskId = callTask?.Id;
@@ -112,7 +119,7 @@ export class SalesforceTaskWriter implements TaskWriter {
     }
 
     let call: WriteReport['call'] = callTask ? 'unchanged' : 'created';
-    if (callTask && (readVersion(callTask.Description) ?? '') < drafts.version) {
+    if (callTask && (written ?? '') < drafts.version) {
       const update: { Id: string } & Record<string, unknown> = { Id: callTask.Id };
       for (const f of UPDATABLE) if (drafts.call.fields[f] !== undefined) update[f] = drafts.call.fields[f];
       try {

@@ -100,8 +100,9 @@ describe('pipeline: RingCentral event -> queue -> worker -> Salesforce', () => {
       ['updated', 1, 4],
     ]);
 
-    // Replaying the old version changes nothing.
+    // Replaying the old version changes nothing (its steps are not brought back either).
     const replay = clone(DOC);
+    (replay.insights.NextSteps as unknown[]).push({ start: 100, end: 101, value: 'A step only the old analysis had.' });
     await p.service.queue.getJob('call-2728084995017-1725484543591').then((j) => j?.remove());
     p.sims.rc.publishInsights(replay);
     await p.settled(2);
