@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // integration and contract tests talk to a real Redis and to the simulators over loopback.
 export default defineConfig({
   test: {
-    reporters: ['default', './test/support/summary.reporter.ts'],
+    reporters: ['default', './test/support/fault-table.reporter.ts', './test/support/summary.reporter.ts'],
     projects: [
       {
         test: {
@@ -22,6 +22,18 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000,
           maxWorkers: 2,
+        },
+      },
+      {
+        test: {
+          // Kills, restarts and outages, with real processes: one file at a time, generous timeouts.
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/support/redis.global-setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
         },
       },
     ],

@@ -12,6 +12,7 @@ import { CALLS_QUEUE } from '../queue/jobs.ts';
 import { enqueueNotification } from '../queue/producer.ts';
 import { createRingCentralClient, type RingCentralClient } from '../ringcentral/sdk.ts';
 import { createInsightsListener, type InsightsListener } from '../ringcentral/subscription.ts';
+import { LeaderElection } from './leader-election.ts';
 import { RingCentralTelephony } from '../ringcentral/telephony.adapter.ts';
 import { createSalesforceSession, type SalesforceSession } from '../salesforce/connection.ts';
 import { SalesforcePeople } from '../salesforce/people.adapter.ts';
@@ -24,18 +25,20 @@ export interface ServiceRoles {
   readonly work: boolean;
 }
 
+/** In-process knobs beyond the configuration (tests compress time with them). */
 export interface ServiceOptions {
-  /** Give up waiting for active jobs on shutdown after this long (they are retried elsewhere). */
-  readonly shutdownTimeoutMs?: number;
-  /** For tests: faster stalled-job recovery. */
-  readonly lockDurationMs?: number;
-  readonly stalledIntervalMs?: number;
+  /** Retry backoff of jobs (default 5 s doubling up to 10 min). */
+  readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
+  /** The listener's half-open socket detection (default 120 s). */
+  readonly silenceTimeoutMs?: number;
 }
 
 export interface RunningService {
   readonly queue: Queue;
   readonly worker: Worker<unknown, CallJobResult> | undefined;
+  /** The subscription, while this process holds it (one replica does: see LeaderElection). */
   readonly listener: InsightsListener | undefined;
+  readonly leader: LeaderElection | undefined;
   readonly salesforce: SalesforceSession | undefined;
   stop(): Promise<void>;
 }
@@ -113,36 +116,57 @@ export async function startService(cfg: AppConfig, mapping: () => MappingSnapsho
       queue,
       lock: new CallLock(lockRedis, cfg.redis.prefix),
       process: { mapping, people, telephony: new RingCentralTelephony({ platform: rc.platform, logger }), writer, forget: (ids) => people.forget(ids) },
-      ...(opts.lockDurationMs ? { lockDurationMs: opts.lockDurationMs } : {}),
-      ...(opts.stalledIntervalMs ? { stalledIntervalMs: opts.stalledIntervalMs } : {}),
+      lockDurationMs: cfg.worker.lockDurationMs,
+      stalledIntervalMs: cfg.worker.stalledIntervalMs,
+      ...(opts.backoff ? { backoff: opts.backoff } : {}),
     });
     logger.info('worker_started', { concurrency: cfg.worker.concurrency, prefix: cfg.redis.prefix });
   }
 
   let listener: InsightsListener | undefined;
+  let leader: LeaderElection | undefined;
   if (roles.listen) {
-    listener = createInsightsListener({
-      sdk: rc.sdk,
+    leader = new LeaderElection({
+      redis: conn('leader'),
+      key: `${cfg.redis.prefix}:leader:listener`,
       logger,
-      onNotification: async (raw) => {
-        await enqueueNotification(queue, raw, logger);
+      ttlMs: cfg.leaderLockTtlMs,
+      onElected: async () => {
+        listener = createInsightsListener({
+          sdk: rc.sdk,
+          logger,
+          ...(opts.silenceTimeoutMs ? { silenceTimeoutMs: opts.silenceTimeoutMs } : {}),
+          onNotification: async (raw) => {
+            await enqueueNotification(queue, raw, logger);
+          },
+        });
+        await listener.start();
+      },
+      onDemoted: async () => {
+        const l = listener;
+        listener = undefined;
+        await l?.stop().catch((e: unknown) => logger.warn('listener_stop_failed', { err: e }));
       },
     });
-    await listener.start();
+    await leader.start();
+    if (leader.state() !== 'leader') logger.info('listener_standby', { reason: 'another replica holds the subscription' });
   }
 
   return {
     queue,
     worker,
-    listener,
+    get listener() {
+      return listener;
+    },
+    leader,
     salesforce,
     async stop() {
       if (stopping) return;
       stopping = true;
       logger.info('shutting_down');
-      await listener?.stop().catch((e: unknown) => logger.warn('listener_stop_failed', { err: e }));
+      await leader?.stop();
       if (worker) {
-        const timeout = opts.shutdownTimeoutMs ?? 20_000;
+        const timeout = cfg.worker.shutdownTimeoutMs;
         const closed = worker.close();
         const timedOut = await Promise.race([closed.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), timeout).unref())]);
         if (timedOut) {

@@ -31,7 +31,14 @@ export interface AppConfig {
   readonly mappingFile: string;
   readonly mapping: MappingSnapshot | undefined;
   readonly log: { readonly level: LogLevel; readonly format: 'auto' | 'json' | 'pretty' };
-  readonly worker: { readonly concurrency: number };
+  readonly worker: {
+    readonly concurrency: number;
+    /** A job whose worker died is retried after about lockDurationMs + stalledIntervalMs. */
+    readonly lockDurationMs: number;
+    readonly stalledIntervalMs: number;
+    readonly shutdownTimeoutMs: number;
+  };
+  readonly leaderLockTtlMs: number;
 }
 
 /** What a command needs; whatever it needs must be configured completely. */
@@ -134,6 +141,12 @@ export function loadConfig(env: EnvSource = process.env, needs: ConfigNeeds = {}
     mappingFile,
     mapping,
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
-    worker: { concurrency: e.WORKER_CONCURRENCY },
+    worker: {
+      concurrency: e.WORKER_CONCURRENCY,
+      lockDurationMs: e.WORKER_LOCK_DURATION_MS,
+      stalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS,
+      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    },
+    leaderLockTtlMs: e.LEADER_LOCK_TTL_MS,
   });
 }

@@ -13,6 +13,7 @@ export interface CallWorkerOptions extends CallProcessorDeps {
   readonly lockDurationMs?: number;
   readonly stalledIntervalMs?: number;
   readonly autorun?: boolean;
+  readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
 }
 
 /** The BullMQ worker for calls. Lifecycle (signals, shutdown) belongs to the caller. */
@@ -29,8 +30,10 @@ export function createCallWorker(opts: CallWorkerOptions): Worker<unknown, CallJ
     removeOnFail: KEEP_FAILED,
     // Needed so that a queue-wide pause (queue.rateLimit after REQUEST_LIMIT_EXCEEDED) holds for every replica.
     limiter: { max: 10_000, duration: 1000 },
+    // While paused, look again every 5 s: a pause lifted early (the allocation freed up) resumes promptly.
+    maximumRateLimitDelay: 5000,
     settings: {
-      backoffStrategy: (attemptsMade: number) => backoffDelay(attemptsMade),
+      backoffStrategy: (attemptsMade: number) => backoffDelay(attemptsMade, Math.random, opts.backoff),
     },
   });
   worker.on('failed', (job: Job | undefined, err: Error) => {

@@ -27,8 +27,8 @@ export const BACKOFF_BASE_MS = 5_000;
 export const BACKOFF_MAX_MS = 10 * 60_000;
 
 /** Delay before retry `attemptsMade` (1-based): exponential, capped, with ±25 % jitter. */
-export function backoffDelay(attemptsMade: number, random: () => number = Math.random): number {
-  const base = Math.min(BACKOFF_BASE_MS * 2 ** Math.max(0, attemptsMade - 1), BACKOFF_MAX_MS);
+export function backoffDelay(attemptsMade: number, random: () => number = Math.random, limits = { baseMs: BACKOFF_BASE_MS, maxMs: BACKOFF_MAX_MS }): number {
+  const base = Math.min(limits.baseMs * 2 ** Math.max(0, attemptsMade - 1), limits.maxMs);
   return Math.round(base * (0.75 + random() * 0.5));
 }
 

@@ -1,0 +1,190 @@
+import type { Job, Queue } from 'bullmq';
+
+/**
+ * The failed set is the dead-letter queue: these are the operations an admin runs on it (list, show, retry,
+ * purge). Nothing here prints; nothing here returns call content except the raw job data of `findFailed`, which
+ * the caller redacts before showing it.
+ */
+
+/** One failed job as the admin sees it: ids, reason and timings; no call content. */
+export interface FailedJob {
+  readonly jobId: string;
+  /** From the stored event, when it has one (a malformed event may not). */
+  readonly sourceRecordId: string | undefined;
+  /** The reason code (`unmapped_owner`, `missing_source_record_id`, `salesforce_rejected`...). */
+  readonly reason: string;
+  /** The failedReason after the code: what went wrong and what to do. */
+  readonly message: string;
+  readonly attemptsMade: number;
+  /** When the job was enqueued, and when it failed (ms since the epoch). */
+  readonly enqueuedAt: number;
+  readonly failedAt: number | undefined;
+  /** `notification` (WebSocket) or the REST source (`replay`, `catch_up`, `backfill`). */
+  readonly source: string | undefined;
+}
+
+export interface ReasonCount {
+  readonly reason: string;
+  readonly count: number;
+  readonly lastFailedAt: number | undefined;
+  /** The message of the newest job with this reason. */
+  readonly example: string;
+}
+
+export interface FailedListing {
+  /** Failed jobs matching the filter (all of them, not only the listed ones). */
+  readonly total: number;
+  /** Most frequent first. */
+  readonly reasons: readonly ReasonCount[];
+  /** Newest first, at most `limit`. */
+  readonly jobs: readonly FailedJob[];
+}
+
+/** A transient failure that used every attempt: its failedReason is the service error, not a reason code. */
+export const RETRIES_EXHAUSTED = 'retries_exhausted';
+/** A failure without a reason code that still had attempts left (a stalled job, a bug). */
+export const UNCLASSIFIED = 'error';
+
+const CODED = /^([a-z][a-z0-9_]*): ([\s\S]*)$/;
+const BATCH = 200;
+
+/** Splits `"<reason_code>: <message>"`; a reason without a code is `retries_exhausted` or `error`. */
+export function parseFailedReason(failedReason: string | undefined, attemptsExhausted: boolean): { reason: string; message: string } {
+  const text = failedReason ?? '';
+  const m = CODED.exec(text);
+  if (m) return { reason: m[1]!, message: m[2]! };
+  return { reason: attemptsExhausted ? RETRIES_EXHAUSTED : UNCLASSIFIED, message: text };
+}
+
+function field(obj: unknown, key: string): unknown {
+  return obj && typeof obj === 'object' && !Array.isArray(obj) ? (obj as Record<string, unknown>)[key] : undefined;
+}
+
+/** The sourceRecordId of the event or insights a job carries, when it has a usable one. */
+export function sourceRecordIdOf(data: unknown): string | undefined {
+  const body = field(data, 'kind') === 'notification' ? field(field(data, 'event'), 'body') : field(data, 'insights');
+  const id = field(body, 'sourceRecordId');
+  return typeof id === 'string' && id !== '' ? id : typeof id === 'number' ? String(id) : undefined;
+}
+
+function sourceOf(data: unknown): string | undefined {
+  const kind = field(data, 'kind');
+  if (kind === 'notification') return 'notification';
+  const source = field(data, 'source');
+  return typeof source === 'string' ? source : undefined;
+}
+
+export function describeFailedJob(job: Job): FailedJob {
+  const exhausted = job.attemptsMade >= (job.opts.attempts ?? 1);
+  const { reason, message } = parseFailedReason(job.failedReason, exhausted);
+  return {
+    jobId: job.id ?? '',
+    sourceRecordId: sourceRecordIdOf(job.data),
+    reason,
+    message,
+    attemptsMade: job.attemptsMade,
+    enqueuedAt: job.timestamp,
+    failedAt: job.finishedOn,
+    source: sourceOf(job.data),
+  };
+}
+
+/** Every failed job, newest first, read in batches (ids first, so jobs leaving the set meanwhile are skipped). */
+async function* failedJobs(queue: Queue): AsyncGenerator<Job> {
+  const ids = await queue.getRanges(['failed'], 0, -1, false);
+  for (let i = 0; i < ids.length; i += BATCH) {
+    const jobs = await Promise.all(ids.slice(i, i + BATCH).map((id) => queue.getJob(id)));
+    for (const job of jobs) if (job && job.finishedOn !== undefined && job.failedReason) yield job;
+  }
+}
+
+/** Counts per reason and the newest `limit` jobs, optionally of one reason only. */
+export async function listFailed(queue: Queue, opts: { reason?: string; limit?: number } = {}): Promise<FailedListing> {
+  const limit = opts.limit ?? 20;
+  const byReason = new Map<string, { count: number; lastFailedAt: number | undefined; example: string }>();
+  const jobs: FailedJob[] = [];
+  let total = 0;
+  for await (const job of failedJobs(queue)) {
+    const f = describeFailedJob(job);
+    if (opts.reason !== undefined && f.reason !== opts.reason) continue;
+    total += 1;
+    const seen = byReason.get(f.reason);
+    // Newest first: the first job of a reason is its latest failure.
+    if (seen) seen.count += 1;
+    else byReason.set(f.reason, { count: 1, lastFailedAt: f.failedAt, example: f.message });
+    if (jobs.length < limit) jobs.push(f);
+  }
+  const reasons = [...byReason].map(([reason, r]) => ({ reason, ...r })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
+  return { total, reasons, jobs };
+}
+
+export type FailedLookup =
+  | { readonly kind: 'failed'; readonly job: FailedJob; readonly data: unknown; readonly processedOn: number | undefined }
+  | { readonly kind: 'not_failed'; readonly state: string }
+  | { readonly kind: 'not_found' };
+
+/** One job by id: its failure and its raw data (call content: the caller decides what to show). */
+export async function findFailed(queue: Queue, jobId: string): Promise<FailedLookup> {
+  const job = await queue.getJob(jobId);
+  if (!job) return { kind: 'not_found' };
+  const state = await job.getState();
+  if (state !== 'failed') return { kind: 'not_failed', state };
+  return { kind: 'failed', job: describeFailedJob(job), data: job.data as unknown, processedOn: job.processedOn };
+}
+
+export type RetryOutcome = { readonly kind: 'retried'; readonly job: FailedJob } | Exclude<FailedLookup, { kind: 'failed' }>;
+
+async function redrive(job: Job): Promise<void> {
+  // Full attempts again: the bulk queue.retryJobs keeps attemptsMade, so a permanent failure would not re-run.
+  await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+}
+
+/** Moves one failed job back to waiting with its attempts reset. */
+export async function retryFailed(queue: Queue, jobId: string): Promise<RetryOutcome> {
+  const job = await queue.getJob(jobId);
+  if (!job) return { kind: 'not_found' };
+  const state = await job.getState();
+  if (state !== 'failed') return { kind: 'not_failed', state };
+  const described = describeFailedJob(job);
+  try {
+    await redrive(job);
+  } catch (e) {
+    // It left the failed set meanwhile (another admin, or retention): report its state now.
+    const now = await job.getState();
+    if (now !== 'failed') return now === 'unknown' ? { kind: 'not_found' } : { kind: 'not_failed', state: now };
+    throw e;
+  }
+  return { kind: 'retried', job: described };
+}
+
+export interface BulkRetry {
+  readonly retried: readonly FailedJob[];
+  /** Jobs that left the failed set between listing and retrying. */
+  readonly skipped: readonly string[];
+}
+
+/** Moves every failed job (of one reason, if given) back to waiting with attempts reset. */
+export async function retryAllFailed(queue: Queue, opts: { reason?: string } = {}): Promise<BulkRetry> {
+  const retried: FailedJob[] = [];
+  const skipped: string[] = [];
+  const chosen: Job[] = [];
+  for await (const job of failedJobs(queue)) {
+    if (opts.reason === undefined || describeFailedJob(job).reason === opts.reason) chosen.push(job);
+  }
+  for (const job of chosen) {
+    const described = describeFailedJob(job);
+    try {
+      await redrive(job);
+      retried.push(described);
+    } catch (e) {
+      if ((await job.getState()) === 'failed') throw e;
+      skipped.push(described.jobId);
+    }
+  }
+  return { retried, skipped };
+}
+
+/** Removes failed jobs that failed more than `olderThanMs` ago; returns their ids. */
+export async function purgeFailed(queue: Queue, olderThanMs: number): Promise<string[]> {
+  return queue.clean(olderThanMs, 0, 'failed');
+}

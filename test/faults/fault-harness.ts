@@ -1,0 +1,65 @@
+import { writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEMO_MAPPING_YAML } from '../../src/demo/demo-seed.ts';
+import { sampleCalls, type SampleName } from '../../src/demo/sample-calls.ts';
+import { callKey } from '../../src/sync/call-key.ts';
+import type { Simulators } from '../../src/simulators/start-simulators.ts';
+
+/** One row of the fault table printed at the end of `npm run test:faults`. */
+export interface FaultRow {
+  scenario: string;
+  sent: number;
+  writtenOnce: number;
+  duplicates: number;
+  lost: number;
+  recoverMs: number;
+}
+
+declare module 'vitest' {
+  interface TaskMeta {
+    fault?: FaultRow;
+  }
+}
+
+/** The sample calls used by the fault scenarios (all of them resolve to a contact or lead in the demo org). */
+export const FAULT_CALLS: readonly SampleName[] = ['documented-example', 'inbound-highlights', 'two-external-speakers', 'no-next-steps', 'very-long-call', 'no-external-speaker'];
+
+export function recordIdOf(name: SampleName): string {
+  return sampleCalls()[name].body.sourceRecordId as string;
+}
+
+function expectedFollowUps(name: SampleName): number {
+  const steps = (sampleCalls()[name].body.insights as { NextSteps: Array<{ value: string }> }).NextSteps;
+  return new Set(steps.map((s) => s.value.trim().toLowerCase())).size;
+}
+
+/**
+ * Counts what reached Salesforce for the calls sent: a call is written once when it has exactly one call
+ * activity and each of its follow-ups exactly once; extra records are duplicates; missing ones are lost.
+ */
+export function tally(sims: Simulators, sent: readonly SampleName[], keyField = 'CallObject'): Omit<FaultRow, 'scenario' | 'recoverMs'> {
+  const tasks = sims.sf.records('Task');
+  let writtenOnce = 0;
+  let duplicates = 0;
+  let lost = 0;
+  for (const name of new Set(sent)) {
+    const key = callKey(recordIdOf(name));
+    const calls = tasks.filter((t) => t[keyField] === key);
+    const steps = tasks.filter((t) => typeof t[keyField] === 'string' && (t[keyField] as string).startsWith(`${key}:step:`));
+    const distinctSteps = new Set(steps.map((t) => t[keyField])).size;
+    duplicates += Math.max(0, calls.length - 1) + (steps.length - distinctSteps);
+    const complete = calls.length >= 1 && distinctSteps === expectedFollowUps(name);
+    if (!complete) lost++;
+    if (calls.length === 1 && steps.length === distinctSteps && complete) writtenOnce++;
+  }
+  return { sent: new Set(sent).size, writtenOnce, duplicates, lost };
+}
+
+/** A mapping file on disk for worker processes (the demo mapping). */
+export function demoMappingFile(): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'fault-map-')), 'mapping.yaml');
+  writeFileSync(file, DEMO_MAPPING_YAML);
+  return file;
+}

@@ -1,0 +1,24 @@
+import type { Reporter, TestModule } from 'vitest/node';
+import type { FaultRow } from '../faults/fault-harness.ts';
+
+/** Prints the fault suite's results as one table: scenario, events sent, written once, duplicates, lost, time to recover. */
+export default class FaultTableReporter implements Reporter {
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
+    const rows: Array<FaultRow & { ok: string }> = [];
+    for (const mod of testModules) {
+      for (const test of mod.children.allTests()) {
+        const row = test.meta().fault;
+        if (row) rows.push({ ...row, ok: test.result().state === 'passed' ? 'ok' : 'FAIL' });
+      }
+    }
+    if (rows.length === 0) return;
+    const headers = ['scenario', 'events sent', 'written once', 'duplicates', 'lost', 'time to recover', 'result'];
+    const cells = rows.map((r) => [r.scenario, String(r.sent), String(r.writtenOnce), String(r.duplicates), String(r.lost), `${(r.recoverMs / 1000).toFixed(1)} s`, r.ok]);
+    const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+    const line = (c: string[]) => '| ' + c.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join(' | ') + ' |';
+    const out = ['', 'Fault suite', line(headers), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...cells.map(line)];
+    const totals = rows.reduce((a, r) => ({ lost: a.lost + r.lost, duplicates: a.duplicates + r.duplicates }), { lost: 0, duplicates: 0 });
+    out.push(`total: ${totals.lost} lost, ${totals.duplicates} duplicates across ${rows.length} scenarios`, '');
+    process.stdout.write(out.join('\n') + '\n');
+  }
+}
