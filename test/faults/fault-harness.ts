@@ -47,7 +47,7 @@ export function tally(sims: Simulators, sent: readonly SampleName[], keyField = 
   for (const name of new Set(sent)) {
     const key = callKey(recordIdOf(name));
     const calls = tasks.filter((t) => t[keyField] === key);
-    const steps = tasks.filter((t) => typeof t[keyField] === 'string' && (t[keyField] as string).startsWith(`${key}:step:`));
+    const steps = tasks.filter((t) => typeof t[keyField] === 'string' && (t[keyField]).startsWith(`${key}:step:`));
     const distinctSteps = new Set(steps.map((t) => t[keyField])).size;
     duplicates += Math.max(0, calls.length - 1) + (steps.length - distinctSteps);
     const complete = calls.length >= 1 && distinctSteps === expectedFollowUps(name);
