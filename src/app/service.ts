@@ -114,7 +114,7 @@ export async function startService(cfg: AppConfig, mapping: () => MappingSnapsho
       concurrency: cfg.worker.concurrency,
       logger,
       queue,
-      lock: new CallLock(lockRedis, cfg.redis.prefix),
+      lock: new CallLock(lockRedis, cfg.redis.prefix, cfg.worker.lockDurationMs),
       process: { mapping, people, telephony: new RingCentralTelephony({ platform: rc.platform, logger }), writer, forget: (ids) => people.forget(ids) },
       lockDurationMs: cfg.worker.lockDurationMs,
       stalledIntervalMs: cfg.worker.stalledIntervalMs,

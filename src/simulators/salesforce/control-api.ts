@@ -6,7 +6,7 @@ export interface SimControls {
   records(type: string): Array<Record<string, unknown>>;
   injectFault(f: FaultSpec): void;
   clearFaults(): void;
-  setLatency(ms: number): void;
+  setLatency(ms: number, when?: 'before' | 'after'): void;
   setAlways401(on: boolean): void;
   setApiUsage(used: number, limit?: number): void;
   counters(): unknown;
@@ -41,9 +41,10 @@ export function handleControl(sim: SimControls, method: string, path: string, bo
         sim.clearFaults();
         return { status: 204 };
       case 'POST /_sim/latency': {
-        const ms = obj(body).ms;
+        const { ms, when } = obj(body);
         if (typeof ms !== 'number' || ms < 0) return bad('ms must be a non-negative number');
-        sim.setLatency(ms);
+        if (when !== undefined && when !== 'before' && when !== 'after') return bad('when must be "before" or "after"');
+        sim.setLatency(ms, when);
         return { status: 204 };
       }
       case 'POST /_sim/always401': {

@@ -56,6 +56,7 @@ export class SalesforceSimulator {
   private readonly router: ApiRouter;
   private readonly faults = new FaultInjector();
   private latencyMs = 0;
+  private latencyAfterMs = 0;
   private always401 = false;
   private used = 0;
   private limit: number;
@@ -134,8 +135,13 @@ export class SalesforceSimulator {
     this.faults.clear();
   }
 
-  setLatency(ms: number): void {
-    this.latencyMs = ms;
+  /**
+   * Adds latency to every API response: `before` the request is executed (the default), or `after` it (the
+   * record is written, the client waits for the answer: a client killed then never learns it succeeded).
+   */
+  setLatency(ms: number, when: 'before' | 'after' = 'before'): void {
+    this.latencyMs = when === 'before' ? ms : 0;
+    this.latencyAfterMs = when === 'after' ? ms : 0;
   }
 
   setAlways401(on: boolean): void {
@@ -232,6 +238,7 @@ export class SalesforceSimulator {
       method, segments: parts.slice(3).map((p) => decodeURIComponent(p)), query: url.searchParams, headers, body, rawBody: raw, version, userId: session.userId,
     });
     this.bump(kind);
+    if (this.latencyAfterMs > 0) await delay(this.latencyAfterMs);
     this.send(res, response, true);
   }
 
