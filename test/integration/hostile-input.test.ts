@@ -1,0 +1,98 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { DEMO_IDS } from '../../src/demo/demo-seed.ts';
+import { sampleCalls } from '../../src/demo/sample-calls.ts';
+import { runCli } from '../support/cli.ts';
+import { startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
+
+let p: Pipeline | undefined;
+afterEach(async () => {
+  await p?.stop();
+  p = undefined;
+});
+
+type Body = Record<string, unknown> & { insights: Record<string, unknown> };
+const doc = (): Body => structuredClone(sampleCalls()['documented-example'].body) as Body;
+
+describe('hostile and broken input', () => {
+  it('puts each malformed event in the failed set with a specific reason, whole, and keeps going', async () => {
+    p = await startPipeline();
+    const cases: Array<[string, Body]> = [];
+    const noStart = doc();
+    delete noStart.recordingStartTime;
+    cases.push(['invalid_event', noStart]);
+    const wrongType = doc();
+    wrongType.speakerInfo = 'John and Tracy';
+    cases.push(['invalid_event', wrongType]);
+    const video = doc();
+    video.domain = 'rcv';
+    cases.push(['unsupported_domain', video]);
+    const ghost = doc();
+    (ghost.insights.Transcript as Array<Record<string, unknown>>)[0]!.speakerId = 'p-nobody';
+    cases.push(['unknown_speaker', ghost]);
+    const huge = doc();
+    huge.insights.Transcript = Array.from({ length: 12_000 }, (_, i) => ({ speakerId: 'p-a0e7b361acc0az191bec7e275z7cae070000-1', text: `${'blah '.repeat(40)}${i}`, start: i, end: i + 1 }));
+    cases.push(['payload_too_large', huge]);
+    for (const [, body] of cases) p.sims.rc.publishRaw(body);
+    p.sims.rc.publishRaw('not even an object');
+    p.sims.rc.publishInsights('2728084995017'); // a good one after all of that
+    expect(await p.settled(cases.length + 2, 60_000)).toEqual({ completed: 1, failed: cases.length + 1 });
+    const failed = await p.failedJobs();
+    const reasons = failed.map((j) => j.failedReason.split(':')[0]).sort();
+    expect(reasons).toEqual([...cases.map(([r]) => r), 'not_an_object'].sort());
+    for (const [reason, body] of cases) {
+      const job = failed.find((j) => j.failedReason.startsWith(`${reason}:`) && JSON.stringify((j.data as { event: { body: unknown } }).event.body) === JSON.stringify(body));
+      expect(job, reason).toBeDefined(); // the event is kept whole for replay
+    }
+    expect(failed.find((j) => j.failedReason.startsWith('unsupported_domain'))!.failedReason).toContain('domain "rcv" is not supported');
+    expect(p.tasks().filter((t) => t.TaskSubtype === 'Call')).toHaveLength(1);
+  });
+
+  it('drops a contact deleted since the lookup from the cache and writes the call without it', async () => {
+    p = await startPipeline();
+    p.sims.rc.publishInsights('2728084995017'); // caches Tracy Debolah for +16505550142
+    await p.settled(1);
+    const conn = await p.salesforce();
+    await conn.sobject('Contact').destroy(DEMO_IDS.contactTracy);
+    p.sims.rc.publishInsights('2728084995404'); // Maria calls the same number: the cached contact is gone
+    expect(await p.settled(2)).toEqual({ completed: 2, failed: 0 });
+    const second = p.tasks().find((t) => t.CallObject === 'ringsense:2728084995404');
+    expect(second).toMatchObject({ WhoId: null, WhatId: null, OwnerId: DEMO_IDS.userMaria });
+    expect(p.logs.some((l) => l.message === 'stale_reference_retry')).toBe(true);
+    expect(p.tasks().filter((t) => t.CallObject === 'ringsense:2728084995404')).toHaveLength(1);
+  });
+
+  it('refuses to start with a broken mapping file, saying where and what', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'badmap-'));
+    const file = join(dir, 'mapping.yaml');
+    writeFileSync(file, 'users:\n  "62288320001": { salesforceUserId: "not-an-id" }\nnoMatch: { action: shrug }\n');
+    const r = await runCli(['start'], {
+      env: { MAPPING_FILE: file, REDIS_URL: inject('redisUrl'), RINGCENTRAL_CLIENT_ID: 'x', RINGCENTRAL_CLIENT_SECRET: 'y', RINGCENTRAL_JWT: 'z', SALESFORCE_CLIENT_ID: 'a', SALESFORCE_CLIENT_SECRET: 'b' },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${file} has 2 problems`);
+    expect(r.stderr).toContain('line 2, column 38: users."62288320001".salesforceUserId: expected a Salesforce User id');
+    expect(r.stderr).toMatch(/line 3, column \d+: noMatch\.action: Invalid option/);
+  });
+
+  it('refuses to start with a broken environment, naming every variable, never a secret', async () => {
+    const r = await runCli(['start'], { env: { REDIS_URL: 'localhost:6379', RINGCENTRAL_CLIENT_SECRET: 'super-secret-value', WORKER_CONCURRENCY: '0', MAPPING_FILE: 'config/mapping.example.yaml' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('REDIS_URL: must be a redis:// or rediss:// URL');
+    expect(r.stderr).toContain('WORKER_CONCURRENCY: must be at least 1');
+    expect(r.stderr).not.toContain('super-secret-value');
+  });
+
+  it('survives an event for an unknown owner extension while other calls go through', async () => {
+    p = await startPipeline();
+    const stranger = doc();
+    stranger.ownerExtensionId = '999';
+    stranger.sourceRecordId = '9100000000001';
+    p.sims.rc.publishInsights(stranger);
+    p.sims.rc.publishInsights('2728084995101');
+    await waitFor(async () => (await p!.service.queue.getJobCounts('completed', 'failed')).failed === 1);
+    expect(await p.settled(2)).toEqual({ completed: 1, failed: 1 });
+  });
+});
