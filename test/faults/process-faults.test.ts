@@ -118,6 +118,10 @@ describe('fault suite: processes', () => {
     expect(await svc.exited()).toBe(0);
     expect(svc.stdout()).toMatch(/"message":"stopped"/);
     expect(w.sims.rc.subscriptions()).toEqual([]); // revoked
+    // Nothing secret and no call content in the service's info-level logs.
+    for (const secret of [w.env.RINGCENTRAL_CLIENT_SECRET!, w.env.RINGCENTRAL_JWT!, w.env.SALESFORCE_CLIENT_SECRET!, 'Tracy Debolah', 'developer guide', '+16505550142']) {
+      expect(svc.stdout() + svc.stderr()).not.toContain(secret);
+    }
     const row = { scenario: 'SIGTERM during a write', ...tally(w.sims, ['documented-example']), recoverMs: Date.now() - signalled };
     task.meta.fault = row;
     expect((await w.queue.getJobCounts('completed')).completed).toBe(1);
