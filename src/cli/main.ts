@@ -4,10 +4,12 @@ import { ServiceError } from '../lib/service-error.ts';
 import { write, type Command, type CommandContext } from './command.ts';
 import { configCheckCommand } from './config-check.ts';
 import { demoCommand } from './demo.ts';
+import { failedListCommand, failedPurgeCommand, failedRetryCommand, failedShowCommand } from './failed.ts';
+import { replayCommand } from './replay.ts';
 import { simulateCommand } from './simulate.ts';
 import { listenCommand, startCommand, workCommand } from './start.ts';
 
-const COMMANDS: readonly Command[] = [demoCommand, startCommand, listenCommand, workCommand, simulateCommand, configCheckCommand];
+const COMMANDS: readonly Command[] = [demoCommand, startCommand, listenCommand, workCommand, simulateCommand, configCheckCommand, failedListCommand, failedShowCommand, failedRetryCommand, failedPurgeCommand, replayCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

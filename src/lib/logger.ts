@@ -40,6 +40,34 @@ export function redact(value: unknown, hideContent: boolean, depth = 0): unknown
   return value;
 }
 
+/**
+ * For showing a stored event to an admin: content hidden, structure and ids kept. Unlike `redact`, a content key
+ * holding an object or a list (an event's `body`, `insights`, `speakerInfo`) is walked rather than hidden whole,
+ * so `sourceRecordId` and the speaker ids stay visible while titles, names, text, values and numbers do not.
+ * Strings listed in an array are hidden too, so an insight type added later does not show its lines.
+ */
+export function redactContentKeepShape(value: unknown, depth = 0): unknown {
+  if (depth >= 32) return '[depth]';
+  // A bare string in a list is a line of something (notes, keywords): content, whatever its key.
+  if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' && v !== '' ? REDACTED : redactContentKeepShape(v, depth + 1)));
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v === undefined || v === null || v === '') out[k] = v;
+    else if (SECRET_KEY.test(k)) out[k] = REDACTED;
+    else out[k] = CONTENT_KEY.test(k) ? hideLeaves(v, depth + 1) : redactContentKeepShape(v, depth + 1);
+  }
+  return out;
+}
+
+/** A content key's value: every value in a list hidden, an object walked like any other. */
+function hideLeaves(value: unknown, depth: number): unknown {
+  if (depth >= 32) return '[depth]';
+  if (Array.isArray(value)) return value.map((v) => hideLeaves(v, depth + 1));
+  if (value && typeof value === 'object') return redactContentKeepShape(value, depth);
+  return value === null || value === undefined ? value : REDACTED;
+}
+
 const redactFormat = winston.format((info) => {
   const hideContent = (LEVEL_RANK[info.level] ?? 0) < LEVEL_RANK.debug!;
   for (const key of Object.keys(info)) {

@@ -167,12 +167,18 @@ export interface BulkRetry {
 export async function retryAllFailed(queue: Queue, opts: { reason?: string } = {}): Promise<BulkRetry> {
   const retried: FailedJob[] = [];
   const skipped: string[] = [];
-  const chosen: Job[] = [];
+  // Ids first (job data can be large: only a batch of jobs is held at a time), then each job afresh.
+  const chosen: FailedJob[] = [];
   for await (const job of failedJobs(queue)) {
-    if (opts.reason === undefined || describeFailedJob(job).reason === opts.reason) chosen.push(job);
-  }
-  for (const job of chosen) {
     const described = describeFailedJob(job);
+    if (opts.reason === undefined || described.reason === opts.reason) chosen.push(described);
+  }
+  for (const described of chosen) {
+    const job = await queue.getJob(described.jobId);
+    if (!job) {
+      skipped.push(described.jobId);
+      continue;
+    }
     try {
       await redrive(job);
       retried.push(described);

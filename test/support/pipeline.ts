@@ -17,6 +17,8 @@ export interface Pipeline {
   readonly sims: Simulators;
   readonly service: RunningService;
   readonly logs: Array<Record<string, unknown>>;
+  /** The Redis and queue prefix this pipeline uses (for CLI processes run against it). */
+  readonly redis: { readonly url: string; readonly prefix: string };
   /** Tasks in the simulated org. */
   tasks(): Array<Record<string, unknown>>;
   /** Waits until `n` jobs are finished (completed or failed). */
@@ -55,6 +57,7 @@ export async function startPipeline(opts: { mappingYaml?: string; sims?: Simulat
     sims,
     service,
     logs,
+    redis: cfg.redis,
     tasks: () => sims.sf.records('Task'),
     async settled(n, timeoutMs = 30_000) {
       let counts = { completed: 0, failed: 0 };

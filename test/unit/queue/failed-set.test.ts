@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { parseFailedReason, RETRIES_EXHAUSTED, sourceRecordIdOf, UNCLASSIFIED } from '../../../src/queue/failed-set.ts';
+
+describe('parseFailedReason', () => {
+  it.each([
+    ['unmapped_owner: RingCentral extension 62288320099 is not mapped', 'unmapped_owner', 'RingCentral extension 62288320099 is not mapped'],
+    ['missing_source_record_id: the event has no sourceRecordId', 'missing_source_record_id', 'the event has no sourceRecordId'],
+    ['salesforce_rejected: FIELD_CUSTOM_VALIDATION_EXCEPTION: Calls need a Type (fields: Type)', 'salesforce_rejected', 'FIELD_CUSTOM_VALIDATION_EXCEPTION: Calls need a Type (fields: Type)'],
+    ['unmapped_owner: line one\n  line two', 'unmapped_owner', 'line one\n  line two'],
+  ])('splits %j into its reason code and message', (failedReason, reason, message) => {
+    expect(parseFailedReason(failedReason, false)).toEqual({ reason, message });
+  });
+
+  it('names a failure without a code by whether the attempts ran out', () => {
+    expect(parseFailedReason('salesforce ERROR_HTTP_503: Service Unavailable', true)).toEqual({ reason: RETRIES_EXHAUSTED, message: 'salesforce ERROR_HTTP_503: Service Unavailable' });
+    expect(parseFailedReason('job stalled more than allowable limit', false)).toEqual({ reason: UNCLASSIFIED, message: 'job stalled more than allowable limit' });
+    expect(parseFailedReason(undefined, false)).toEqual({ reason: UNCLASSIFIED, message: '' });
+  });
+});
+
+describe('sourceRecordIdOf', () => {
+  it('reads it from a notification body or from REST insights', () => {
+    expect(sourceRecordIdOf({ kind: 'notification', receivedAt: 1, event: { body: { sourceRecordId: '2728084995017' } } })).toBe('2728084995017');
+    expect(sourceRecordIdOf({ kind: 'insights', receivedAt: 1, source: 'replay', insights: { sourceRecordId: '2728084995101' } })).toBe('2728084995101');
+  });
+
+  it('is undefined when the event has none or is not an object', () => {
+    expect(sourceRecordIdOf({ kind: 'notification', receivedAt: 1, event: { body: {} } })).toBeUndefined();
+    expect(sourceRecordIdOf({ kind: 'notification', receivedAt: 1, event: 'garbage' })).toBeUndefined();
+    expect(sourceRecordIdOf({ kind: 'insights', insights: { sourceRecordId: '' } })).toBeUndefined();
+    expect(sourceRecordIdOf(null)).toBeUndefined();
+  });
+});
