@@ -9,7 +9,8 @@ import { CallLock } from '../queue/call-lock.ts';
 import type { CallJobResult } from '../queue/call-processor.ts';
 import { createCallWorker } from '../queue/call-worker.ts';
 import { CALLS_QUEUE } from '../queue/jobs.ts';
-import { enqueueNotification } from '../queue/producer.ts';
+import { enqueueInsights, enqueueNotification } from '../queue/producer.ts';
+import { CatchUp, type CatchUpReason } from '../ringcentral/catch-up.ts';
 import { createRingCentralClient, type RingCentralClient } from '../ringcentral/sdk.ts';
 import { createInsightsListener, type InsightsListener } from '../ringcentral/subscription.ts';
 import { LeaderElection } from './leader-election.ts';
@@ -125,7 +126,24 @@ export async function startService(cfg: AppConfig, mapping: () => MappingSnapsho
 
   let listener: InsightsListener | undefined;
   let leader: LeaderElection | undefined;
+  let catchUp: CatchUp | undefined;
+  let stopCatchUpTimer: (() => void) | undefined;
   if (roles.listen) {
+    // Events the WebSocket lost (restart, Failed recovery, replay race) are read back from the call log.
+    const cu = new CatchUp({
+      platform: rc.platform,
+      redis: conn('catchup'),
+      prefix: cfg.redis.prefix,
+      enqueue: (insights) => enqueueInsights(queue, insights, 'catch_up', logger),
+      logger,
+      // The call log is filtered by call start: re-read two hours, so a long call ending late is not missed.
+      overlapMs: 2 * 3600_000,
+    });
+    catchUp = cu;
+    // A failed pass is logged (catchup_failed) and redone by the periodic tick: never an unhandled rejection.
+    const catchUpNow = (reason: CatchUpReason): void => {
+      void cu.run(reason).catch(() => undefined);
+    };
     leader = new LeaderElection({
       redis: conn('leader'),
       key: `${cfg.redis.prefix}:leader:listener`,
@@ -139,10 +157,15 @@ export async function startService(cfg: AppConfig, mapping: () => MappingSnapsho
           onNotification: async (raw) => {
             await enqueueNotification(queue, raw, logger);
           },
+          onRecovered: (info) => catchUpNow(info.reason),
         });
         await listener.start();
+        catchUpNow('startup');
+        stopCatchUpTimer = cu.startPeriodic();
       },
       onDemoted: async () => {
+        stopCatchUpTimer?.();
+        stopCatchUpTimer = undefined;
         const l = listener;
         listener = undefined;
         await l?.stop().catch((e: unknown) => logger.warn('listener_stop_failed', { err: e }));
@@ -165,6 +188,7 @@ export async function startService(cfg: AppConfig, mapping: () => MappingSnapsho
       stopping = true;
       logger.info('shutting_down');
       await leader?.stop();
+      await catchUp?.close();
       if (worker) {
         const timeout = cfg.worker.shutdownTimeoutMs;
         const closed = worker.close();

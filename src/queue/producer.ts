@@ -12,13 +12,15 @@ export interface EnqueueResult {
 }
 
 async function add(queue: Queue, jobId: string, data: CallJobData): Promise<'enqueued' | 'duplicate'> {
-  const job = await queue.add(CALL_JOB, data, {
+  await queue.add(CALL_JOB, data, {
     jobId,
     attempts: CALL_JOB_ATTEMPTS,
     backoff: { type: 'ringsense' },
   });
-  // BullMQ returns the existing job for a known id without replacing it: ours is new only if it is our data.
-  return (job.data as CallJobData).receivedAt === data.receivedAt ? 'enqueued' : 'duplicate';
+  // A known id keeps the stored job, but BullMQ 6 still returns a Job built from our data: read back what is
+  // stored. Ours is new only if it is our data (or already gone, e.g. removed by an admin meanwhile).
+  const stored = await queue.getJob(jobId);
+  return stored === undefined || (stored.data as CallJobData).receivedAt === data.receivedAt ? 'enqueued' : 'duplicate';
 }
 
 /** Turns one WebSocket notification into a job. Never throws on bad input; throws only if Redis fails. */

@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO_MAPPING_YAML } from '../../src/demo/demo-seed.ts';
+import { DEMO_MAPPING_YAML, demoRingCentralSeed } from '../../src/demo/demo-seed.ts';
+import type { SimRecording } from '../../src/simulators/ringcentral/ringcentral-simulator.ts';
 import { sampleCalls, type SampleName } from '../../src/demo/sample-calls.ts';
 import { callKey } from '../../src/sync/call-key.ts';
 import type { Simulators } from '../../src/simulators/start-simulators.ts';
@@ -62,4 +63,18 @@ export function demoMappingFile(): string {
   const file = join(mkdtempSync(join(tmpdir(), 'fault-map-')), 'mapping.yaml');
   writeFileSync(file, DEMO_MAPPING_YAML);
   return file;
+}
+
+/** The demo recordings moved to the last hour (the catch-up reads the recent call log), as the simulator takes them. */
+export function recentRecordings(names: readonly SampleName[], now = Date.now()): SimRecording[] {
+  const seed = demoRingCentralSeed(names);
+  return (seed.recordings ?? []).map((r, i) => {
+    const start = new Date(now - 3600_000 + i * 60_000).toISOString();
+    const done = new Date(now - 1800_000 + i * 60_000).toISOString();
+    return {
+      ...r,
+      insights: { ...r.insights, recordingStartTime: start, creationTime: done, lastModifiedTime: done },
+      ...(r.callLog ? { callLog: { ...r.callLog, startTime: start } } : {}),
+    };
+  });
 }

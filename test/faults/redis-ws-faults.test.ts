@@ -2,9 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { demoRingCentralSeed, demoSalesforceSeed } from '../../src/demo/demo-seed.ts';
 import { startRedisServer } from '../../src/lib/local-redis.ts';
 import { startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
-import { FAULT_CALLS, recordIdOf, tally } from './fault-harness.ts';
+import { FAULT_CALLS, recentRecordings, recordIdOf, tally } from './fault-harness.ts';
 
 let p: Pipeline | undefined;
 const cleanups: Array<() => Promise<void>> = [];
@@ -51,6 +52,32 @@ describe('fault suite: Redis and the WebSocket', () => {
     FAULT_CALLS.slice(1).forEach((n) => p!.sims.rc.publishInsights(recordIdOf(n)));
     await p.settled(FAULT_CALLS.length, 60_000);
     const row = { scenario: 'WebSocket drop, recovery Successful', ...tally(p.sims, FAULT_CALLS), recoverMs: Date.now() - dropped };
+    task.meta.fault = row;
+    expect(row).toMatchObject({ writtenOnce: FAULT_CALLS.length, duplicates: 0, lost: 0 });
+  });
+
+  it('the WebSocket drops and recovery fails (events lost by the gateway): the call-log catch-up finds them', async ({ task }) => {
+    p = await startPipeline({ sims: { seed: { ringcentral: { extensions: demoRingCentralSeed().extensions ?? [] }, salesforce: demoSalesforceSeed() } } });
+    await waitFor(() => p!.logs.some((l) => l.message === 'catchup_finished'), 20_000, 'the startup catch-up');
+    p.sims.rc.dropSockets({ recovery: 'failed' });
+    const dropped = Date.now();
+    for (const r of recentRecordings(FAULT_CALLS)) {
+      p.sims.rc.addRecording(r);
+      p.sims.rc.publishInsights(r.insights.sourceRecordId as string); // sent while the socket is down: lost
+    }
+    await p.settled(FAULT_CALLS.length, 60_000);
+    expect(p.service.listener?.stats().notifications ?? 0).toBe(0); // none came over the WebSocket
+    expect(p.logs.some((l) => l.message === 'catchup_finished')).toBe(true);
+    const row = { scenario: 'WebSocket drop, recovery Failed (catch-up)', ...tally(p.sims, FAULT_CALLS), recoverMs: Date.now() - dropped };
+    task.meta.fault = row;
+    expect(row).toMatchObject({ writtenOnce: FAULT_CALLS.length, duplicates: 0, lost: 0 });
+  });
+
+  it('a restart while events were being sent: the catch-up at start finds what the old process missed', async ({ task }) => {
+    p = await startPipeline({ sims: { seed: { ringcentral: { ...demoRingCentralSeed([]), recordings: recentRecordings(FAULT_CALLS) }, salesforce: demoSalesforceSeed() } } });
+    const started = Date.now();
+    await p.settled(FAULT_CALLS.length, 60_000);
+    const row = { scenario: 'process restart (catch-up at start)', ...tally(p.sims, FAULT_CALLS), recoverMs: Date.now() - started };
     task.meta.fault = row;
     expect(row).toMatchObject({ writtenOnce: FAULT_CALLS.length, duplicates: 0, lost: 0 });
   });

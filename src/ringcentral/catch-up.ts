@@ -1,0 +1,303 @@
+/**
+ * Catch-up of RingSense events the WebSocket may have lost (wire notes A8, B3, B4): a process restart or a
+ * session recovery that reports `Failed` drops what happened meanwhile. A pass reads the account call log since
+ * the checkpoint (recorded voice calls only), fetches the insights of each recording by `sourceRecordId`
+ * (= the call-log `recording.id`) and enqueues them; the queue's deterministic job ids make every re-read free.
+ * A 404 (not analysed yet, or never: no RingSense licence) parks the recording in a pending set that is
+ * re-checked with backoff until `pendingTtlMs`.
+ *
+ * Rate limits: the call log is in the Heavy group (10/min, shared with the worker's number lookups), insights in
+ * Light. Requests are paced from the X-Rate-Limit-* headers of the previous answer (call-log pages at least
+ * window/limit apart, a pause when only a reserve is left), and a 429 waits its Retry-After and goes on.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../lib/logger.ts';
+import { pauseBefore, readCallLogPage, readRateWindow, retryDecision, type HeaderReader, type RateGroup, type RateWindow } from './catch-up-policy.ts';
+import { CatchUpStore, callLogStart, type PendingRecording } from './checkpoint.ts';
+import { RingCentralError, toRingCentralError } from './ringcentral-error.ts';
+import type { Platform } from './sdk.ts';
+
+export type CatchUpReason = 'startup' | 'recovery_failed' | 'resubscribed' | 'recovery_successful' | 'periodic' | 'manual';
+
+export interface CatchUpOptions {
+  platform: Platform;
+  /** For the checkpoint and the pending set. */
+  redis: Redis;
+  /** Key prefix (QUEUE_PREFIX). */
+  prefix: string;
+  /** Enqueues fetched insights, e.g. `(x) => enqueueInsights(queue, x, 'catch_up', logger)`. */
+  enqueue: (insights: unknown) => Promise<{ status: 'enqueued' | 'duplicate' }>;
+  logger: Logger;
+  /** First run without a checkpoint: read this far back (default 24 h). */
+  lookbackMs?: number;
+  /** Re-read this much before the checkpoint, for late call-log entries (default 15 min). */
+  overlapMs?: number;
+  /** How long a recording whose insights answer 404 is re-checked (default 6 h). */
+  pendingTtlMs?: number;
+  /** Call-log page size (1..1000, default 1000). */
+  perPage?: number;
+  now?: () => number;
+  /** Waits for rate limits and retries; rejects when `signal` aborts (close()). */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+export interface CatchUpRun {
+  callLogPages: number;
+  /** Distinct recordings listed by the call log. */
+  recordings: number;
+  enqueued: number;
+  duplicates: number;
+  /** Recordings still waiting for their insights after this pass. */
+  pending: number;
+  /** Pending recordings given up on (older than pendingTtlMs) in this pass. */
+  expired: number;
+  /** Time spent waiting for rate limits: 429 Retry-After and pacing. */
+  rateLimitedMs: number;
+}
+
+const CALL_LOG_PATH = '/restapi/v1.0/account/~/call-log';
+const insightsPath = (id: string): string => `/ai/ringsense/v1/public/accounts/~/domains/pbx/records/${encodeURIComponent(id)}/insights`;
+
+function emptyRun(): CatchUpRun {
+  return { callLogPages: 0, recordings: 0, enqueued: 0, duplicates: 0, pending: 0, expired: 0, rateLimitedMs: 0 };
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+const defaultSleep = (ms: number, signal: AbortSignal): Promise<void> => delay(ms, undefined, { signal });
+
+export class CatchUp {
+  readonly #platform: Platform;
+  readonly #store: CatchUpStore;
+  readonly #enqueue: CatchUpOptions['enqueue'];
+  readonly #log: Logger;
+  readonly #window: { lookbackMs: number; overlapMs: number };
+  readonly #pendingTtlMs: number;
+  readonly #perPage: number;
+  readonly #now: () => number;
+  readonly #sleepFn: (ms: number, signal: AbortSignal) => Promise<void>;
+  readonly #abort = new AbortController();
+  readonly #windows: Partial<Record<RateGroup, RateWindow>> = {};
+  #full: Promise<CatchUpRun> | undefined;
+  #recheck: Promise<CatchUpRun> | undefined;
+  /** A call-log pass failed, or was asked for while one was already reading: the next periodic tick does one. */
+  #callLogDue = false;
+  #stopPeriodic: (() => void) | undefined;
+
+  constructor(opts: CatchUpOptions) {
+    this.#platform = opts.platform;
+    this.#store = new CatchUpStore(opts.redis, opts.prefix);
+    this.#enqueue = opts.enqueue;
+    this.#log = opts.logger;
+    this.#window = { lookbackMs: opts.lookbackMs ?? 24 * 3600_000, overlapMs: opts.overlapMs ?? 15 * 60_000 };
+    this.#pendingTtlMs = opts.pendingTtlMs ?? 6 * 3600_000;
+    this.#perPage = Math.max(1, Math.min(1000, Math.floor(opts.perPage ?? 1000)));
+    this.#now = opts.now ?? Date.now;
+    this.#sleepFn = opts.sleep ?? defaultSleep;
+  }
+
+  /**
+   * One pass: the call log since the checkpoint, the insights of each recording, then the pending ones. The
+   * checkpoint moves to this pass's start once every call-log recording up to it is enqueued or pending. A call
+   * while a pass runs returns that pass's promise. Rejects with a RingCentralError for what waiting cannot fix (and
+   * with Redis errors); a pass cut short by close() resolves with what it did, without moving the checkpoint.
+   */
+  run(reason: CatchUpReason): Promise<CatchUpRun> {
+    if (this.#abort.signal.aborted) return Promise.resolve(emptyRun());
+    if (this.#full) {
+      // The running pass may have read the call log before this request's events were lost: read it again soon.
+      if (reason !== 'periodic') this.#callLogDue = true;
+      return this.#full;
+    }
+    this.#callLogDue = false;
+    const full = (async () => {
+      await this.#recheck?.catch(() => undefined);
+      return this.#fullPass(reason);
+    })().finally(() => {
+      this.#full = undefined;
+    });
+    this.#full = full;
+    return full;
+  }
+
+  /**
+   * Every `intervalMs`, re-checks the pending recordings that are due (or runs a whole pass when the last one
+   * failed). Returns the function that stops it.
+   */
+  startPeriodic(intervalMs = 60_000): () => void {
+    this.#stopPeriodic?.();
+    let timer: NodeJS.Timeout | undefined;
+    let stopped = false;
+    const schedule = (): void => {
+      if (stopped || this.#abort.signal.aborted) return;
+      timer = setTimeout(() => void this.#tick().finally(schedule), intervalMs);
+      timer.unref();
+    };
+    const stop = (): void => {
+      stopped = true;
+      clearTimeout(timer);
+      if (this.#stopPeriodic === stop) this.#stopPeriodic = undefined;
+    };
+    this.#stopPeriodic = stop;
+    schedule();
+    return stop;
+  }
+
+  /** Stops the periodic re-check, cuts short any wait, and waits for a running pass to end. */
+  async close(): Promise<void> {
+    this.#stopPeriodic?.();
+    this.#abort.abort();
+    await Promise.allSettled([this.#full, this.#recheck]);
+  }
+
+  async #tick(): Promise<void> {
+    try {
+      if (this.#full) return;
+      if (this.#callLogDue) await this.run('periodic');
+      else await this.#recheckDue();
+    } catch {
+      // Logged by the pass; the next tick tries again.
+    }
+  }
+
+  async #fullPass(reason: CatchUpReason): Promise<CatchUpRun> {
+    const startedAt = this.#now();
+    const stats = emptyRun();
+    try {
+      const checkpoint = await this.#store.checkpoint();
+      const from = callLogStart(checkpoint, startedAt, this.#window);
+      this.#log.info('catchup_started', { reason, from: iso(from), to: iso(startedAt), firstRun: checkpoint === undefined });
+      const pending = new Map((await this.#store.pending()).map((p) => [p.sourceRecordId, p]));
+      const seen = new Set<string>();
+      await this.#readCallLog(from, startedAt, pending, seen, stats);
+      await this.#store.advanceCheckpoint(startedAt);
+      await this.#recheckPending([...pending.values()].filter((p) => !seen.has(p.sourceRecordId)), stats, false);
+      stats.pending = await this.#store.pendingCount();
+      this.#log.info('catchup_finished', { reason, ...stats, durationMs: this.#now() - startedAt });
+      return stats;
+    } catch (e) {
+      this.#callLogDue = true;
+      if (this.#stoppedBy(reason)) return stats;
+      this.#logFailure(reason, e, stats);
+      throw e;
+    }
+  }
+
+  #recheckDue(): Promise<CatchUpRun> {
+    this.#recheck ??= (async () => {
+      const startedAt = this.#now();
+      const stats = emptyRun();
+      try {
+        await this.#recheckPending(await this.#store.pending(), stats, true);
+        stats.pending = await this.#store.pendingCount();
+        const level = stats.enqueued + stats.duplicates + stats.expired > 0 ? 'info' : 'debug';
+        this.#log.log(level, 'catchup_rechecked', { ...stats, durationMs: this.#now() - startedAt });
+        return stats;
+      } catch (e) {
+        if (this.#stoppedBy('periodic')) return stats;
+        this.#logFailure('periodic', e, stats);
+        throw e;
+      }
+    })().finally(() => {
+      this.#recheck = undefined;
+    });
+    return this.#recheck;
+  }
+
+  async #readCallLog(from: number, to: number, pending: Map<string, PendingRecording>, seen: Set<string>, stats: CatchUpRun): Promise<void> {
+    const query = { dateFrom: iso(from), dateTo: iso(to), type: 'Voice', view: 'Simple', recordingType: 'All', perPage: String(this.#perPage) };
+    for (let page = 1; ; page += 1) {
+      const body = await this.#get('heavy', CALL_LOG_PATH, { ...query, page: String(page) }, stats, false);
+      stats.callLogPages += 1;
+      const { recordingIds, hasNext } = readCallLogPage(body);
+      for (const id of recordingIds) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+        stats.recordings += 1;
+        await this.#check(id, pending.get(id), stats);
+      }
+      if (!hasNext) return;
+    }
+  }
+
+  async #recheckPending(entries: readonly PendingRecording[], stats: CatchUpRun, onlyDue: boolean): Promise<void> {
+    for (const p of entries) {
+      const now = this.#now();
+      if (onlyDue && p.nextCheckAt > now && now - p.firstSeenAt <= this.#pendingTtlMs) continue;
+      await this.#check(p.sourceRecordId, p, stats);
+    }
+  }
+
+  /** Fetches one recording's insights: enqueued, or (still) pending, or given up when pending too long. */
+  async #check(sourceRecordId: string, previous: PendingRecording | undefined, stats: CatchUpRun): Promise<void> {
+    const now = this.#now();
+    if (previous && now - previous.firstSeenAt > this.#pendingTtlMs) {
+      await this.#store.remove(sourceRecordId);
+      stats.expired += 1;
+      this.#log.warn('catchup_gave_up', { sourceRecordId, pendingMs: now - previous.firstSeenAt, checks: previous.checks });
+      return;
+    }
+    const insights = await this.#get('light', insightsPath(sourceRecordId), undefined, stats, true);
+    if (insights === undefined) {
+      const checks = await this.#store.notAnalysed(sourceRecordId, previous, now);
+      this.#log.debug('catchup_not_analysed', { sourceRecordId, checks });
+      return;
+    }
+    const { status } = await this.#enqueue(insights);
+    if (status === 'enqueued') stats.enqueued += 1;
+    else stats.duplicates += 1;
+    if (previous) await this.#store.remove(sourceRecordId);
+  }
+
+  /** GET `url` as JSON, paced and retried; `undefined` for a 404 when `absentOk`. */
+  async #get(group: RateGroup, url: string, query: Record<string, string> | undefined, stats: CatchUpRun, absentOk: boolean): Promise<unknown> {
+    for (let attempt = 1; ; attempt += 1) {
+      const pause = pauseBefore(this.#windows[group], group, this.#now());
+      if (pause > 0) {
+        this.#log.debug('catchup_paced', { group, waitMs: pause });
+        stats.rateLimitedMs += pause;
+        await this.#sleep(pause);
+      }
+      this.#abort.signal.throwIfAborted();
+      let error: RingCentralError;
+      try {
+        const res = await this.#platform.get(url, query);
+        this.#windows[group] = readRateWindow(res.headers, group, this.#now());
+        return await res.json();
+      } catch (e) {
+        const headers = (e as { response?: { headers?: HeaderReader } | null } | null)?.response?.headers;
+        if (headers) this.#windows[group] = readRateWindow(headers, group, this.#now());
+        error = await toRingCentralError(e);
+      }
+      if (absentOk && error.failure.code === 'not_found') return undefined;
+      const decision = retryDecision(error.failure, attempt);
+      if (!decision.retry) throw error;
+      if (decision.reason === 'rate_limited') {
+        this.#log.warn('catchup_rate_limited', { group, waitMs: decision.waitMs, attempt });
+        stats.rateLimitedMs += decision.waitMs;
+        // Retry-After says when to come back: no extra pacing on top of it.
+        this.#windows[group] = undefined;
+      } else {
+        this.#log.warn('catchup_retrying', { group, code: error.failure.code, waitMs: decision.waitMs, attempt });
+      }
+      await this.#sleep(decision.waitMs);
+    }
+  }
+
+  async #sleep(ms: number): Promise<void> {
+    this.#abort.signal.throwIfAborted();
+    await this.#sleepFn(ms, this.#abort.signal);
+  }
+
+  /** True (and logged) when the pass ended because close() was called. */
+  #stoppedBy(reason: CatchUpReason): boolean {
+    if (!this.#abort.signal.aborted) return false;
+    this.#log.info('catchup_stopped', { reason });
+    return true;
+  }
+
+  #logFailure(reason: CatchUpReason, e: unknown, stats: CatchUpRun): void {
+    const failure = e instanceof RingCentralError ? e.failure : undefined;
+    this.#log.error('catchup_failed', { reason, kind: failure?.kind, code: failure?.code, err: e instanceof Error ? e.message : String(e), ...stats });
+  }
+}
