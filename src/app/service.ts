@@ -119,6 +119,7 @@ export async function startService(cfg: AppConfig, mapping: () => MappingSnapsho
       process: { mapping, people, telephony: new RingCentralTelephony({ platform: rc.platform, logger }), writer, forget: (ids) => people.forget(ids) },
       lockDurationMs: cfg.worker.lockDurationMs,
       stalledIntervalMs: cfg.worker.stalledIntervalMs,
+      failedRetentionDays: cfg.worker.failedRetentionDays,
       ...(opts.backoff ? { backoff: opts.backoff } : {}),
     });
     logger.info('worker_started', { concurrency: cfg.worker.concurrency, prefix: cfg.redis.prefix });

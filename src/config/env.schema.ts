@@ -55,6 +55,7 @@ export const envSchema = z.object({
   WORKER_STALLED_INTERVAL_MS: intInRange(1000, 600_000).default(30_000),
   SHUTDOWN_TIMEOUT_MS: intInRange(0, 600_000).default(20_000),
   LEADER_LOCK_TTL_MS: intInRange(1000, 600_000).default(15_000),
+  FAILED_RETENTION_DAYS: intInRange(1, 3650).default(30),
 });
 
 export type Env = z.infer<typeof envSchema>;

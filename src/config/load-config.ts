@@ -37,6 +37,8 @@ export interface AppConfig {
     readonly lockDurationMs: number;
     readonly stalledIntervalMs: number;
     readonly shutdownTimeoutMs: number;
+    /** Failed jobs (the failed set) are kept this long for inspection and retry. */
+    readonly failedRetentionDays: number;
   };
   readonly leaderLockTtlMs: number;
 }
@@ -146,6 +148,7 @@ export function loadConfig(env: EnvSource = process.env, needs: ConfigNeeds = {}
       lockDurationMs: e.WORKER_LOCK_DURATION_MS,
       stalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+      failedRetentionDays: e.FAILED_RETENTION_DAYS,
     },
     leaderLockTtlMs: e.LEADER_LOCK_TTL_MS,
   });

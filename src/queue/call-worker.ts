@@ -14,6 +14,8 @@ export interface CallWorkerOptions extends CallProcessorDeps {
   readonly stalledIntervalMs?: number;
   readonly autorun?: boolean;
   readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
+  /** How long failed jobs stay in the failed set (default 30 days). */
+  readonly failedRetentionDays?: number;
 }
 
 /** The BullMQ worker for calls. Lifecycle (signals, shutdown) belongs to the caller. */
@@ -27,7 +29,7 @@ export function createCallWorker(opts: CallWorkerOptions): Worker<unknown, CallJ
     stalledInterval: opts.stalledIntervalMs ?? 30_000,
     maxStalledCount: 2,
     removeOnComplete: KEEP_COMPLETED,
-    removeOnFail: KEEP_FAILED,
+    removeOnFail: opts.failedRetentionDays ? { age: opts.failedRetentionDays * 24 * 3600 } : KEEP_FAILED,
     // Needed so that a queue-wide pause (queue.rateLimit after REQUEST_LIMIT_EXCEEDED) holds for every replica.
     limiter: { max: 10_000, duration: 1000 },
     // While paused, look again every 5 s: a pause lifted early (the allocation freed up) resumes promptly.
