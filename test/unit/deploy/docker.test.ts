@@ -28,7 +28,7 @@ describe('Dockerfile', () => {
 });
 
 describe('docker-compose.yml', () => {
-  const compose = parse(read('docker-compose.yml')) as {
+  const compose = parse(read('docker-compose.yml'), { merge: true }) as {
     services: Record<string, { image?: string; command?: string[]; environment?: Record<string, string>; volumes?: string[]; depends_on?: Record<string, unknown> }>;
     volumes: Record<string, unknown>;
   };
@@ -38,14 +38,19 @@ describe('docker-compose.yml', () => {
     expect(redis.volumes).toEqual(['redis-data:/data']);
     expect(Object.keys(compose.volumes)).toEqual(['redis-data']);
   });
-  it('runs the sync with an existing command, the env file, and the mapping mounted read-only', () => {
-    const sync = compose.services.sync!;
-    expect(cliCommands()).toContain(sync.command![0]);
-    expect(sync.environment).toMatchObject({ REDIS_URL: 'redis://redis:6379', MAPPING_FILE: '/app/config/mapping.yaml' });
-    expect(sync.volumes).toEqual(['./config/mapping.yaml:/app/config/mapping.yaml:ro']);
-    expect(sync.depends_on).toHaveProperty('redis');
-    // Every variable the compose file sets is one the service reads.
+  it('runs one listener and scalable workers with existing commands, the env file, and the mapping read-only', () => {
+    const { listener, worker } = compose.services;
+    expect(listener!.command).toEqual(['listen']);
+    expect(worker!.command).toEqual(['work']);
+    expect((worker as { deploy?: { replicas?: number } }).deploy?.replicas).toBeGreaterThanOrEqual(1);
     const known = read('src/config/env.schema.ts');
-    for (const name of Object.keys(sync.environment!)) expect(known).toContain(`${name}:`);
+    for (const svc of [listener!, worker!]) {
+      expect(cliCommands()).toContain(svc.command![0]);
+      expect(svc.environment).toMatchObject({ REDIS_URL: 'redis://redis:6379', MAPPING_FILE: '/app/config/mapping.yaml' });
+      expect(svc.volumes).toEqual(['./config/mapping.yaml:/app/config/mapping.yaml:ro']);
+      expect(svc.depends_on).toHaveProperty('redis');
+      // Every variable the compose file sets is one the service reads.
+      for (const name of Object.keys(svc.environment!)) expect(known).toContain(`${name}:`);
+    }
   });
 });
