@@ -1,0 +1,88 @@
+/** The benchmark's flags. */
+import { parseArgs } from 'node:util';
+import type { Mode } from './worker-process.ts';
+
+export interface BenchOptions {
+  readonly calls: number;
+  readonly latencies: number[];
+  readonly workers: number[];
+  readonly modes: Mode[];
+  /** Arrival rate (calls/s) of the paced latency run; 0 skips it. */
+  readonly rate: number;
+  /** Salesforce latency of the paced run. */
+  readonly pacedLatency: number;
+  /** Calls queued before the worker starts in the memory run; 0 skips it. */
+  readonly queued: number;
+  readonly memorySeconds: number;
+  readonly concurrency: number;
+  readonly seed: number;
+  readonly timeoutSeconds: number;
+  readonly out: string;
+  /** NODE_OPTIONS for the worker processes, e.g. "--max-old-space-size=128". */
+  readonly nodeOptions: string;
+}
+
+export const USAGE = `Usage: npm run bench -- [options]
+  --calls N            calls per run (default 300)
+  --latency 0,150      Salesforce latency in ms, a list (default 0,150)
+  --workers 1          worker processes, a list such as 1,2,4 (default 1)
+  --modes optimized,naive
+  --rate N             calls/s of the paced latency run (default 20; 0 = none)
+  --paced-latency MS   Salesforce latency of the paced run (default 150)
+  --queued N           calls queued before the worker starts, for the memory run (default 10000; 0 = none)
+  --memory-seconds S   how long each worker works in the memory run (default 20)
+  --concurrency N      WORKER_CONCURRENCY of each worker (default 20)
+  --seed N             the synthetic world and calls (default 42)
+  --timeout S          give up waiting on a run after S seconds (default 240)
+  --node-options=OPTS  NODE_OPTIONS for the worker processes, e.g. --node-options=--max-old-space-size=128
+  --out DIR            output directory (default bench/out)`;
+
+function ints(raw: string, name: string, min = 0): number[] {
+  const list = raw.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < min)) throw new Error(`--${name} expects whole numbers >= ${min}, got "${raw}"`);
+  return list;
+}
+
+function int(raw: string, name: string, min = 0): number {
+  return ints(raw, name, min)[0]!;
+}
+
+export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      calls: { type: 'string', default: '300' },
+      latency: { type: 'string', default: '0,150' },
+      workers: { type: 'string', default: '1' },
+      modes: { type: 'string', default: 'optimized,naive' },
+      rate: { type: 'string', default: '20' },
+      'paced-latency': { type: 'string', default: '150' },
+      queued: { type: 'string', default: '10000' },
+      'memory-seconds': { type: 'string', default: '20' },
+      concurrency: { type: 'string', default: '20' },
+      seed: { type: 'string', default: '42' },
+      timeout: { type: 'string', default: '240' },
+      out: { type: 'string', default: 'bench/out' },
+      'node-options': { type: 'string', default: '' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return 'help';
+  const modes = values.modes.split(',').map((m) => m.trim());
+  if (modes.length === 0 || modes.some((m) => m !== 'optimized' && m !== 'naive')) throw new Error(`--modes expects optimized and/or naive, got "${values.modes}"`);
+  return {
+    calls: int(values.calls, 'calls', 1),
+    latencies: ints(values.latency, 'latency'),
+    workers: ints(values.workers, 'workers', 1),
+    modes: modes as Mode[],
+    rate: int(values.rate, 'rate'),
+    pacedLatency: int(values['paced-latency'], 'paced-latency'),
+    queued: int(values.queued, 'queued'),
+    memorySeconds: int(values['memory-seconds'], 'memory-seconds', 1),
+    concurrency: int(values.concurrency, 'concurrency', 1),
+    seed: int(values.seed, 'seed'),
+    timeoutSeconds: int(values.timeout, 'timeout', 10),
+    out: values.out,
+    nodeOptions: values['node-options'],
+  };
+}

@@ -1,0 +1,146 @@
+/** The Markdown summary: one row per run, the optimized/naive ratios side by side, memory, and the issue's targets. */
+import type { ScenarioResult } from './scenario.ts';
+import { round } from './stats.ts';
+
+export interface Workload {
+  readonly calls: number;
+  readonly meanEventKb: number;
+  readonly maxEventKb: number;
+  readonly returningShare: number;
+  readonly meanNextSteps: number;
+  readonly threeSpeakerShare: number;
+  readonly org: Record<string, number>;
+  readonly reps: number;
+}
+
+export interface Report {
+  readonly startedAt: string;
+  readonly machine: { readonly cpus: number; readonly node: string; readonly platform: string };
+  readonly options: Record<string, unknown>;
+  readonly workload: Workload;
+  readonly runs: ScenarioResult[];
+}
+
+const f = (n: number, d = 2) => String(round(n, d));
+const kb = (bytes: number) => `${f(bytes / 1024, 1)} KB`;
+
+function table(head: string[], rows: string[][]): string {
+  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+function label(r: ScenarioResult): string {
+  return r.kind === 'paced' ? `paced ${r.rate}/s` : r.kind;
+}
+
+const sameCell = (a: ScenarioResult, b: ScenarioResult) => a.kind === b.kind && a.sfLatencyMs === b.sfLatencyMs && a.workers === b.workers && a.rate === b.rate;
+
+/** Pairs of runs measured side by side: the same scenario, latency and workers, one per mode. */
+export function pairs(runs: readonly ScenarioResult[]): Array<{ opt: ScenarioResult; naive: ScenarioResult }> {
+  return runs.filter((r) => r.mode === 'optimized' && r.kind !== 'memory').flatMap((opt) => {
+    const naive = runs.find((n) => n.mode === 'naive' && sameCell(n, opt));
+    return naive ? [{ opt, naive }] : [];
+  });
+}
+
+function ratio(a: number, b: number): string {
+  return b > 0 && Number.isFinite(a / b) ? `${f(a / b)}×` : 'n/a';
+}
+
+function kinds(byKind: Record<string, number>): string {
+  return Object.entries(byKind)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${f(v)}`)
+    .join(', ') || '-';
+}
+
+export function renderSummary(rep: Report): string {
+  const w = rep.workload;
+  const runs = rep.runs.filter((r) => r.kind !== 'memory');
+  const mem = rep.runs.filter((r) => r.kind === 'memory');
+  const out: string[] = [];
+  out.push('# RingSense → Salesforce sync: benchmark', '');
+  const nodeOptions = typeof rep.options.nodeOptions === 'string' && rep.options.nodeOptions ? ` · worker NODE_OPTIONS="${rep.options.nodeOptions}"` : '';
+  out.push(`${rep.startedAt} · ${rep.machine.cpus} CPUs · Node ${rep.machine.node} · simulators and a private Redis on 127.0.0.1 · workers as separate processes (WORKER_CONCURRENCY=${String(rep.options.concurrency)})${nodeOptions}`, '');
+  out.push(
+    `Workload: ${w.calls} synthetic calls per run (seed ${String(rep.options.seed)}), events ${f(w.meanEventKb, 1)} KB on average (max ${f(w.maxEventKb, 1)} KB), ` +
+      `${Math.round(w.returningShare * 100)} % from people already in the org, ${Math.round(w.threeSpeakerShare * 100)} % with three speakers, ${f(w.meanNextSteps, 1)} next steps per call, ${w.reps} reps. ` +
+      `Org: ${Object.entries(w.org).map(([k, v]) => `${v} ${k}`).join(', ')}.`,
+    '',
+  );
+  out.push('Figures are measured, not asserted. Latency is event received (job data `receivedAt`) to all records written (BullMQ `finishedOn`). ' +
+    'CPU is user+system time from /proc after start-up; worker memory is VmRSS at start and VmHWM at the end. Requests are what the simulators counted. ' +
+    'Each run has fresh simulators and its own queue prefix; modes alternate run by run.', '');
+
+  out.push('## Runs', '');
+  out.push(table(
+    ['scenario', 'SF latency', 'workers', 'mode', 'done/sent', 'failed', 'calls/s', 'p50 ms', 'p95 ms', 'p99 ms', 'SF req/call', 'lookups', 'writes', 'RC req/call', 'records written'],
+    runs.map((r) => [
+      label(r), `${r.sfLatencyMs} ms`, String(r.workers), r.mode, `${r.completed}/${r.sent}${r.timedOut ? ' (timeout)' : ''}`, String(r.failed), f(r.callsPerSecond, 1),
+      f(r.latencyMs.p50, 0), f(r.latencyMs.p95, 0), f(r.latencyMs.p99, 0), f(r.salesforce.perCall), f(r.salesforce.byClassPerCall?.lookup ?? 0), f(r.salesforce.byClassPerCall?.write ?? 0),
+      f(r.ringcentral.perCall),
+      r.records ? `${r.records.callTasks}/${r.sent} calls, ${r.records.followUps}/${r.records.expectedFollowUps} steps, ${r.records.duplicates} dup` : '-',
+    ]),
+  ), '');
+
+  out.push('## Cost per run', '');
+  out.push(`CPU per call finished: the workers, the bench process (simulators and producer) and Redis, all on the same ${rep.machine.cpus} cores. ` +
+    'Redis kept per call: used_memory after every call is done minus before enqueuing (completed jobs stay as the duplicate filter).', '');
+  const per = (cpu: number, r: ScenarioResult) => f(cpu / Math.max(1, r.completed + r.failed), 4);
+  out.push(table(
+    ['scenario', 'SF latency', 'workers', 'mode', 'worker CPU s/call', 'sim CPU s/call', 'Redis CPU s/call', 'enqueued in s', 'worker RSS start MB', 'worker RSS peak MB', 'Redis kept per call'],
+    runs.map((r) => [
+      label(r), `${r.sfLatencyMs} ms`, String(r.workers), r.mode, f(r.cpuSecondsPerCall, 4), per(r.driverCpuSeconds, r), per(r.redisCpuSeconds, r), f(r.enqueueSeconds, 1),
+      f(r.workerStartRssMb, 0), f(r.workerPeakRssMb, 0), r.redis?.bytesRetainedPerCall === undefined ? '-' : kb(r.redis.bytesRetainedPerCall),
+    ]),
+  ), '');
+
+  out.push('## Requests per call by kind', '');
+  out.push(table(['scenario', 'SF latency', 'workers', 'mode', 'Salesforce', 'RingCentral', 'SF warm (2nd half)'], runs.map((r) => [
+    label(r), `${r.sfLatencyMs} ms`, String(r.workers), r.mode, kinds(r.salesforce.byKindPerCall), kinds(r.ringcentral.byKindPerCall),
+    r.salesforce.warmPerCall === undefined ? '-' : `${f(r.salesforce.warmPerCall)} (lookups ${f(r.salesforce.warmByClassPerCall?.lookup ?? 0)}, writes ${f(r.salesforce.warmByClassPerCall?.write ?? 0)})`,
+  ])), '');
+
+  const ps = pairs(rep.runs);
+  if (ps.length > 0) {
+    out.push('## Optimized / naive, measured side by side', '', 'Throughput above 1× is better; every other ratio below 1× is better.', '');
+    out.push(table(['scenario', 'SF latency', 'workers', 'calls/s', 'CPU s/call', 'p50', 'p95', 'p99', 'SF req/call', 'SF lookups', 'SF writes', 'RC req/call', 'peak RSS'], ps.map(({ opt, naive }) => [
+      label(opt), `${opt.sfLatencyMs} ms`, String(opt.workers), ratio(opt.callsPerSecond, naive.callsPerSecond), ratio(opt.cpuSecondsPerCall, naive.cpuSecondsPerCall),
+      ratio(opt.latencyMs.p50, naive.latencyMs.p50), ratio(opt.latencyMs.p95, naive.latencyMs.p95), ratio(opt.latencyMs.p99, naive.latencyMs.p99),
+      ratio(opt.salesforce.perCall, naive.salesforce.perCall), ratio(opt.salesforce.byClassPerCall?.lookup ?? 0, naive.salesforce.byClassPerCall?.lookup ?? 0),
+      ratio(opt.salesforce.byClassPerCall?.write ?? 0, naive.salesforce.byClassPerCall?.write ?? 0), ratio(opt.ringcentral.perCall, naive.ringcentral.perCall),
+      ratio(opt.workerPeakRssMb, naive.workerPeakRssMb),
+    ])), '');
+  }
+
+  if (mem.length > 0) {
+    out.push('## Memory: calls queued before the worker starts', '');
+    const naive = mem.find((r) => r.mode === 'naive');
+    out.push('The worker starts on a full queue and works for a bounded time; Redis is measured before it starts (`INFO memory` used_memory after − before, ÷ calls).', '');
+    out.push(table(['mode', 'queued', 'Redis per queued call', 'event size (mean)', 'worker RSS start MB', 'worker peak RSS MB', 'vs naive', 'processed', 'in s', 'SF req/call'], mem.map((r) => [
+      r.mode, String(r.calls), r.redis?.bytesPerQueuedCall === undefined ? '-' : kb(r.redis.bytesPerQueuedCall), r.redis ? kb(r.redis.meanEventBytes) : '-', f(r.workerStartRssMb, 0), f(r.workerPeakRssMb, 0),
+      naive && r.mode === 'optimized' ? ratio(r.workerPeakRssMb, naive.workerPeakRssMb) : '-', String(r.completed + r.failed), String(r.maxSeconds ?? ''), f(r.salesforce.perCall),
+    ])), '');
+  }
+
+  out.push(...targets(rep.runs));
+  return out.join('\n');
+}
+
+/** The issue's targets next to what this run measured (informational: nothing here fails the run). */
+function targets(all: readonly ScenarioResult[]): string[] {
+  const opt = all.filter((r) => r.mode === 'optimized');
+  const paced = opt.find((r) => r.kind === 'paced');
+  const backlog = opt.filter((r) => r.kind === 'backlog');
+  const ps = pairs(all).filter((p) => p.opt.kind === 'backlog');
+  const mem = opt.find((r) => r.kind === 'memory');
+  const rows: string[][] = [
+    ['SF requests per call, steady flow, warm caches', '≤ 1.0', paced?.salesforce.warmPerCall === undefined ? 'n/a' : `${f(paced.salesforce.warmPerCall)} (paced run, 2nd half)`],
+    ['SF requests per call under a backlog', '≤ 0.3', backlog.length ? backlog.map((r) => `${f(r.salesforce.perCall)} (${r.sfLatencyMs} ms, ${r.workers}w)`).join(', ') : 'n/a'],
+    ['throughput vs naive', '≥ 5×', ps.length ? ps.map(({ opt: o, naive }) => `${ratio(o.callsPerSecond, naive.callsPerSecond)} (${o.sfLatencyMs} ms, ${o.workers}w)`).join(', ') : 'n/a'],
+    ['p99 at 20 calls/s, 150 ms Salesforce latency', '≤ 1000 ms', paced ? `${f(paced.latencyMs.p99, 0)} ms (${paced.rate}/s, ${paced.sfLatencyMs} ms)` : 'n/a'],
+    ['worker memory with 10,000 queued', '≤ 200 MB', mem ? `${f(mem.workerPeakRssMb, 0)} MB (${mem.calls} queued)` : 'n/a'],
+    ['Redis per queued call', '≤ 10 KB', mem?.redis?.bytesPerQueuedCall === undefined ? 'n/a' : kb(mem.redis.bytesPerQueuedCall)],
+    ['records exact (no duplicate, none missing)', 'always', all.filter((r) => r.records).map((r) => `${r.mode}: ${r.records!.duplicates} dup, ${r.records!.missingCalls} missing`).filter((v, i, a) => a.indexOf(v) === i).join('; ') || 'n/a'],
+  ];
+  return ['## Targets from issue 6 (measured, not asserted)', '', table(['target', 'goal', 'measured (optimized)'], rows), ''];
+}
