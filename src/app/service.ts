@@ -2,9 +2,13 @@ import { Queue, type Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { AppConfig } from '../config/load-config.ts';
 import type { MappingSnapshot } from '../config/load-mapping.ts';
+import { startHttpServer, type OperatorHttpServer } from '../http/server.ts';
+import { serviceChecks } from '../http/service-checks.ts';
 import type { Logger } from '../lib/logger.ts';
+import { createMetrics, QUEUE_STATES, type Metrics } from '../lib/metrics.ts';
 import { ServiceError } from '../lib/service-error.ts';
 import { CachedPeople } from '../mapping/cached-people.ts';
+import { UnmappedStore } from '../mapping/unmapped-store.ts';
 import { CallLock } from '../queue/call-lock.ts';
 import type { CallJobResult } from '../queue/call-processor.ts';
 import { createCallWorker } from '../queue/call-worker.ts';
@@ -18,6 +22,7 @@ import { RingCentralTelephony } from '../ringcentral/telephony.adapter.ts';
 import { createSalesforceSession, type SalesforceSession } from '../salesforce/connection.ts';
 import { SalesforcePeople } from '../salesforce/people.adapter.ts';
 import { SalesforceTaskWriter } from '../salesforce/task-writer.adapter.ts';
+import { ApiBudgetGuard } from '../salesforce/api-budget.ts';
 
 export interface ServiceRoles {
   /** Hold the RingCentral subscription and enqueue events. */
@@ -32,6 +37,8 @@ export interface ServiceOptions {
   readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
   /** The listener's half-open socket detection (default 120 s). */
   readonly silenceTimeoutMs?: number;
+  /** How often the API budget guard looks at the usage (default 10 s). */
+  readonly budgetIntervalMs?: number;
 }
 
 export interface RunningService {
@@ -41,6 +48,9 @@ export interface RunningService {
   readonly listener: InsightsListener | undefined;
   readonly leader: LeaderElection | undefined;
   readonly salesforce: SalesforceSession | undefined;
+  readonly metrics: Metrics;
+  /** The operator endpoints, when cfg.http is set: the bound port, and more readiness checks. */
+  readonly http: Pick<OperatorHttpServer, 'port' | 'url' | 'addCheck'> | undefined;
   stop(): Promise<void>;
 }
 
@@ -73,6 +83,32 @@ async function withBackoff<T>(what: string, logger: Logger, fn: () => Promise<T>
   }
 }
 
+/** Watches the org's API usage (from every response, and GET /limits while paused) and acts on the queue. */
+function startBudgetGuard(cfg: AppConfig, sf: SalesforceSession, worker: Worker, queue: Queue, logger: Logger, intervalMs?: number): ApiBudgetGuard {
+  const guard = new ApiBudgetGuard({
+    logger,
+    ...(intervalMs ? { intervalMs } : {}),
+    concurrency: cfg.worker.concurrency,
+    slowAt: cfg.apiBudget.slowAt,
+    pauseAt: cfg.apiBudget.pauseAt,
+    lastUsage: () => sf.apiUsage(),
+    fetchUsage: async () => {
+      const limits = await sf.conn.limits();
+      const daily = limits.DailyApiRequests;
+      return daily ? { used: daily.Max - daily.Remaining, limit: daily.Max } : undefined;
+    },
+    actuators: {
+      pauseFor: (ms) => queue.rateLimit(ms),
+      resume: () => queue.removeRateLimitKey().then(() => undefined),
+      setConcurrency: (n) => {
+        worker.concurrency = n;
+      },
+    },
+  });
+  guard.start();
+  return guard;
+}
+
 /**
  * The composition root of the long-running service: connects Redis, RingCentral and Salesforce, and starts the
  * listener and/or the worker. Nothing here handles signals: the caller calls stop().
@@ -86,24 +122,45 @@ export async function startService(cfg: AppConfig, mapping: () => MappingSnapsho
     connections.push(r);
     return r;
   };
-  const queue = new Queue(CALLS_QUEUE, { connection: conn('queue'), prefix: cfg.redis.prefix });
+  const queueRedis = conn('queue');
+  const queue = new Queue(CALLS_QUEUE, { connection: queueRedis, prefix: cfg.redis.prefix });
   queue.on('error', (e) => logger.warn('queue_error', { err: e.message }));
+
+  let worker: Worker<unknown, CallJobResult> | undefined;
+  let salesforce: SalesforceSession | undefined;
+  let listener: InsightsListener | undefined;
+  let leader: LeaderElection | undefined;
+  let budget: ApiBudgetGuard | undefined;
+  // Metrics and the operator endpoints come first, so that /healthz answers (and /readyz says why not ready)
+  // while RingCentral and Salesforce are still being reached.
+  const metrics = createMetrics({
+    jobCounts: () => queue.getJobCounts(...QUEUE_STATES),
+    apiUsage: () => salesforce?.apiUsage(),
+    subscriptionActive: () => listener?.state() === 'connected',
+    apiBudgetState: () => ({ normal: 0, slow: 1, paused: 2 })[budget?.state() ?? 'normal'],
+  });
+  const checks = serviceChecks({
+    ping: () => queueRedis.ping(),
+    ...(roles.listen ? { leader: () => leader, listener: () => listener } : {}),
+    ...(roles.work ? { salesforce: () => salesforce } : {}),
+  });
 
   const rcConfig = cfg.ringcentral;
   let rc: RingCentralClient;
+  let http: OperatorHttpServer | undefined;
   try {
+    http = cfg.http ? await startHttpServer(cfg.http, { logger, metrics, queues: [queue], checks }) : undefined;
     rc = await withBackoff('ringcentral_login', logger, () => createRingCentralClient(rcConfig, { logger }), () => stopping);
   } catch (e) {
+    await http?.close();
     await queue.close().catch(() => undefined);
     await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
     throw e;
   }
 
-  let worker: Worker<unknown, CallJobResult> | undefined;
-  let salesforce: SalesforceSession | undefined;
   if (roles.work) {
     if (!cfg.salesforce) throw new Error('Salesforce is not configured');
-    salesforce = createSalesforceSession(cfg.salesforce, { logger });
+    salesforce = createSalesforceSession(cfg.salesforce, { logger, onRequest: (operation, status) => metrics.salesforceRequests.inc({ operation, status }) });
     // A failed first login is not fatal: requests re-run the grant (bounded), and jobs wait and retry.
     await salesforce.authorize().catch(() => undefined);
     const people = new CachedPeople(new SalesforcePeople(salesforce.conn));
@@ -114,8 +171,10 @@ export async function startService(cfg: AppConfig, mapping: () => MappingSnapsho
       prefix: cfg.redis.prefix,
       concurrency: cfg.worker.concurrency,
       logger,
+      metrics,
       queue,
       lock: new CallLock(lockRedis, cfg.redis.prefix, cfg.worker.lockDurationMs),
+      unmapped: new UnmappedStore(lockRedis, cfg.redis.prefix),
       process: { mapping, people, telephony: new RingCentralTelephony({ platform: rc.platform, logger }), writer, forget: (ids) => people.forget(ids) },
       lockDurationMs: cfg.worker.lockDurationMs,
       stalledIntervalMs: cfg.worker.stalledIntervalMs,
@@ -123,10 +182,11 @@ export async function startService(cfg: AppConfig, mapping: () => MappingSnapsho
       ...(opts.backoff ? { backoff: opts.backoff } : {}),
     });
     logger.info('worker_started', { concurrency: cfg.worker.concurrency, prefix: cfg.redis.prefix });
+    budget = startBudgetGuard(cfg, salesforce, worker, queue, logger, opts.budgetIntervalMs);
+    const guard = budget;
+    http?.addCheck('api_budget', () => ({ ok: guard.state() !== 'paused', state: guard.state(), ...(guard.usage() ?? {}) }));
   }
 
-  let listener: InsightsListener | undefined;
-  let leader: LeaderElection | undefined;
   let catchUp: CatchUp | undefined;
   let stopCatchUpTimer: (() => void) | undefined;
   if (roles.listen) {
@@ -135,7 +195,8 @@ export async function startService(cfg: AppConfig, mapping: () => MappingSnapsho
       platform: rc.platform,
       redis: conn('catchup'),
       prefix: cfg.redis.prefix,
-      enqueue: (insights) => enqueueInsights(queue, insights, 'catch_up', logger),
+      enqueue: (insights) => enqueueInsights(queue, insights, 'catch_up', logger, { metrics }),
+      onRun: (reason) => metrics.catchupRuns.inc({ reason }),
       logger,
       // The call log is filtered by call start: re-read two hours, so a long call ending late is not missed.
       overlapMs: 2 * 3600_000,
@@ -156,9 +217,12 @@ export async function startService(cfg: AppConfig, mapping: () => MappingSnapsho
           logger,
           ...(opts.silenceTimeoutMs ? { silenceTimeoutMs: opts.silenceTimeoutMs } : {}),
           onNotification: async (raw) => {
-            await enqueueNotification(queue, raw, logger);
+            await enqueueNotification(queue, raw, logger, { metrics });
           },
-          onRecovered: (info) => catchUpNow(info.reason),
+          onRecovered: (info) => {
+            metrics.websocketReconnects.inc();
+            catchUpNow(info.reason);
+          },
         });
         await listener.start();
         catchUpNow('startup');
@@ -184,12 +248,16 @@ export async function startService(cfg: AppConfig, mapping: () => MappingSnapsho
     },
     leader,
     salesforce,
+    metrics,
+    http: http && { port: http.port, url: http.url, addCheck: http.addCheck },
     async stop() {
       if (stopping) return;
       stopping = true;
       logger.info('shutting_down');
+      await http?.close();
       await leader?.stop();
       await catchUp?.close();
+      await budget?.stop();
       if (worker) {
         const timeout = cfg.worker.shutdownTimeoutMs;
         const closed = worker.close();

@@ -16,10 +16,15 @@ export function displayRedisUrl(url: string): string {
 }
 
 /**
- * Runs `fn` with the calls queue of the configured Redis and prefix, then closes it. Unlike the service's
- * connection (which waits for Redis forever), an admin command fails fast: an unreachable Redis is exit 1.
+ * Runs `fn` with a connection to the configured Redis, then closes it. Unlike the service's connection (which
+ * waits for Redis forever), an admin command fails fast: an unreachable Redis is exit 1. `onError` sees the
+ * errors of objects built on the connection (a BullMQ Queue) so a lost connection is reported the same way.
  */
-export async function withCallsQueue(ctx: CommandContext, cfg: AppConfig, fn: (queue: Queue) => Promise<number>): Promise<number> {
+export async function withAdminRedis(
+  ctx: CommandContext,
+  cfg: AppConfig,
+  fn: (redis: Redis, onError: (e: Error) => void) => Promise<number>,
+): Promise<number> {
   const redis = new Redis(cfg.redis.url, {
     lazyConnect: true,
     connectTimeout: 5_000,
@@ -28,7 +33,10 @@ export async function withCallsQueue(ctx: CommandContext, cfg: AppConfig, fn: (q
     connectionName: 'ringsense-sync:admin',
   });
   let lastError: Error | undefined;
-  redis.on('error', (e: Error) => (lastError = e));
+  const onError = (e: Error): void => {
+    lastError = e;
+  };
+  redis.on('error', onError);
   try {
     await redis.connect();
   } catch (e) {
@@ -38,10 +46,8 @@ export async function withCallsQueue(ctx: CommandContext, cfg: AppConfig, fn: (q
     redis.disconnect();
     return 1;
   }
-  const queue = new Queue(CALLS_QUEUE, { connection: redis, prefix: cfg.redis.prefix });
-  queue.on('error', (e: Error) => (lastError = e));
   try {
-    return await fn(queue);
+    return await fn(redis, onError);
   } catch (e) {
     if (lastError && e instanceof Error && /Connection is closed|max retries|ECONNREFUSED/i.test(e.message)) {
       write(ctx.err, `Lost the connection to Redis at ${displayRedisUrl(cfg.redis.url)} (${lastError.message}).`);
@@ -49,7 +55,19 @@ export async function withCallsQueue(ctx: CommandContext, cfg: AppConfig, fn: (q
     }
     throw e;
   } finally {
-    await queue.close().catch(() => undefined);
     await redis.quit().catch(() => redis.disconnect());
   }
+}
+
+/** Runs `fn` with the calls queue of the configured Redis and prefix (see withAdminRedis), then closes it. */
+export function withCallsQueue(ctx: CommandContext, cfg: AppConfig, fn: (queue: Queue) => Promise<number>): Promise<number> {
+  return withAdminRedis(ctx, cfg, async (redis, onError) => {
+    const queue = new Queue(CALLS_QUEUE, { connection: redis, prefix: cfg.redis.prefix });
+    queue.on('error', onError);
+    try {
+      return await fn(queue);
+    } finally {
+      await queue.close().catch(() => undefined);
+    }
+  });
 }

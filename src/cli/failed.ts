@@ -13,8 +13,8 @@ import { formatFailedJob, formatListing, listingJson } from './failed-format.ts'
 
 const DAY_MS = 24 * 3600_000;
 const RESTART_NOTE =
-  'Note: a running worker uses the mapping file it started with. If the fix was a mapping change, restart the worker ' +
-  '(ringsense-sync start / work) until live reload exists; a job retried before the restart fails again with the same reason.';
+  'Note: running workers reload a changed mapping file by themselves (their log says mapping_reloaded, or ' +
+  'mapping_reload_refused with the problems); a job retried before the reload fails again with the same reason.';
 
 function usageError(ctx: CommandContext, message: string, usage: string): Promise<number> {
   write(ctx.err, `${message}\nUsage: ${usage}`);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { ConfigError } from '../config/config-error.ts';
 import { ServiceError } from '../lib/service-error.ts';
+import { backfillCommand } from './backfill.ts';
 import { write, type Command, type CommandContext } from './command.ts';
 import { configCheckCommand } from './config-check.ts';
 import { demoCommand } from './demo.ts';
@@ -8,8 +9,9 @@ import { failedListCommand, failedPurgeCommand, failedRetryCommand, failedShowCo
 import { replayCommand } from './replay.ts';
 import { simulateCommand } from './simulate.ts';
 import { listenCommand, startCommand, workCommand } from './start.ts';
+import { unmappedCommand } from './unmapped.ts';
 
-const COMMANDS: readonly Command[] = [demoCommand, startCommand, listenCommand, workCommand, simulateCommand, configCheckCommand, failedListCommand, failedShowCommand, failedRetryCommand, failedPurgeCommand, replayCommand];
+const COMMANDS: readonly Command[] = [demoCommand, startCommand, listenCommand, workCommand, simulateCommand, configCheckCommand, failedListCommand, failedShowCommand, failedRetryCommand, failedPurgeCommand, replayCommand, backfillCommand, unmappedCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

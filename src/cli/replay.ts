@@ -15,7 +15,7 @@ import { formatUtc } from './failed-format.ts';
 const USAGE = 'ringsense-sync replay <sourceRecordId> [--force]';
 
 /** A RingCentral failure other than refused credentials (main.ts explains those): say it, exit 1. */
-function ringCentralProblem(ctx: CommandContext, what: string, e: unknown): number {
+export function ringCentralProblem(ctx: CommandContext, what: string, e: unknown): number {
   if (!(e instanceof ServiceError) || e.failure.kind === 'auth') throw e;
   const wait = e.failure.kind === 'rate_limited' && e.failure.waitMs ? ` Try again in ${Math.ceil(e.failure.waitMs / 1000)} s.` : '';
   write(ctx.err, `${what} failed (${e.failure.code}): ${e.failure.message}${wait}`);

@@ -1,6 +1,7 @@
 import { loadConfig } from '../config/load-config.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
 import { startService, type ServiceRoles } from '../app/service.ts';
+import { restartOnlyChanges, watchMapping } from '../config/mapping-watcher.ts';
 import type { Command, CommandContext } from './command.ts';
 
 export function loggerFor(ctx: CommandContext, level: string, format: 'auto' | 'json' | 'pretty'): Logger {
@@ -30,14 +31,29 @@ function roleCommand(name: string, summary: string, roles: ServiceRoles): Comman
     summary,
     usage: `ringsense-sync ${name}`,
     async run(ctx) {
-      const cfg = loadConfig(ctx.env, { ringcentral: true, salesforce: roles.work, mapping: true }, ctx.cwd);
+      const cfg = loadConfig(ctx.env, { ringcentral: true, salesforce: roles.work, mapping: true, http: true }, ctx.cwd);
       const logger = loggerFor(ctx, cfg.log.level, cfg.log.format);
-      const mapping = cfg.mapping!;
+      let mapping = cfg.mapping!;
       logger.info('starting', { roles: Object.entries(roles).filter(([, on]) => on).map(([r]) => r), mappingFile: cfg.mappingFile, users: Object.keys(mapping.mapping.users).length });
-      const service = await startService(cfg, () => mapping, roles, logger);
-      const signal = await untilSignal();
-      logger.info('signal_received', { signal });
-      await service.stop();
+      // The admin edits the mapping file: a valid change takes effect without a restart (swapped whole), an
+      // invalid one is refused with the full error and the old mapping stays in force.
+      const watch = watchMapping(cfg.mappingFile, {
+        logger,
+        onError: () => undefined, // logged by the watcher as mapping_reload_refused, with every problem
+        onChange: (next) => {
+          const stale = restartOnlyChanges(mapping, next);
+          if (stale.length) logger.warn('mapping_reload_needs_restart', { keys: stale });
+          mapping = next;
+        },
+      });
+      try {
+        const service = await startService(cfg, () => mapping, roles, logger);
+        const signal = await untilSignal();
+        logger.info('signal_received', { signal });
+        await service.stop();
+      } finally {
+        watch.close();
+      }
       return 0;
     },
   };

@@ -55,10 +55,21 @@ export const envSchema = z.object({
   WORKER_STALLED_INTERVAL_MS: intInRange(1000, 600_000).default(30_000),
   SHUTDOWN_TIMEOUT_MS: intInRange(0, 600_000).default(20_000),
   LEADER_LOCK_TTL_MS: intInRange(1000, 600_000).default(15_000),
+  SALESFORCE_API_SLOWDOWN_PERCENT: intInRange(1, 100).default(80),
+  SALESFORCE_API_PAUSE_PERCENT: intInRange(1, 100).default(95),
   FAILED_RETENTION_DAYS: intInRange(1, 3650).default(30),
+
+  /** The operator endpoints (/healthz, /readyz, /metrics, /admin/queues) of start, listen and work. */
+  HTTP_ENABLED: z.stringbool({ error: 'must be true or false' }).default(true),
+  HTTP_PORT: intInRange(0, 65535).default(8080),
+  HTTP_HOST: z.string().default('127.0.0.1').pipe(z.string().trim().min(1, { error: 'must be a host name or address' })),
+  /** The queue dashboard is mounted only with both (Basic auth). */
+  ADMIN_USER: optionalString,
+  ADMIN_PASSWORD: optionalString,
+  ADMIN_READ_ONLY: z.stringbool({ error: 'must be true or false' }).default(false),
 });
 
 export type Env = z.infer<typeof envSchema>;
 
 /** Variables holding secrets: their values are never printed, and they may come from `<NAME>_FILE`. */
-export const SECRET_VARIABLES = ['RINGCENTRAL_CLIENT_SECRET', 'RINGCENTRAL_JWT', 'SALESFORCE_CLIENT_SECRET'] as const;
+export const SECRET_VARIABLES = ['RINGCENTRAL_CLIENT_SECRET', 'RINGCENTRAL_JWT', 'SALESFORCE_CLIENT_SECRET', 'ADMIN_PASSWORD'] as const;

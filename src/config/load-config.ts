@@ -24,6 +24,14 @@ export interface SalesforceConfig {
   readonly auth: SalesforceAuth;
 }
 
+export interface HttpConfig {
+  /** 0 = any free port (the server reports the one it bound). */
+  readonly port: number;
+  readonly host: string;
+  /** The queue dashboard's credentials; without them it is not mounted. */
+  readonly admin: { readonly user: string; readonly password: string; readonly readOnly: boolean } | undefined;
+}
+
 export interface AppConfig {
   readonly redis: { readonly url: string; readonly prefix: string };
   readonly ringcentral: RingCentralConfig | undefined;
@@ -41,6 +49,10 @@ export interface AppConfig {
     readonly failedRetentionDays: number;
   };
   readonly leaderLockTtlMs: number;
+  /** Set for commands that serve the operator endpoints, unless HTTP_ENABLED=false. */
+  readonly http: HttpConfig | undefined;
+  /** Shares (0-1) of the org's daily Salesforce API allocation: slow down above the first, pause above the second. */
+  readonly apiBudget: { readonly slowAt: number; readonly pauseAt: number };
 }
 
 /** What a command needs; whatever it needs must be configured completely. */
@@ -48,6 +60,8 @@ export interface ConfigNeeds {
   ringcentral?: boolean;
   salesforce?: boolean;
   mapping?: boolean;
+  /** The command serves the operator endpoints (configured by HTTP_* and ADMIN_*). */
+  http?: boolean;
 }
 
 export type EnvSource = Readonly<Record<string, string | undefined>>;
@@ -118,6 +132,16 @@ function salesforceFrom(env: Env, cwd: string, need: boolean, problems: ConfigPr
   return undefined;
 }
 
+function httpFrom(env: Env, need: boolean, problems: ConfigProblem[]): HttpConfig | undefined {
+  if (!need || !env.HTTP_ENABLED) return undefined;
+  const { ADMIN_USER: user, ADMIN_PASSWORD: password } = env;
+  if (user?.includes(':')) problems.push({ where: 'ADMIN_USER', message: 'may not contain ":" (HTTP Basic auth)' });
+  if (user && !password) problems.push({ where: 'ADMIN_PASSWORD', message: 'required with ADMIN_USER (or ADMIN_PASSWORD_FILE), for the queue dashboard' });
+  if (password && !user) problems.push({ where: 'ADMIN_USER', message: 'required with ADMIN_PASSWORD, for the queue dashboard' });
+  const admin = user && password ? { user, password, readOnly: env.ADMIN_READ_ONLY } : undefined;
+  return { port: env.HTTP_PORT, host: env.HTTP_HOST, admin };
+}
+
 /**
  * Reads and validates the whole configuration once. Every problem is reported in one ConfigError, by variable
  * name, never with a secret's value. Nothing else in the code base reads process.env.
@@ -133,6 +157,9 @@ export function loadConfig(env: EnvSource = process.env, needs: ConfigNeeds = {}
   const e = parsed.data;
   const ringcentral = ringcentralFrom(e, needs.ringcentral ?? false, problems);
   const salesforce = salesforceFrom(e, cwd, needs.salesforce ?? false, problems);
+  const http = httpFrom(e, needs.http ?? false, problems);
+  if (e.SALESFORCE_API_SLOWDOWN_PERCENT >= e.SALESFORCE_API_PAUSE_PERCENT)
+    problems.push({ where: 'SALESFORCE_API_SLOWDOWN_PERCENT', message: `must be below SALESFORCE_API_PAUSE_PERCENT (${e.SALESFORCE_API_PAUSE_PERCENT})` });
   if (problems.length) throw new ConfigError('The environment', problems);
   const mappingFile = resolve(cwd, e.MAPPING_FILE);
   const mapping = needs.mapping ? loadMapping(mappingFile) : undefined;
@@ -151,5 +178,7 @@ export function loadConfig(env: EnvSource = process.env, needs: ConfigNeeds = {}
       failedRetentionDays: e.FAILED_RETENTION_DAYS,
     },
     leaderLockTtlMs: e.LEADER_LOCK_TTL_MS,
+    apiBudget: { slowAt: e.SALESFORCE_API_SLOWDOWN_PERCENT / 100, pauseAt: e.SALESFORCE_API_PAUSE_PERCENT / 100 },
+    http,
   });
 }

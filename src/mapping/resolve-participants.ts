@@ -28,6 +28,11 @@ export type MatchedBy = 'override_phone' | 'override_name' | 'phone' | 'name' | 
 export interface Resolution extends ResolvedParticipants {
   readonly matchedBy: MatchedBy;
   readonly ownerBy: 'mapping' | 'extension_email' | 'default_owner';
+  /**
+   * With matchedBy 'none' (logged without a contact): who was not found, as MappingMiss.subject would name them
+   * (the E.164 number, else the name): for the `unmapped` report.
+   */
+  readonly unmatchedParty?: string;
 }
 
 async function userFromRef(ref: UserRef, people: PeopleDirectory): Promise<string | undefined> {
@@ -154,7 +159,7 @@ export async function resolveParticipants(insights: RecordingInsights, snap: Map
   if (!target) {
     switch (m.noMatch.action) {
       case 'log_without_contact':
-        return ok({ ...base, matchedBy: 'none' });
+        return ok({ ...base, matchedBy: 'none', unmatchedParty: e164 ?? names[0] ?? 'unknown caller' });
       case 'fail':
         return err({
           reason: 'no_contact_match',

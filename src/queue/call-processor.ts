@@ -1,8 +1,10 @@
 import { RateLimitError, UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type { Logger } from '../lib/logger.ts';
+import type { Metrics, RetryKind } from '../lib/metrics.ts';
 import { ServiceError } from '../lib/service-error.ts';
 import { parseInsightsBody, parseInsightsNotification, type RecordingInsights } from '../ringcentral/insights-event.schema.ts';
 import { processCall, type ProcessDeps } from '../sync/process-call.ts';
+import type { UnmappedReason, UnmappedRecorder } from '../mapping/unmapped-store.ts';
 import { PermanentSyncError } from '../sync/sync-errors.ts';
 import type { CallLock } from './call-lock.ts';
 import { callJobDataSchema } from './jobs.ts';
@@ -23,6 +25,9 @@ export interface CallProcessorDeps {
   readonly lock: CallLock;
   readonly queue: Queue;
   readonly logger: Logger;
+  readonly metrics?: Metrics;
+  /** Remembers owners and callers that could not be mapped: the admin's to-do list (`ringsense-sync unmapped`). */
+  readonly unmapped?: UnmappedRecorder;
 }
 
 /** A permanent failure: the job goes straight to the failed set with `reason: message` as its failedReason. */
@@ -46,9 +51,17 @@ function insightsOf(job: Job): RecordingInsights {
  * permanent -> UnrecoverableError, API limit -> pause the queue (no attempt used), anything else -> retry later.
  */
 export function createCallProcessor(deps: CallProcessorDeps) {
+  /** A retry costs an attempt (except a rate-limit pause): the last attempt's failure is a final one, not a retry. */
+  const countRetry = (job: Job, kind: RetryKind): void => {
+    if (kind === 'rate_limited' || job.attemptsMade + 1 < (job.opts.attempts ?? 1)) deps.metrics?.jobRetries.inc({ kind });
+  };
   return async (job: Job, _token?: string, signal?: AbortSignal): Promise<CallJobResult> => {
     const insights = insightsOf(job);
     const log = deps.logger.child({ jobId: job.id, sourceRecordId: insights.sourceRecordId, attempt: job.attemptsMade + 1 });
+    const note = (reason: UnmappedReason, subject: string | undefined): Promise<void> =>
+      deps.unmapped && subject
+        ? deps.unmapped.record({ reason, subject, sourceRecordId: insights.sourceRecordId, at: Date.now() }).catch((err: unknown) => void log.warn('unmapped_record_failed', { reason, err }))
+        : Promise.resolve();
     try {
       const { report, resolution } = await deps.lock.with(insights.sourceRecordId, () => processCall(insights, { ...deps.process, logger: log }, signal));
       const result: CallJobResult = {
@@ -60,11 +73,16 @@ export function createCallProcessor(deps: CallProcessorDeps) {
         matchedBy: resolution.matchedBy,
         ownerBy: resolution.ownerBy,
       };
-      log.info('call_synced', { ...result, latencyMs: Date.now() - (job.data as { receivedAt: number }).receivedAt });
+      if (resolution.matchedBy === 'none') await note('logged_without_contact', resolution.unmatchedParty);
+      const latencyMs = Date.now() - (job.data as { receivedAt: number }).receivedAt;
+      log.info('call_synced', { ...result, latencyMs });
+      deps.metrics?.jobsCompleted.inc({ call: result.call });
+      deps.metrics?.eventToSalesforce.observe(Math.max(0, latencyMs) / 1000);
       return result;
     } catch (e) {
       if (e instanceof PermanentSyncError) {
         log.warn('call_failed_permanently', { reason: e.reason, subject: e.subject });
+        if (e.reason === 'unmapped_owner' || e.reason === 'no_contact_match') await note(e.reason, e.subject);
         throw permanent(e.reason, e.message);
       }
       if (e instanceof ServiceError) {
@@ -77,12 +95,15 @@ export function createCallProcessor(deps: CallProcessorDeps) {
           const waitMs = f.waitMs ?? 60_000;
           log.warn('rate_limited_pausing_queue', { service: e.service, code: f.code, waitMs });
           await deps.queue.rateLimit(waitMs);
+          countRetry(job, 'rate_limited');
           throw new RateLimitError();
         }
         log.warn('call_retry_later', { service: e.service, kind: f.kind, code: f.code, err: e.message });
+        countRetry(job, f.kind);
         throw e;
       }
       log.error('call_error', { err: e });
+      countRetry(job, 'unknown');
       throw e;
     }
   };

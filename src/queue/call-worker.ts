@@ -1,6 +1,7 @@
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../lib/logger.ts';
+import { boundedCode } from '../lib/metrics.ts';
 import { createCallProcessor, type CallJobResult, type CallProcessorDeps } from './call-processor.ts';
 import { backoffDelay, CALLS_QUEUE, KEEP_COMPLETED, KEEP_FAILED } from './jobs.ts';
 
@@ -16,6 +17,15 @@ export interface CallWorkerOptions extends CallProcessorDeps {
   readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
   /** How long failed jobs stay in the failed set (default 30 days). */
   readonly failedRetentionDays?: number;
+}
+
+/**
+ * The reason code of a final failure, for metrics: a permanent failure's `reason: message` prefix; a job that ran
+ * out of attempts (its message is free text) is `retries_exhausted`.
+ */
+export function finalFailureReason(err: Error): string {
+  if (err.name !== 'UnrecoverableError') return 'retries_exhausted';
+  return boundedCode(err.message.split(':')[0], 'other');
 }
 
 /** The BullMQ worker for calls. Lifecycle (signals, shutdown) belongs to the caller. */
@@ -41,7 +51,9 @@ export function createCallWorker(opts: CallWorkerOptions): Worker<unknown, CallJ
   worker.on('failed', (job: Job | undefined, err: Error) => {
     if (!job) return;
     const final = err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
-    if (final) opts.logger.error('job_failed', { jobId: job.id, reason: err.message.split(':')[0], attempts: job.attemptsMade });
+    if (!final) return;
+    opts.logger.error('job_failed', { jobId: job.id, reason: err.message.split(':')[0], attempts: job.attemptsMade });
+    opts.metrics?.jobsFailed.inc({ reason: finalFailureReason(err) });
   });
   worker.on('error', (err) => opts.logger.error('worker_error', { err }));
   return worker;

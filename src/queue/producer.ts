@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { Logger } from '../lib/logger.ts';
+import type { EventSource, Metrics } from '../lib/metrics.ts';
 import { parseInsightsBody, parseInsightsNotification, type EventRejection } from '../ringcentral/insights-event.schema.ts';
 import { CALL_JOB, CALL_JOB_ATTEMPTS, callJobId, invalidEventJobId, type CallJobData } from './jobs.ts';
 
@@ -9,6 +10,21 @@ export interface EnqueueResult {
   readonly sourceRecordId?: string;
   /** Set when the event is invalid: it is enqueued anyway and lands in the failed set with this reason. */
   readonly rejection?: EventRejection;
+}
+
+export interface EnqueueOptions {
+  /** When the event arrived (default now); the worker measures event-to-Salesforce latency from it. */
+  readonly receivedAt?: number;
+  readonly metrics?: Metrics;
+}
+
+type InsightsSource = Exclude<EventSource, 'websocket'>;
+
+/** Counts the outcome of an enqueue (the event itself is counted as received before, whatever happens). */
+function counted(metrics: Metrics | undefined, result: EnqueueResult): EnqueueResult {
+  if (result.rejection) metrics?.eventsRejected.inc({ reason: result.rejection.reason });
+  if (result.status === 'duplicate') metrics?.eventsDuplicate.inc();
+  return result;
 }
 
 async function add(queue: Queue, jobId: string, data: CallJobData): Promise<'enqueued' | 'duplicate'> {
@@ -24,7 +40,12 @@ async function add(queue: Queue, jobId: string, data: CallJobData): Promise<'enq
 }
 
 /** Turns one WebSocket notification into a job. Never throws on bad input; throws only if Redis fails. */
-export async function enqueueNotification(queue: Queue, raw: unknown, logger: Logger, receivedAt = Date.now()): Promise<EnqueueResult> {
+export async function enqueueNotification(queue: Queue, raw: unknown, logger: Logger, opts: EnqueueOptions = {}): Promise<EnqueueResult> {
+  opts.metrics?.eventsReceived.inc({ source: 'websocket' });
+  return counted(opts.metrics, await notificationJob(queue, raw, logger, opts.receivedAt ?? Date.now()));
+}
+
+async function notificationJob(queue: Queue, raw: unknown, logger: Logger, receivedAt: number): Promise<EnqueueResult> {
   const parsed = parseInsightsNotification(raw);
   const data: CallJobData = { kind: 'notification', receivedAt, event: raw };
   if (!parsed.ok) {
@@ -41,7 +62,12 @@ export async function enqueueNotification(queue: Queue, raw: unknown, logger: Lo
 }
 
 /** Enqueues insights read over REST (replay, catch-up, backfill). */
-export async function enqueueInsights(queue: Queue, insights: unknown, source: 'catch_up' | 'replay' | 'backfill', logger: Logger, receivedAt = Date.now()): Promise<EnqueueResult> {
+export async function enqueueInsights(queue: Queue, insights: unknown, source: InsightsSource, logger: Logger, opts: EnqueueOptions = {}): Promise<EnqueueResult> {
+  opts.metrics?.eventsReceived.inc({ source });
+  return counted(opts.metrics, await insightsJob(queue, insights, source, logger, opts.receivedAt ?? Date.now()));
+}
+
+async function insightsJob(queue: Queue, insights: unknown, source: InsightsSource, logger: Logger, receivedAt: number): Promise<EnqueueResult> {
   const parsed = parseInsightsBody(insights);
   const data: CallJobData = { kind: 'insights', receivedAt, source, insights };
   if (!parsed.ok) {

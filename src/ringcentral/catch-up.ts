@@ -10,12 +10,11 @@
  * Light. Requests are paced from the X-Rate-Limit-* headers of the previous answer (call-log pages at least
  * window/limit apart, a pause when only a reserve is left), and a 429 waits its Retry-After and goes on.
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../lib/logger.ts';
-import { pauseBefore, readCallLogPage, readRateWindow, retryDecision, type HeaderReader, type RateGroup, type RateWindow } from './catch-up-policy.ts';
 import { CatchUpStore, callLogStart, type PendingRecording } from './checkpoint.ts';
-import { RingCentralError, toRingCentralError } from './ringcentral-error.ts';
+import { insightsPath, PacedRequests, recordedCallPages } from './paced-requests.ts';
+import { RingCentralError } from './ringcentral-error.ts';
 import type { Platform } from './sdk.ts';
 
 export type CatchUpReason = 'startup' | 'recovery_failed' | 'resubscribed' | 'recovery_successful' | 'periodic' | 'manual';
@@ -40,6 +39,8 @@ export interface CatchUpOptions {
   now?: () => number;
   /** Waits for rate limits and retries; rejects when `signal` aborts (close()). */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Told when a pass starts (a run joining one under way is not a new pass): for metrics. */
+  onRun?: (reason: CatchUpReason) => void;
 }
 
 export interface CatchUpRun {
@@ -56,18 +57,13 @@ export interface CatchUpRun {
   rateLimitedMs: number;
 }
 
-const CALL_LOG_PATH = '/restapi/v1.0/account/~/call-log';
-const insightsPath = (id: string): string => `/ai/ringsense/v1/public/accounts/~/domains/pbx/records/${encodeURIComponent(id)}/insights`;
-
 function emptyRun(): CatchUpRun {
   return { callLogPages: 0, recordings: 0, enqueued: 0, duplicates: 0, pending: 0, expired: 0, rateLimitedMs: 0 };
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
-const defaultSleep = (ms: number, signal: AbortSignal): Promise<void> => delay(ms, undefined, { signal });
 
 export class CatchUp {
-  readonly #platform: Platform;
   readonly #store: CatchUpStore;
   readonly #enqueue: CatchUpOptions['enqueue'];
   readonly #log: Logger;
@@ -75,9 +71,9 @@ export class CatchUp {
   readonly #pendingTtlMs: number;
   readonly #perPage: number;
   readonly #now: () => number;
-  readonly #sleepFn: (ms: number, signal: AbortSignal) => Promise<void>;
+  readonly #onRun: CatchUpOptions['onRun'];
   readonly #abort = new AbortController();
-  readonly #windows: Partial<Record<RateGroup, RateWindow>> = {};
+  readonly #paced: PacedRequests;
   #full: Promise<CatchUpRun> | undefined;
   #recheck: Promise<CatchUpRun> | undefined;
   /** A call-log pass failed, or was asked for while one was already reading: the next periodic tick does one. */
@@ -85,7 +81,6 @@ export class CatchUp {
   #stopPeriodic: (() => void) | undefined;
 
   constructor(opts: CatchUpOptions) {
-    this.#platform = opts.platform;
     this.#store = new CatchUpStore(opts.redis, opts.prefix);
     this.#enqueue = opts.enqueue;
     this.#log = opts.logger;
@@ -93,7 +88,15 @@ export class CatchUp {
     this.#pendingTtlMs = opts.pendingTtlMs ?? 6 * 3600_000;
     this.#perPage = Math.max(1, Math.min(1000, Math.floor(opts.perPage ?? 1000)));
     this.#now = opts.now ?? Date.now;
-    this.#sleepFn = opts.sleep ?? defaultSleep;
+    this.#onRun = opts.onRun;
+    this.#paced = new PacedRequests({
+      platform: opts.platform,
+      logger: opts.logger,
+      eventPrefix: 'catchup',
+      signal: this.#abort.signal,
+      now: this.#now,
+      ...(opts.sleep ? { sleep: opts.sleep } : {}),
+    });
   }
 
   /**
@@ -110,6 +113,7 @@ export class CatchUp {
       return this.#full;
     }
     this.#callLogDue = false;
+    this.#onRun?.(reason);
     const full = (async () => {
       await this.#recheck?.catch(() => undefined);
       return this.#fullPass(reason);
@@ -205,18 +209,17 @@ export class CatchUp {
   }
 
   async #readCallLog(from: number, to: number, pending: Map<string, PendingRecording>, seen: Set<string>, stats: CatchUpRun): Promise<void> {
-    const query = { dateFrom: iso(from), dateTo: iso(to), type: 'Voice', view: 'Simple', recordingType: 'All', perPage: String(this.#perPage) };
-    for (let page = 1; ; page += 1) {
-      const body = await this.#get('heavy', CALL_LOG_PATH, { ...query, page: String(page) }, stats, false);
+    const onRateWait = (ms: number): void => {
+      stats.rateLimitedMs += ms;
+    };
+    for await (const recordingIds of recordedCallPages(this.#paced, { from, to, perPage: this.#perPage, onRateWait })) {
       stats.callLogPages += 1;
-      const { recordingIds, hasNext } = readCallLogPage(body);
       for (const id of recordingIds) {
         if (seen.has(id)) continue;
         seen.add(id);
         stats.recordings += 1;
         await this.#check(id, pending.get(id), stats);
       }
-      if (!hasNext) return;
     }
   }
 
@@ -237,7 +240,12 @@ export class CatchUp {
       this.#log.warn('catchup_gave_up', { sourceRecordId, pendingMs: now - previous.firstSeenAt, checks: previous.checks });
       return;
     }
-    const insights = await this.#get('light', insightsPath(sourceRecordId), undefined, stats, true);
+    const insights = await this.#paced.get('light', insightsPath(sourceRecordId), undefined, {
+      absentOk: true,
+      onRateWait: (ms) => {
+        stats.rateLimitedMs += ms;
+      },
+    });
     if (insights === undefined) {
       const checks = await this.#store.notAnalysed(sourceRecordId, previous, now);
       this.#log.debug('catchup_not_analysed', { sourceRecordId, checks });
@@ -247,46 +255,6 @@ export class CatchUp {
     if (status === 'enqueued') stats.enqueued += 1;
     else stats.duplicates += 1;
     if (previous) await this.#store.remove(sourceRecordId);
-  }
-
-  /** GET `url` as JSON, paced and retried; `undefined` for a 404 when `absentOk`. */
-  async #get(group: RateGroup, url: string, query: Record<string, string> | undefined, stats: CatchUpRun, absentOk: boolean): Promise<unknown> {
-    for (let attempt = 1; ; attempt += 1) {
-      const pause = pauseBefore(this.#windows[group], group, this.#now());
-      if (pause > 0) {
-        this.#log.debug('catchup_paced', { group, waitMs: pause });
-        stats.rateLimitedMs += pause;
-        await this.#sleep(pause);
-      }
-      this.#abort.signal.throwIfAborted();
-      let error: RingCentralError;
-      try {
-        const res = await this.#platform.get(url, query);
-        this.#windows[group] = readRateWindow(res.headers, group, this.#now());
-        return await res.json();
-      } catch (e) {
-        const headers = (e as { response?: { headers?: HeaderReader } | null } | null)?.response?.headers;
-        if (headers) this.#windows[group] = readRateWindow(headers, group, this.#now());
-        error = await toRingCentralError(e);
-      }
-      if (absentOk && error.failure.code === 'not_found') return undefined;
-      const decision = retryDecision(error.failure, attempt);
-      if (!decision.retry) throw error;
-      if (decision.reason === 'rate_limited') {
-        this.#log.warn('catchup_rate_limited', { group, waitMs: decision.waitMs, attempt });
-        stats.rateLimitedMs += decision.waitMs;
-        // Retry-After says when to come back: no extra pacing on top of it.
-        this.#windows[group] = undefined;
-      } else {
-        this.#log.warn('catchup_retrying', { group, code: error.failure.code, waitMs: decision.waitMs, attempt });
-      }
-      await this.#sleep(decision.waitMs);
-    }
-  }
-
-  async #sleep(ms: number): Promise<void> {
-    this.#abort.signal.throwIfAborted();
-    await this.#sleepFn(ms, this.#abort.signal);
   }
 
   /** True (and logged) when the pass ended because close() was called. */

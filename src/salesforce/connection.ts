@@ -2,6 +2,7 @@ import { createSign } from 'node:crypto';
 import jsforce, { type Connection } from 'jsforce';
 import type { SalesforceConfig } from '../config/load-config.ts';
 import type { Logger } from '../lib/logger.ts';
+import { observeSalesforceRequests, type SalesforceRequestObserver } from './request-metrics.ts';
 
 export interface SalesforceConnectionOptions {
   readonly logger: Logger;
@@ -9,13 +10,18 @@ export interface SalesforceConnectionOptions {
   readonly maxTokenRequestsPerMinute?: number;
   /** For tests. */
   readonly now?: () => number;
+  /** Told about every HTTP request (token requests included) once it ends: for metrics. */
+  readonly onRequest?: SalesforceRequestObserver;
 }
 
 export interface SalesforceSession {
   readonly conn: Connection;
   /** Runs the configured OAuth grant and establishes the session. */
   authorize(): Promise<void>;
-  /** True while the last token request succeeded. */
+  /**
+   * True while Salesforce accepts the session: the last token request succeeded, or an API request succeeded
+   * since (a 401 storm that ends by itself, with no new token needed, counts as over).
+   */
   authenticated(): boolean;
   /** API usage from the last response's Sforce-Limit-Info header, if any. */
   apiUsage(): { used: number; limit: number } | undefined;
@@ -67,6 +73,11 @@ export function createSalesforceSession(cfg: SalesforceConfig, opts: SalesforceC
         },
       );
     },
+  });
+
+  observeSalesforceRequests(conn, (operation, status) => {
+    if (operation !== 'token' && status === 'ok') ok = true;
+    opts.onRequest?.(operation, status);
   });
 
   async function requestToken() {

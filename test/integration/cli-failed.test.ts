@@ -120,7 +120,7 @@ describe('ringsense-sync failed list|show|retry|purge (as a separate process, on
     const r = await cli(p, ['failed', 'retry', STRANGER_JOB]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`Retried ${STRANGER_JOB} (unmapped_owner): back to waiting with its attempts reset.`);
-    expect(r.stdout).toContain('restart the worker');
+    expect(r.stdout).toContain('running workers reload a changed mapping file by themselves');
     await waitFor(async () => (await stateOf(p, STRANGER_JOB)) === 'completed', 20_000, 'the retried job to complete');
     expect(callTasksFor(p, STRANGER_ID)).toHaveLength(1);
     expect(callTasksFor(p, STRANGER_ID)[0]).toMatchObject({ OwnerId: DEMO_IDS.userJohn });

@@ -17,7 +17,8 @@ export interface RunningCli {
 export function spawnCli(args: string[], opts: { env?: Record<string, string | undefined>; cwd?: string } = {}): RunningCli {
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: opts.cwd ?? ROOT,
-    env: { ...process.env, LOG_FORMAT: 'json', ...opts.env },
+    // HTTP_PORT=0: the operator endpoints of start/listen/work on a free port, so processes never compete for 8080.
+    env: { ...process.env, LOG_FORMAT: 'json', HTTP_PORT: '0', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -19,6 +19,8 @@ export interface Pipeline {
   readonly logs: Array<Record<string, unknown>>;
   /** The Redis and queue prefix this pipeline uses (for CLI processes run against it). */
   readonly redis: { readonly url: string; readonly prefix: string };
+  /** The operator endpoints' base URL (http://127.0.0.1:<bound port>), unless HTTP is off. */
+  readonly httpUrl: string | undefined;
   /** Tasks in the simulated org. */
   tasks(): Array<Record<string, unknown>>;
   /** Waits until `n` jobs are finished (completed or failed). */
@@ -41,8 +43,9 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs 
 export async function startPipeline(opts: { mappingYaml?: string; sims?: SimulatorsOptions; service?: ServiceOptions; env?: Record<string, string> } = {}): Promise<Pipeline> {
   const sims = await startSimulators(opts.sims);
   const cfg = loadConfig(
-    { ...sims.env, REDIS_URL: inject('redisUrl'), QUEUE_PREFIX: `t${randomUUID().slice(0, 8)}`, WORKER_CONCURRENCY: '4', ...opts.env },
-    { ringcentral: true, salesforce: true },
+    // The operator endpoints on a free port (HTTP_ENABLED=false in opts.env turns them off).
+    { ...sims.env, REDIS_URL: inject('redisUrl'), QUEUE_PREFIX: `t${randomUUID().slice(0, 8)}`, WORKER_CONCURRENCY: '4', HTTP_PORT: '0', ...opts.env },
+    { ringcentral: true, salesforce: true, http: true },
     mkdtempSync(join(tmpdir(), 'pipeline-')),
   );
   const mapping = parseMapping(opts.mappingYaml ?? DEMO_MAPPING_YAML, 'mapping.yaml');
@@ -58,6 +61,7 @@ export async function startPipeline(opts: { mappingYaml?: string; sims?: Simulat
     service,
     logs,
     redis: cfg.redis,
+    httpUrl: service.http?.url,
     tasks: () => sims.sf.records('Task'),
     async settled(n, timeoutMs = 30_000) {
       let counts = { completed: 0, failed: 0 };

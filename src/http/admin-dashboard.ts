@@ -1,0 +1,57 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import type { Queue } from 'bullmq';
+import type { RequestHandler } from 'express';
+import { requireBasicAuth, type Credentials } from './basic-auth.ts';
+
+export const DASHBOARD_PATH = '/admin/queues';
+export const AUTH_REALM = 'ringsense-sync';
+
+export interface DashboardOptions {
+  readonly queues: readonly Queue[];
+  readonly credentials: Credentials;
+  /** bull-board's readOnlyMode: no retry, clean, pause, remove or edit from the dashboard. */
+  readonly readOnly: boolean;
+}
+
+/**
+ * True for a browser request that would change something from another site: Basic credentials are resent by the
+ * browser automatically, so a page elsewhere could otherwise post to the dashboard (CSRF). Browsers send Origin
+ * on every cross-origin POST/PUT/DELETE; clients such as curl send none and are not affected. `hosts`: the Host
+ * header, and X-Forwarded-Host behind a proxy (a cross-site page cannot set that one without a preflight). Pure.
+ */
+export function isCrossSiteWrite(method: string, origin: string | undefined, hosts: ReadonlyArray<string | undefined>): boolean {
+  if (['GET', 'HEAD', 'OPTIONS'].includes(method.toUpperCase()) || origin === undefined) return false;
+  try {
+    const from = new URL(origin).host;
+    return !hosts.some((h) => h !== undefined && h.split(',').some((one) => one.trim() === from));
+  } catch {
+    return true;
+  }
+}
+
+const sameOriginWrites: RequestHandler = (req, res, next) => {
+  const forwarded = req.headers['x-forwarded-host'];
+  if (!isCrossSiteWrite(req.method, req.headers.origin, [req.headers.host, Array.isArray(forwarded) ? forwarded.join(',') : forwarded])) {
+    next();
+    return;
+  }
+  res.status(403).json({ error: 'cross_site_request' });
+};
+
+/**
+ * The bull-board dashboard for the queues, behind HTTP Basic auth (bull-board has none of its own), as the
+ * handlers to mount at DASHBOARD_PATH. Retries from it are allowed unless read-only: admins retry failed calls
+ * there as with `ringsense-sync failed retry`.
+ */
+export function adminDashboard(opts: DashboardOptions): RequestHandler[] {
+  const serverAdapter = new ExpressAdapter();
+  serverAdapter.setBasePath(DASHBOARD_PATH);
+  createBullBoard({
+    queues: opts.queues.map((q) => new BullMQAdapter(q, { readOnlyMode: opts.readOnly, description: 'RingSense call insights -> Salesforce Tasks' })),
+    serverAdapter,
+    options: { uiConfig: { boardTitle: 'RingSense sync', hideDocsLink: true } },
+  });
+  return [requireBasicAuth(opts.credentials, AUTH_REALM), sameOriginWrites, serverAdapter.getRouter() as RequestHandler];
+}

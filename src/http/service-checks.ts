@@ -1,0 +1,57 @@
+import type { CheckResult, ReadinessCheck } from './readiness.ts';
+
+/** What the checks read from the running service; getters, since the parts come up one after another. */
+export interface ServiceParts {
+  /** PINGs the queue's Redis connection. */
+  readonly ping: () => Promise<unknown>;
+  /** Set when this process runs the listener role. */
+  readonly leader?: () => { state(): 'leader' | 'follower' | 'stopped' } | undefined;
+  readonly listener?: () => { state(): string; lastError(): string | undefined } | undefined;
+  /** Set when this process runs the worker role. */
+  readonly salesforce?: () => { authenticated(): boolean } | undefined;
+}
+
+export function redisCheck(ping: () => Promise<unknown>): ReadinessCheck {
+  return async () => {
+    await ping();
+    return { ok: true };
+  };
+}
+
+/**
+ * The RingCentral subscription: `connected` on the replica that holds it, `standby` on the others (ready: one
+ * replica listens, see LeaderElection); any other state of the holder is not ready, with its last error.
+ */
+export function subscriptionCheck(parts: Required<Pick<ServiceParts, 'leader' | 'listener'>>): ReadinessCheck {
+  return (): CheckResult => {
+    const leader = parts.leader();
+    if (!leader) return { ok: false, state: 'starting' };
+    const role = leader.state();
+    if (role === 'follower') return { ok: true, state: 'standby' };
+    if (role === 'stopped') return { ok: false, state: 'stopped' };
+    const listener = parts.listener();
+    if (!listener) return { ok: false, state: 'starting' };
+    const state = listener.state();
+    if (state === 'connected') return { ok: true, state };
+    const error = listener.lastError();
+    return { ok: false, state, ...(error ? { error } : {}) };
+  };
+}
+
+/** Salesforce: the last token request succeeded (a refused or exhausted re-authentication is not ready). */
+export function salesforceCheck(session: () => { authenticated(): boolean } | undefined): ReadinessCheck {
+  return (): CheckResult => {
+    const s = session();
+    if (!s) return { ok: false, state: 'starting' };
+    return s.authenticated() ? { ok: true } : { ok: false, error: 'not authenticated: the last token request failed' };
+  };
+}
+
+/** The standard checks for the roles this process runs: redis always, subscription when listening, salesforce when working. */
+export function serviceChecks(parts: ServiceParts): Record<string, ReadinessCheck> {
+  return {
+    redis: redisCheck(parts.ping),
+    ...(parts.leader && parts.listener ? { subscription: subscriptionCheck({ leader: parts.leader, listener: parts.listener }) } : {}),
+    ...(parts.salesforce ? { salesforce: salesforceCheck(parts.salesforce) } : {}),
+  };
+}

@@ -1,0 +1,225 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { sampleCalls } from '../../src/demo/sample-calls.ts';
+import { startHttpServer } from '../../src/http/server.ts';
+import { createLogger } from '../../src/lib/logger.ts';
+import { createMetrics } from '../../src/lib/metrics.ts';
+import { startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
+
+let p: Pipeline | undefined;
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  await p?.stop();
+  p = undefined;
+  for (const c of cleanups.splice(0)) await c();
+});
+
+interface Report {
+  status: 'ready' | 'not_ready';
+  checks: Record<string, { ok: boolean; state?: string; error?: string }>;
+}
+
+const DOC = sampleCalls()['documented-example'].body;
+const FAST_RETRY = { backoff: { baseMs: 200, maxMs: 1000 } };
+const basic = (user: string, password: string) => ({ Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
+
+function get(pl: Pipeline, path: string, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${pl.httpUrl!}${path}`, { headers });
+}
+
+async function readyz(pl: Pipeline): Promise<{ status: number; body: Report }> {
+  const r = await get(pl, '/readyz');
+  return { status: r.status, body: (await r.json()) as Report };
+}
+
+async function metrics(pl: Pipeline): Promise<string> {
+  return (await get(pl, '/metrics')).text();
+}
+
+/** The value of one sample line (`name{labels} value`), or undefined when absent. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+function secretsOf(pl: Pipeline): string[] {
+  const env = pl.sims.env;
+  return [env.RINGCENTRAL_CLIENT_SECRET, env.RINGCENTRAL_JWT, env.SALESFORCE_CLIENT_SECRET].filter((s): s is string => typeof s === 'string' && s.length > 0);
+}
+
+describe('operator HTTP endpoints', () => {
+  it('health, readiness and metrics of a working pipeline: counts by source, outcome and reason; no secret, no call content', async () => {
+    p = await startPipeline();
+    expect(p.httpUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(p.logs.filter((l) => l.message === 'http_listening')).toHaveLength(1);
+
+    const health = await get(p, '/healthz');
+    expect([health.status, await health.json()]).toEqual([200, { status: 'ok' }]);
+    expect(await readyz(p)).toEqual({
+      status: 200,
+      body: {
+        status: 'ready',
+        checks: { redis: { ok: true }, subscription: { ok: true, state: 'connected' }, salesforce: { ok: true }, api_budget: expect.objectContaining({ ok: true, state: 'normal' }) },
+      },
+    });
+
+    p.sims.rc.publishInsights('2728084995017');
+    expect(await p.settled(1)).toEqual({ completed: 1, failed: 0 });
+    const res = await get(p, '/metrics');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const text = await res.text();
+    expect(text).toContain('ringsense_events_received_total{source="websocket"} 1');
+    expect(text).toContain('ringsense_jobs_completed_total{call="created"} 1');
+    expect(text).toContain('ringsense_queue_jobs{state="completed"} 1');
+    expect(text).toContain('ringsense_event_to_salesforce_seconds_count 1');
+    expect(text).toContain('ringsense_subscription_active 1');
+    expect(text).toContain('ringsense_catchup_runs_total{reason="startup"} 1');
+    expect(sample(text, 'ringsense_salesforce_requests_total{operation="token",status="ok"}')).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'ringsense_salesforce_requests_total{operation="query",status="ok"}')).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'ringsense_salesforce_requests_total{operation="search",status="ok"}')).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'ringsense_salesforce_requests_total{operation="collection_create",status="ok"}')).toBe(1);
+    const { used, limit } = p.sims.sf.counters().apiUsage;
+    expect(sample(text, 'ringsense_salesforce_api_used')).toBe(used);
+    expect(sample(text, 'ringsense_salesforce_api_limit')).toBe(limit);
+    expect(sample(text, 'ringsense_salesforce_api_usage_ratio')).toBeCloseTo(used / limit, 6);
+    expect(sample(text, 'ringsense_process_resident_memory_bytes')).toBeGreaterThan(0);
+
+    // A call whose owner is not mapped fails for good, counted by its reason.
+    const stranger = { ...structuredClone(DOC), sourceRecordId: '9000000000003', ownerExtensionId: '62288320099' };
+    p.sims.rc.publishInsights(stranger);
+    expect(await p.settled(2)).toEqual({ completed: 1, failed: 1 });
+    const after = await metrics(p);
+    expect(after).toContain('ringsense_jobs_failed_total{reason="unmapped_owner"} 1');
+    expect(after).toContain('ringsense_events_received_total{source="websocket"} 2');
+    expect(after).toContain('ringsense_queue_jobs{state="failed"} 1');
+
+    // Nothing secret, personal or identifying in what anyone who can reach the port may read.
+    const exposed = after + JSON.stringify((await readyz(p)).body);
+    for (const s of secretsOf(p)) expect(exposed).not.toContain(s);
+    for (const content of ['John Smith', 'Tracy', 'Debolah', 'developer guide', '2728084995017', '9000000000003', '62288320099', p.sims.sf.clientId]) {
+      expect(exposed).not.toContain(content);
+    }
+
+    // No dashboard without ADMIN_USER/ADMIN_PASSWORD, and the log says so once.
+    expect((await get(p, '/admin/queues')).status).toBe(404);
+    expect((await get(p, '/admin/queues/api/queues', basic('admin', 'admin'))).status).toBe(404);
+    expect(p.logs.filter((l) => l.message === 'admin_dashboard_disabled')).toHaveLength(1);
+  });
+
+  it('readiness names the subscription while WebSocket upgrades are refused, and is ready again once they stop', async () => {
+    p = await startPipeline();
+    expect((await readyz(p)).status).toBe(200);
+    p.sims.rc.failNextUpgrades(100);
+    p.sims.rc.dropSockets({ recovery: 'successful' });
+    let down: { status: number; body: Report } | undefined;
+    await waitFor(async () => {
+      down = await readyz(p!);
+      return down.status === 503 && down.body.checks.subscription?.error !== undefined;
+    }, 30_000, '/readyz to report the refused upgrades');
+    expect(down!.body.status).toBe('not_ready');
+    expect(down!.body.checks).toMatchObject({ redis: { ok: true }, salesforce: { ok: true }, subscription: { ok: false } });
+    expect(['reconnecting', 'degraded']).toContain(down!.body.checks.subscription!.state);
+    expect(down!.body.checks.subscription!.error).toMatch(/503/);
+    expect(await metrics(p)).toContain('ringsense_subscription_active 0');
+
+    p.sims.rc.failNextUpgrades(0);
+    await waitFor(async () => (await readyz(p!)).status === 200, 40_000, '/readyz to be ready again');
+    expect((await readyz(p)).body.checks.subscription).toEqual({ ok: true, state: 'connected' });
+    const text = await metrics(p);
+    expect(text).toContain('ringsense_subscription_active 1');
+    expect(text).toContain('ringsense_websocket_reconnects_total 1');
+    await waitFor(async () => (await metrics(p!)).includes('ringsense_catchup_runs_total{reason="recovery_successful"} 1'), 5000, 'the catch-up after the recovery');
+  });
+
+  it('readiness reports Salesforce not ok once re-authentication keeps failing (401 on every request)', async () => {
+    p = await startPipeline({ service: FAST_RETRY });
+    expect((await readyz(p)).body.checks.salesforce).toEqual({ ok: true });
+    p.sims.sf.setAlways401(true);
+    p.sims.rc.publishInsights('2728084995017');
+    let report: { status: number; body: Report } | undefined;
+    await waitFor(async () => {
+      report = await readyz(p!);
+      return report.body.checks.salesforce?.ok === false;
+    }, 30_000, 'the salesforce check to fail');
+    expect(report!.status).toBe(503);
+    expect(report!.body.checks).toMatchObject({ redis: { ok: true }, subscription: { ok: true }, salesforce: { ok: false } });
+    const text = await metrics(p);
+    expect(text).toMatch(/^ringsense_salesforce_requests_total\{operation="(query|search)",status="INVALID_SESSION_ID"\} [1-9]/m);
+    expect(sample(text, 'ringsense_job_retries_total{kind="auth"}')).toBeGreaterThanOrEqual(1);
+    for (const s of secretsOf(p)) expect(text + JSON.stringify(report)).not.toContain(s);
+
+    p.sims.sf.setAlways401(false);
+    expect(await p.settled(1, 60_000)).toEqual({ completed: 1, failed: 0 });
+    await waitFor(async () => (await readyz(p!)).status === 200, 10_000, 'salesforce to be ok again');
+  });
+
+  it('the queue dashboard: Basic auth (password from a file), 401 otherwise, lists the calls queue, retries a failed job, refuses cross-site writes', async () => {
+    const password = `pw-${randomUUID()}`;
+    const dir = mkdtempSync(join(tmpdir(), 'admin-'));
+    writeFileSync(join(dir, 'admin-password'), `${password}\n`);
+    p = await startPipeline({ env: { ADMIN_USER: 'ops', ADMIN_PASSWORD_FILE: join(dir, 'admin-password') } });
+    expect(p.logs.some((l) => l.message === 'admin_dashboard_disabled')).toBe(false);
+
+    const anonymous = await get(p, '/admin/queues');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toBe('Basic realm="ringsense-sync"');
+    expect((await get(p, '/admin/queues', basic('ops', `${password}x`))).status).toBe(401);
+    expect((await get(p, '/admin/queues', basic('admin', password))).status).toBe(401);
+    expect((await get(p, '/admin/queues/api/queues')).status).toBe(401);
+
+    const page = await get(p, '/admin/queues', basic('ops', password));
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await page.text()).toMatch(/<html/i);
+
+    const stranger = { ...structuredClone(DOC), sourceRecordId: '9000000000003', ownerExtensionId: '62288320099' };
+    p.sims.rc.publishInsights(stranger);
+    expect(await p.settled(1)).toEqual({ completed: 0, failed: 1 });
+    const api = await get(p, '/admin/queues/api/queues', basic('ops', password));
+    expect(api.status).toBe(200);
+    const { queues } = (await api.json()) as { queues: Array<{ name: string; readOnlyMode: boolean; counts: Record<string, number> }> };
+    expect(queues.map((q) => q.name)).toEqual(['calls']);
+    expect(queues[0]).toMatchObject({ readOnlyMode: false, counts: { failed: 1 } });
+
+    const [failed] = await p.failedJobs();
+    const retryUrl = `${p.httpUrl!}/admin/queues/api/queues/calls/${failed!.id!}/retry`;
+    const crossSite = await fetch(retryUrl, { method: 'PUT', headers: { ...basic('ops', password), Origin: 'https://evil.example' } });
+    expect(crossSite.status).toBe(403);
+    expect(await failed!.getState()).toBe('failed');
+    const retried = await fetch(retryUrl, { method: 'PUT', headers: basic('ops', password) });
+    expect(retried.status).toBe(204);
+    // Still unmapped: it runs again and fails again, counted once more.
+    await waitFor(async () => (await metrics(p!)).includes('ringsense_jobs_failed_total{reason="unmapped_owner"} 2'), 20_000, 'the retried job to fail again');
+
+    const logs = JSON.stringify(p.logs);
+    expect(logs).not.toContain(password);
+    expect(logs).toContain('"dashboard":"/admin/queues"');
+  });
+
+  it('a read-only dashboard shows the queue and refuses retries', async () => {
+    const prefix = `t${randomUUID().slice(0, 8)}`;
+    const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
+    const queue = new Queue('calls', { connection: redis, prefix });
+    const server = await startHttpServer(
+      { port: 0, host: '127.0.0.1', admin: { user: 'ops', password: 'read-only-pw', readOnly: true } },
+      { logger: createLogger({ level: 'error', format: 'json' }), metrics: createMetrics(), queues: [queue], checks: {} },
+    );
+    cleanups.push(() => server.close(), () => queue.obliterate({ force: true }).then(() => queue.close()), () => redis.quit());
+    const auth = basic('ops', 'read-only-pw');
+    const api = await fetch(`${server.url}/admin/queues/api/queues`, { headers: auth });
+    expect(((await api.json()) as { queues: Array<{ name: string; readOnlyMode: boolean }> }).queues).toMatchObject([{ name: 'calls', readOnlyMode: true }]);
+    const retry = await fetch(`${server.url}/admin/queues/api/queues/calls/retry/failed`, { method: 'PUT', headers: auth });
+    expect(retry.status).toBe(405);
+    // Only the dashboard's own checks: none registered here, so ready; /readyz takes more checks later.
+    expect(await (await fetch(`${server.url}/readyz`)).json()).toEqual({ status: 'ready', checks: {} });
+    server.addCheck('api_budget', () => ({ ok: false, used: 0.99 }));
+    const budget = await fetch(`${server.url}/readyz`);
+    expect([budget.status, await budget.json()]).toEqual([503, { status: 'not_ready', checks: { api_budget: { ok: false, used: 0.99 } } }]);
+  });
+});

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { isCrossSiteWrite } from '../../../src/http/admin-dashboard.ts';
+import { basicAuthChecker, parseBasicAuth } from '../../../src/http/basic-auth.ts';
+
+const basic = (s: string) => `Basic ${Buffer.from(s, 'utf8').toString('base64')}`;
+
+describe('parseBasicAuth', () => {
+  it('reads user and password; the password may contain colons and any characters', () => {
+    expect(parseBasicAuth(basic('ops:s3cr:et'))).toEqual({ user: 'ops', password: 's3cr:et' });
+    expect(parseBasicAuth(basic('ops:pässwörd ✓'))).toEqual({ user: 'ops', password: 'pässwörd ✓' });
+    expect(parseBasicAuth(`basic  ${Buffer.from('a:b').toString('base64')}`)).toEqual({ user: 'a', password: 'b' });
+    expect(parseBasicAuth(basic(':'))).toEqual({ user: '', password: '' });
+  });
+
+  it.each([
+    ['no header', undefined],
+    ['empty', ''],
+    ['another scheme', 'Bearer abc.def'],
+    ['no colon', basic('opsonly')],
+    ['not base64', 'Basic !!!'],
+    ['scheme only', 'Basic '],
+  ])('returns undefined for %s', (_, header) => {
+    expect(parseBasicAuth(header)).toBeUndefined();
+  });
+});
+
+describe('basicAuthChecker', () => {
+  const check = basicAuthChecker({ user: 'ops', password: 'correct horse battery' });
+
+  it('accepts exactly the configured user and password', () => {
+    expect(check(basic('ops:correct horse battery'))).toBe(true);
+  });
+
+  it.each([
+    ['a wrong password', basic('ops:correct horse')],
+    ['a longer password', basic('ops:correct horse battery staple')],
+    ['a wrong user', basic('admin:correct horse battery')],
+    ['a user differing in case', basic('OPS:correct horse battery')],
+    ['empty credentials', basic(':')],
+    ['no header', undefined],
+    ['a malformed header', 'Basic %%%'],
+  ])('refuses %s', (_, header) => {
+    expect(check(header)).toBe(false);
+  });
+
+  it('refuses empty credentials even when configured empty ones could match', () => {
+    expect(basicAuthChecker({ user: '', password: '' })(undefined)).toBe(false);
+  });
+});
+
+describe('isCrossSiteWrite (dashboard CSRF guard)', () => {
+  it('lets reads through, and writes without Origin (curl) or from the same host', () => {
+    expect(isCrossSiteWrite('GET', 'https://evil.example', ['sync.internal:8080'])).toBe(false);
+    expect(isCrossSiteWrite('PUT', undefined, ['sync.internal:8080'])).toBe(false);
+    expect(isCrossSiteWrite('PUT', 'http://sync.internal:8080', ['sync.internal:8080'])).toBe(false);
+    expect(isCrossSiteWrite('PUT', 'https://ops.example.com', ['10.0.0.5:8080', 'ops.example.com'])).toBe(false);
+  });
+
+  it('stops writes from another origin', () => {
+    expect(isCrossSiteWrite('PUT', 'https://evil.example', ['sync.internal:8080'])).toBe(true);
+    expect(isCrossSiteWrite('POST', 'http://sync.internal:9999', ['sync.internal:8080'])).toBe(true);
+    expect(isCrossSiteWrite('POST', 'null', ['sync.internal:8080'])).toBe(true);
+  });
+});

@@ -1,0 +1,52 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../src/config/config-error.ts';
+import { loadConfig } from '../../../src/config/load-config.ts';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'http-cfg-'));
+
+function problemsOf(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('HTTP_* and ADMIN_* configuration', () => {
+  it('defaults to 127.0.0.1:8080 without the dashboard, for commands that serve the endpoints only', () => {
+    expect(loadConfig({}, { http: true }, tmp()).http).toEqual({ port: 8080, host: '127.0.0.1', admin: undefined });
+    expect(loadConfig({ HTTP_PORT: '9090' }, {}, tmp()).http).toBeUndefined();
+    expect(loadConfig({ HTTP_ENABLED: 'false' }, { http: true }, tmp()).http).toBeUndefined();
+    expect(loadConfig({ HTTP_PORT: '0', HTTP_HOST: ' 0.0.0.0 ' }, { http: true }, tmp()).http).toMatchObject({ port: 0, host: '0.0.0.0' });
+  });
+
+  it('mounts the dashboard with both credentials; the password may come from ADMIN_PASSWORD_FILE', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'admin.pw'), 's3cret-from-file\n');
+    expect(loadConfig({ ADMIN_USER: 'ops', ADMIN_PASSWORD: 'pw' }, { http: true }, dir).http?.admin).toEqual({ user: 'ops', password: 'pw', readOnly: false });
+    expect(loadConfig({ ADMIN_USER: 'ops', ADMIN_PASSWORD_FILE: 'admin.pw', ADMIN_READ_ONLY: 'true' }, { http: true }, dir).http?.admin).toEqual({
+      user: 'ops',
+      password: 's3cret-from-file',
+      readOnly: true,
+    });
+  });
+
+  it('refuses half-set credentials, a user with a colon, bad ports and booleans, never printing the password', () => {
+    const half = problemsOf(() => loadConfig({ ADMIN_USER: 'ops' }, { http: true }, tmp()));
+    expect(half.problems.map((p) => p.where)).toEqual(['ADMIN_PASSWORD']);
+    const other = problemsOf(() => loadConfig({ ADMIN_PASSWORD: 'pw-never-shown' }, { http: true }, tmp()));
+    expect(other.problems.map((p) => p.where)).toEqual(['ADMIN_USER']);
+    expect(other.message).not.toContain('pw-never-shown');
+    const colon = problemsOf(() => loadConfig({ ADMIN_USER: 'a:b', ADMIN_PASSWORD: 'pw' }, { http: true }, tmp()));
+    expect(colon.problems.map((p) => p.where)).toEqual(['ADMIN_USER']);
+    const both = problemsOf(() => loadConfig({ ADMIN_USER: 'ops', ADMIN_PASSWORD: 'pw', ADMIN_PASSWORD_FILE: 'x' }, { http: true }, tmp()));
+    expect(both.problems.map((p) => p.where)).toEqual(['ADMIN_PASSWORD']);
+    const bad = problemsOf(() => loadConfig({ HTTP_PORT: '70000', HTTP_ENABLED: 'maybe', ADMIN_READ_ONLY: 'sure' }, { http: true }, tmp()));
+    expect(bad.problems.map((p) => p.where).sort()).toEqual(['ADMIN_READ_ONLY', 'HTTP_ENABLED', 'HTTP_PORT']);
+  });
+});
