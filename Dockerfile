@@ -5,19 +5,25 @@ FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # --ignore-scripts: the image already has Node 24, so the `node` devDependency's binary download is skipped.
-RUN npm ci --no-audit --no-fund --ignore-scripts
+# `npm install` rather than `npm ci`: the lock file was made where the registry mirror lacks other platforms'
+# builds of an optional native addon (see .ci/run); it installs the locked versions all the same.
+RUN npm install --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN ./node_modules/.bin/tsc -p tsconfig.build.json
 
 FROM node:24-slim AS runtime
-ENV NODE_ENV=production LOG_FORMAT=json
+# The operator endpoints (/healthz, /readyz, /metrics, /admin/queues) listen on all interfaces in a container.
+ENV NODE_ENV=production LOG_FORMAT=json HTTP_HOST=0.0.0.0 HTTP_PORT=8080
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean --force
+RUN npm install --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY config/mapping.example.yaml ./config/mapping.example.yaml
 USER node
+EXPOSE 8080
+HEALTHCHECK --interval=15s --timeout=3s --start-period=20s \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:8080/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["node", "dist/cli/main.js"]
 # The listener and the worker in one process; `listen` and `work` run each role alone (see docker-compose.yml).
 CMD ["start"]
