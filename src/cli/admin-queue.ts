@@ -1,7 +1,9 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { AppConfig } from '../config/load-config.ts';
+import { ServiceError } from '../lib/service-error.ts';
 import { CALLS_QUEUE } from '../queue/jobs.ts';
+import { createRingCentralClient, type RingCentralClient } from '../ringcentral/sdk.ts';
 import { write, type CommandContext } from './command.ts';
 
 /** REDIS_URL without its password, for messages. */
@@ -70,4 +72,27 @@ export function withCallsQueue(ctx: CommandContext, cfg: AppConfig, fn: (queue: 
       await queue.close().catch(() => undefined);
     }
   });
+}
+
+/** Logs in to RingCentral for an admin command, runs `fn`, and logs out; a refused login is reported plainly. */
+export async function withRingCentral(ctx: CommandContext, cfg: AppConfig, fn: (rc: RingCentralClient) => Promise<number>): Promise<number> {
+  let rc: RingCentralClient;
+  try {
+    rc = await createRingCentralClient(cfg.ringcentral!);
+  } catch (e) {
+    return ringCentralProblem(ctx, 'Logging in to RingCentral', e);
+  }
+  try {
+    return await fn(rc);
+  } finally {
+    await rc.close();
+  }
+}
+
+/** A RingCentral failure an admin command reports and stops on (refused credentials go to the CLI's own handler). */
+export function ringCentralProblem(ctx: CommandContext, what: string, e: unknown): number {
+  if (!(e instanceof ServiceError) || e.failure.kind === 'auth') throw e;
+  const wait = e.failure.kind === 'rate_limited' && e.failure.waitMs ? ` Try again in ${Math.ceil(e.failure.waitMs / 1000)} s.` : '';
+  write(ctx.err, `${what} failed (${e.failure.code}): ${e.failure.message}${wait}`);
+  return 1;
 }

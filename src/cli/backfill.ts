@@ -6,13 +6,12 @@ import { callJobId } from '../queue/jobs.ts';
 import { enqueueInsights } from '../queue/producer.ts';
 import { parseInsightsBody } from '../ringcentral/insights-event.schema.ts';
 import { insightsPath, PacedRequests, recordedCallPages } from '../ringcentral/paced-requests.ts';
-import { createRingCentralClient, type Platform, type RingCentralClient } from '../ringcentral/sdk.ts';
-import { withCallsQueue } from './admin-queue.ts';
+import type { Platform } from '../ringcentral/sdk.ts';
+import { ringCentralProblem, withCallsQueue, withRingCentral } from './admin-queue.ts';
 import { write, type Command, type CommandContext } from './command.ts';
 import { parseDateArg } from './date-arg.ts';
 import { formatUtc, table } from './failed-format.ts';
 import { createProgress, progressBar, type Progress } from './progress.ts';
-import { ringCentralProblem } from './replay.ts';
 
 /**
  * `ringsense-sync backfill --since <date> [--until <date>] [--dry-run]`: every recorded call of the window from
@@ -185,16 +184,6 @@ export const backfillCommand: Command = {
       return usage(`--since ${values.since} (${formatUtc(since.ms)}) is not before ${what}: the window is empty.`);
     }
     const cfg = loadConfig(ctx.env, { ringcentral: true }, ctx.cwd);
-    let rc: RingCentralClient;
-    try {
-      rc = await createRingCentralClient(cfg.ringcentral!);
-    } catch (e) {
-      return ringCentralProblem(ctx, 'Logging in to RingCentral', e);
-    }
-    try {
-      return await withCallsQueue(ctx, cfg, (queue) => runBackfill(ctx, queue, rc.platform, { from: since.ms, to: until.ms }, values['dry-run']));
-    } finally {
-      await rc.close();
-    }
+    return withRingCentral(ctx, cfg, (rc) => withCallsQueue(ctx, cfg, (queue) => runBackfill(ctx, queue, rc.platform, { from: since.ms, to: until.ms }, values['dry-run'])));
   },
 };

@@ -2,25 +2,15 @@ import { parseArgs } from 'node:util';
 import type { Queue } from 'bullmq';
 import { loadConfig } from '../config/load-config.ts';
 import { silentLogger } from '../lib/logger.ts';
-import { ServiceError } from '../lib/service-error.ts';
 import { callJobId } from '../queue/jobs.ts';
 import { enqueueInsights } from '../queue/producer.ts';
 import { parseInsightsBody } from '../ringcentral/insights-event.schema.ts';
-import { createRingCentralClient, type RingCentralClient } from '../ringcentral/sdk.ts';
 import { fetchRecordingInsights } from '../ringcentral/telephony.adapter.ts';
-import { withCallsQueue } from './admin-queue.ts';
+import { ringCentralProblem, withCallsQueue, withRingCentral } from './admin-queue.ts';
 import { write, type Command, type CommandContext } from './command.ts';
 import { formatUtc } from './failed-format.ts';
 
 const USAGE = 'ringsense-sync replay <sourceRecordId> [--force]';
-
-/** A RingCentral failure other than refused credentials (main.ts explains those): say it, exit 1. */
-export function ringCentralProblem(ctx: CommandContext, what: string, e: unknown): number {
-  if (!(e instanceof ServiceError) || e.failure.kind === 'auth') throw e;
-  const wait = e.failure.kind === 'rate_limited' && e.failure.waitMs ? ` Try again in ${Math.ceil(e.failure.waitMs / 1000)} s.` : '';
-  write(ctx.err, `${what} failed (${e.failure.code}): ${e.failure.message}${wait}`);
-  return 1;
-}
 
 /**
  * The job of this version already exists: a finished one is replaced only with --force (writes are idempotent,
@@ -85,13 +75,7 @@ export const replayCommand: Command = {
       return 2;
     }
     const cfg = loadConfig(ctx.env, { ringcentral: true }, ctx.cwd);
-    let rc: RingCentralClient;
-    try {
-      rc = await createRingCentralClient(cfg.ringcentral!);
-    } catch (e) {
-      return ringCentralProblem(ctx, 'Logging in to RingCentral', e);
-    }
-    try {
+    return withRingCentral(ctx, cfg, async (rc) => {
       let insights: unknown;
       try {
         insights = await fetchRecordingInsights(rc.platform, recordId);
@@ -103,8 +87,6 @@ export const replayCommand: Command = {
         return 1;
       }
       return await withCallsQueue(ctx, cfg, (queue) => replay(ctx, queue, recordId, insights, values.force));
-    } finally {
-      await rc.close();
-    }
+    });
   },
 };

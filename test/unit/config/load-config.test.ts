@@ -3,20 +3,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/config/config-error.ts';
+import { problemsOf } from '../../support/config-error.ts';
 import { loadConfig } from '../../../src/config/load-config.ts';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'cfg-'));
 
-function problemsOf(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 const rc = { RINGCENTRAL_CLIENT_ID: 'rc-id', RINGCENTRAL_CLIENT_SECRET: 'rc-very-secret', RINGCENTRAL_JWT: 'eyJ.secret.jwt' };
 const sf = { SALESFORCE_CLIENT_ID: 'sf-id', SALESFORCE_CLIENT_SECRET: 'sf-very-secret' };

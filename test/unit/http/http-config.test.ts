@@ -2,20 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/config/config-error.ts';
+import { problemsOf } from '../../support/config-error.ts';
 import { loadConfig } from '../../../src/config/load-config.ts';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'http-cfg-'));
 
-function problemsOf(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('HTTP_* and ADMIN_* configuration', () => {
   it('defaults to 127.0.0.1:8080 without the dashboard, for commands that serve the endpoints only', () => {
