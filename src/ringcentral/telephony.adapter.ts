@@ -1,43 +1,15 @@
 import type { CallLegQuery, TelephonyDirectory } from '../mapping/directory.port.ts';
 import { silentLogger, type Logger } from '../lib/logger.ts';
 import { TtlCache } from '../lib/ttl-cache.ts';
+import { CallLogWindows } from './call-log-window.ts';
+import { CALL_LOG_PATH } from './paced-requests.ts';
 import { RingCentralError, toRingCentralError } from './ringcentral-error.ts';
 import type { Platform } from './sdk.ts';
 
-const DAY_MS = 24 * 3600_000;
 const DEFAULT_TTL_MS = 3600_000;
 const DEFAULT_MAX_ENTRIES = 5_000;
-
-/** The parts of a call-log record (view=Simple) this adapter reads. */
-interface CallLogParty {
-  phoneNumber?: string;
-  extensionNumber?: string;
-}
-interface CallLogRecord {
-  direction?: string;
-  from?: CallLogParty;
-  to?: CallLogParty;
-  recording?: { id?: string | number };
-}
-interface CallLeg {
-  recordingId: string | undefined;
-  direction: 'Inbound' | 'Outbound' | undefined;
-  from: string | undefined;
-  to: string | undefined;
-}
-
-function phone(p: CallLogParty | undefined): string | undefined {
-  return typeof p?.phoneNumber === 'string' && p.phoneNumber.trim() !== '' ? p.phoneNumber : undefined;
-}
-
-function toLeg(r: CallLogRecord): CallLeg {
-  return {
-    recordingId: r.recording?.id === undefined ? undefined : String(r.recording.id),
-    direction: r.direction === 'Inbound' || r.direction === 'Outbound' ? r.direction : undefined,
-    from: phone(r.from),
-    to: phone(r.to),
-  };
-}
+/** Call-log entries: two per recorded call of every fetched window (by session and by recording id). */
+const DEFAULT_MAX_CALL_LOG_ENTRIES = 50_000;
 
 export interface RingCentralTelephonyOptions {
   readonly platform: Platform;
@@ -45,6 +17,11 @@ export interface RingCentralTelephonyOptions {
   /** How long looked-up e-mails and call legs are kept (default 1 h). */
   readonly cacheTtlMs?: number;
   readonly cacheMaxEntries?: number;
+  /** Cap on cached call-log entries (default 50 000; should exceed two per recorded call of a few windows). */
+  readonly callLogMaxEntries?: number;
+  /** Call-log window width (default 60 min) and how often a window missing a session may be re-fetched (default 10 s). */
+  readonly callLogWindowMs?: number;
+  readonly callLogRefetchMs?: number;
   readonly now?: () => number;
 }
 
@@ -56,7 +33,7 @@ export class RingCentralTelephony implements TelephonyDirectory {
   readonly #platform: Platform;
   readonly #logger: Logger;
   readonly #emails: TtlCache<string | undefined>;
-  readonly #legs: TtlCache<CallLeg[]>;
+  readonly #callLog: CallLogWindows;
   readonly #inflight = new Map<string, Promise<unknown>>();
   readonly #ttlMs: number;
 
@@ -66,7 +43,15 @@ export class RingCentralTelephony implements TelephonyDirectory {
     this.#ttlMs = opts.cacheTtlMs ?? DEFAULT_TTL_MS;
     const cacheOpts = { maxEntries: opts.cacheMaxEntries ?? DEFAULT_MAX_ENTRIES, ...(opts.now ? { now: opts.now } : {}) };
     this.#emails = new TtlCache(cacheOpts);
-    this.#legs = new TtlCache(cacheOpts);
+    this.#callLog = new CallLogWindows({
+      fetchCallLog: (query) => getJson(this.#platform, CALL_LOG_PATH, query),
+      logger: this.#logger,
+      ttlMs: this.#ttlMs,
+      maxEntries: opts.callLogMaxEntries ?? DEFAULT_MAX_CALL_LOG_ENTRIES,
+      now: opts.now ?? Date.now,
+      ...(opts.callLogWindowMs ? { windowMs: opts.callLogWindowMs } : {}),
+      ...(opts.callLogRefetchMs !== undefined ? { refetchMs: opts.callLogRefetchMs } : {}),
+    });
   }
 
   async extensionEmail(extensionId: string): Promise<string | undefined> {
@@ -81,35 +66,21 @@ export class RingCentralTelephony implements TelephonyDirectory {
     });
   }
 
+  /**
+   * The external number from the call log, read by time window (call-log-window.ts): the calls of one hour cost
+   * one Heavy request between them. The record's own direction wins over the event's; internal calls have none.
+   */
   async externalNumber(call: CallLegQuery): Promise<string | undefined> {
-    const legs = this.#legs.get(call.sourceSessionId) ?? (await this.#callLegs(call));
+    const start = Date.parse(call.recordingStartTime);
+    if (Number.isNaN(start)) {
+      throw new RingCentralError({ kind: 'permanent', code: 'invalid_recording_start_time', message: `recordingStartTime "${call.recordingStartTime}" is not a date` });
+    }
+    const legs = await this.#callLog.legs(call.sourceSessionId, call.sourceRecordId, start);
     const leg = legs.find((l) => l.recordingId === call.sourceRecordId) ?? legs[0];
     if (!leg) return undefined;
     const direction = leg.direction ?? call.direction;
     if (direction === undefined) return undefined;
     return direction === 'Inbound' ? leg.from : leg.to;
-  }
-
-  async #callLegs(call: CallLegQuery): Promise<CallLeg[]> {
-    return this.#once(`log:${call.sourceSessionId}`, async () => {
-      const start = Date.parse(call.recordingStartTime);
-      if (Number.isNaN(start)) {
-        throw new RingCentralError({ kind: 'permanent', code: 'invalid_recording_start_time', message: `recordingStartTime "${call.recordingStartTime}" is not a date` });
-      }
-      // The recording may start well after the call did, and the call log's clock is the call's: pad ±24 h as App Connect does.
-      const body = await getJson(this.#platform, '/restapi/v1.0/account/~/call-log', {
-        telephonySessionId: call.sourceSessionId,
-        view: 'Simple',
-        dateFrom: new Date(start - DAY_MS).toISOString(),
-        dateTo: new Date(start + DAY_MS).toISOString(),
-      });
-      const records = (body as { records?: unknown } | undefined)?.records;
-      const legs = Array.isArray(records) ? records.filter((r): r is CallLogRecord => !!r && typeof r === 'object').map(toLeg) : [];
-      // Not in the call log (yet): do not remember the absence, a retry may find it.
-      if (legs.length > 0) this.#legs.set(call.sourceSessionId, legs, this.#ttlMs);
-      else this.#logger.info('rc_call_log_no_record', { sourceSessionId: call.sourceSessionId, sourceRecordId: call.sourceRecordId });
-      return legs;
-    });
   }
 
   /** Concurrent lookups of the same key share one request. */

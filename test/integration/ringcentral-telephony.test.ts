@@ -83,8 +83,9 @@ describe('RingCentralTelephony', () => {
     expect(await telephony.externalNumber(legQuery(OUTBOUND))).toBe('+14155550123');
     expect(await telephony.externalNumber(legQuery(INBOUND))).toBe('+12125550188');
     expect(await telephony.externalNumber(legQuery(INTERNAL))).toBeUndefined();
+    // One call-log window (the hour of START) serves all three.
     const calls = sim.counters().requests['call-log'];
-    expect(calls).toBe(3);
+    expect(calls).toBe(1);
 
     // Cached by session; the record's own direction wins over the event's.
     expect(await telephony.externalNumber(legQuery(OUTBOUND, 'Inbound'))).toBe('+14155550123');
@@ -93,11 +94,12 @@ describe('RingCentralTelephony', () => {
 
   it('picks the leg whose recording id matches, and undefined when the session is not in the call log', async () => {
     const { telephony } = await setup();
+    // Far outside the recording's window, before that window was fetched (a fetched window indexes the session for
+    // any later lookup, whatever its time): not found.
+    expect(await telephony.externalNumber({ ...legQuery(OUTBOUND), recordingStartTime: '2020-01-01T00:00:00.000Z' })).toBeUndefined();
     expect(await telephony.externalNumber(legQuery(LEG_B))).toBe('+13125550102');
     expect(await telephony.externalNumber(legQuery(LEG_A))).toBe('+13125550101');
     expect(await telephony.externalNumber({ ...legQuery(LEG_A), sourceSessionId: 's-unknown' })).toBeUndefined();
-    // Far outside the ±24 h window around the recording start: not found.
-    expect(await telephony.externalNumber({ ...legQuery(OUTBOUND), recordingStartTime: '2020-01-01T00:00:00.000Z' })).toBeUndefined();
   });
 
   it('throws a rate_limited RingCentralError with the Retry-After wait on 429, and works again afterwards', async () => {
@@ -110,6 +112,87 @@ describe('RingCentralTelephony', () => {
 
     sim.rateLimit('extension', { count: 1, retryAfterSeconds: 3 });
     expect((await rejection(telephony.extensionEmail('62264425017'))).failure).toMatchObject({ kind: 'rate_limited', waitMs: 3000 });
+  });
+});
+
+/** 30 recorded calls in one aligned hour, alternating directions, each with its own far end. */
+function hourOfCalls(hourStart: number, n = 30): Array<{ rec: SimRecording; external: string }> {
+  return Array.from({ length: n }, (_, i) => {
+    const direction = i % 2 === 0 ? 'Outbound' : 'Inbound';
+    const start = new Date(hourStart + i * 110_000).toISOString();
+    const external = `+1415555${String(1000 + i)}`;
+    const owner = { name: 'Avery Quinn', extensionId: '62264425016', extensionNumber: '101', phoneNumber: '+16505550100' };
+    const far = { name: `Customer ${i}`, phoneNumber: external };
+    const rec: SimRecording = {
+      ...sampleRecording({ sourceRecordId: String(5000 + i), direction, customerPhone: external, recordingStartTime: start }),
+      callLog: direction === 'Outbound' ? { from: owner, to: far, startTime: start } : { from: far, to: owner, startTime: start },
+    };
+    return { rec, external };
+  });
+}
+
+describe('RingCentralTelephony call-log windows', () => {
+  const HOUR = 3600_000;
+  const hourStart = Math.floor((Date.now() - 5 * HOUR) / HOUR) * HOUR;
+
+  it('answers 30 calls of the same hour with at most 2 call-log requests, some concurrently', async () => {
+    const { sim, telephony } = await setup();
+    const calls = hourOfCalls(hourStart);
+    for (const c of calls) sim.addRecording(c.rec);
+    const before = sim.counters().requests['call-log'] ?? 0;
+
+    const firstTen = await Promise.all(calls.slice(0, 10).map((c) => telephony.externalNumber(legQuery(c.rec))));
+    expect(firstTen).toEqual(calls.slice(0, 10).map((c) => c.external));
+    for (const c of calls.slice(10, 20)) expect(await telephony.externalNumber(legQuery(c.rec))).toBe(c.external);
+    const lastTen = await Promise.all(calls.slice(20).map((c) => telephony.externalNumber(legQuery(c.rec))));
+    expect(lastTen).toEqual(calls.slice(20).map((c) => c.external));
+    // The event's direction is overruled by the record's own.
+    const first = calls[0]!;
+    expect(await telephony.externalNumber(legQuery(first.rec, 'Inbound'))).toBe(first.external);
+
+    const used = (sim.counters().requests['call-log'] ?? 0) - before;
+    expect(used).toBeGreaterThanOrEqual(1);
+    expect(used).toBeLessThanOrEqual(2);
+  });
+
+  it('finds a call added after its window was fetched, once the re-fetch interval has passed', async () => {
+    const { sim, telephony, clock } = await setup();
+    const [early, late] = hourOfCalls(hourStart, 2);
+    sim.addRecording(early!.rec);
+    expect(await telephony.externalNumber(legQuery(early!.rec))).toBe(early!.external);
+    expect(sim.counters().requests['call-log']).toBe(1);
+
+    sim.addRecording(late!.rec);
+    // The window was fetched just now: no new request, and the absence is not remembered.
+    expect(await telephony.externalNumber(legQuery(late!.rec))).toBeUndefined();
+    expect(sim.counters().requests['call-log']).toBe(1);
+
+    clock.now += 10_001;
+    expect(await telephony.externalNumber(legQuery(late!.rec))).toBe(late!.external);
+    expect(sim.counters().requests['call-log']).toBe(2);
+    // Both now come from the cache.
+    expect(await telephony.externalNumber(legQuery(early!.rec))).toBe(early!.external);
+    expect(await telephony.externalNumber(legQuery(late!.rec))).toBe(late!.external);
+    expect(sim.counters().requests['call-log']).toBe(2);
+  });
+
+  it('surfaces a 429 on the window fetch (and on a re-fetch) as rate_limited with its wait', async () => {
+    const { sim, telephony, clock } = await setup();
+    const [a, b] = hourOfCalls(hourStart, 2);
+    sim.addRecording(a!.rec);
+    sim.rateLimit('call-log', { count: 1, retryAfterSeconds: 42 });
+    const [e1, e2] = await Promise.all([rejection(telephony.externalNumber(legQuery(a!.rec))), rejection(telephony.externalNumber(legQuery(a!.rec)))]);
+    expect(e1.failure).toMatchObject({ kind: 'rate_limited', waitMs: 42_000 });
+    expect(e2.failure).toMatchObject({ kind: 'rate_limited', waitMs: 42_000 });
+    expect(sim.counters().requests['call-log']).toBe(1);
+    // The failed fetch did not mark the window as fetched.
+    expect(await telephony.externalNumber(legQuery(a!.rec))).toBe(a!.external);
+
+    sim.addRecording(b!.rec);
+    clock.now += 10_001;
+    sim.rateLimit('call-log', { count: 1, retryAfterSeconds: 5 });
+    expect((await rejection(telephony.externalNumber(legQuery(b!.rec)))).failure).toMatchObject({ kind: 'rate_limited', waitMs: 5000 });
+    expect(await telephony.externalNumber(legQuery(b!.rec))).toBe(b!.external);
   });
 });
 
