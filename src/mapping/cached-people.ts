@@ -22,6 +22,8 @@ export class CachedPeople implements PeopleDirectory {
   readonly #inner: PeopleDirectory;
   readonly #cache: TtlCache<Entry>;
   readonly #ttl: { user: number; person: number; negative: number };
+  /** Lookups under way: concurrent calls about the same person share one request. */
+  readonly #inflight = new Map<string, Promise<Entry | undefined>>();
 
   constructor(inner: PeopleDirectory, opts: PeopleCacheOptions = {}) {
     this.#inner = inner;
@@ -34,10 +36,19 @@ export class CachedPeople implements PeopleDirectory {
       const v = this.#cache.get(key);
       return (v === null ? undefined : v) as T | undefined;
     }
-    const value = await load();
-    const empty = value === undefined || (Array.isArray(value) && value.length === 0);
-    this.#cache.set(key, value ?? null, empty ? this.#ttl.negative : ttl);
-    return value;
+    const pending = this.#inflight.get(key);
+    if (pending) return (await pending) as T | undefined;
+    const request = load().then((value) => {
+      const empty = value === undefined || (Array.isArray(value) && value.length === 0);
+      this.#cache.set(key, value ?? null, empty ? this.#ttl.negative : ttl);
+      return value;
+    });
+    this.#inflight.set(key, request);
+    try {
+      return await request;
+    } finally {
+      this.#inflight.delete(key);
+    }
   }
 
   userById(id: string) {
