@@ -32,3 +32,28 @@ export class ServiceError extends Error {
     this.failure = failure;
   }
 }
+
+/** Socket-level failures (node-fetch, undici, Node): always worth a retry, whichever service it was. */
+export const NETWORK_CODES: ReadonlySet<string> = new Set([
+  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN', 'ENETDOWN', 'ENETUNREACH',
+  'EHOSTDOWN', 'EHOSTUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CLOSED',
+]);
+
+/** A non-empty string, or undefined: for reading fields of errors whose shape is not ours. */
+export function nonEmptyString(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** Service messages may quote field values (Salesforce's STRING_TOO_LONG does): keep them short. */
+export function shortMessage(m: string): string {
+  return m.length > 300 ? `${m.slice(0, 297)}...` : m;
+}
+
+/** The network error code of `e` or of its causes (undici wraps it in `TypeError('fetch failed')`). */
+export function networkCode(e: { code?: unknown; cause?: unknown }, depth = 0): string | undefined {
+  const own = nonEmptyString(e.code);
+  if (own && NETWORK_CODES.has(own)) return own;
+  if (depth < 3 && e.cause && typeof e.cause === 'object') return networkCode(e.cause, depth + 1);
+  return undefined;
+}

@@ -1,4 +1,4 @@
-import { ServiceError, type Failure } from '../lib/service-error.ts';
+import { networkCode, nonEmptyString as str, ServiceError, shortMessage, type Failure } from '../lib/service-error.ts';
 
 /**
  * Sorts every failure of a RingCentral call into what to do about it. Built from the errors @ringcentral/sdk
@@ -14,10 +14,6 @@ import { ServiceError, type Failure } from '../lib/service-error.ts';
 /** RingCentral's default pause when a 429 carries no Retry-After (the SDK uses the same). */
 export const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
 
-const NETWORK_CODES = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN', 'ENETDOWN', 'ENETUNREACH', 'EHOSTDOWN',
-  'EHOSTUNREACH', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
-]);
 /** OAuth `error` values meaning the app's credentials or the JWT were refused. */
 const AUTH_ERRORS = new Set(['invalid_grant', 'invalid_client', 'unauthorized_client']);
 
@@ -37,21 +33,6 @@ interface ErrorBody {
   message?: unknown;
   error_description?: unknown;
   errors?: unknown;
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
-function shortMessage(m: string): string {
-  return m.length > 300 ? `${m.slice(0, 297)}...` : m;
-}
-
-function networkCode(e: SdkErrorLike, depth = 0): string | undefined {
-  const own = str(e.code);
-  if (own && NETWORK_CODES.has(own)) return own;
-  if (depth < 3 && e.cause && typeof e.cause === 'object') return networkCode(e.cause, depth + 1);
-  return undefined;
 }
 
 /** Retry-After is seconds or an HTTP date. */

@@ -1,4 +1,4 @@
-import { ServiceError, type Failure, type FailureKind } from '../lib/service-error.ts';
+import { NETWORK_CODES, networkCode, nonEmptyString as str, ServiceError, shortMessage, type Failure, type FailureKind } from '../lib/service-error.ts';
 
 /**
  * Sorts every failure of a Salesforce call into what to do about it. Pure: built from the error objects jsforce
@@ -12,10 +12,6 @@ export type CrmFailure = Failure;
 const TRANSIENT_CODES = new Set([
   'UNABLE_TO_LOCK_ROW', 'SERVER_UNAVAILABLE', 'UNKNOWN_EXCEPTION', 'QUERY_TIMEOUT', 'REQUEST_RUNNING_TOO_LONG',
   'ERROR_HTTP_500', 'ERROR_HTTP_502', 'ERROR_HTTP_503', 'ERROR_HTTP_504', 'ERROR_HTTP_408',
-]);
-const NETWORK_CODES = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN', 'ENETDOWN', 'ENETUNREACH', 'EHOSTDOWN',
-  'EHOSTUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED',
 ]);
 const STALE_CODES = new Set(['INVALID_CROSS_REFERENCE_KEY', 'ENTITY_IS_DELETED']);
 const AUTH_CODES = new Set(['INVALID_SESSION_ID', 'invalid_grant', 'invalid_client', 'invalid_client_id', 'unauthorized_client', 'INVALID_AUTH_HEADER']);
@@ -34,24 +30,8 @@ interface ErrorLike {
   fields?: unknown;
 }
 
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
-/** Salesforce messages may quote field values (STRING_TOO_LONG does): keep them short. */
-function shortMessage(m: string): string {
-  return m.length > 300 ? `${m.slice(0, 297)}...` : m;
-}
-
 function codeOf(e: ErrorLike): string | undefined {
   return str(e.errorCode) ?? (str(e.name) && e.name !== 'Error' && e.name !== 'TypeError' ? str(e.name) : undefined);
-}
-
-function networkCode(e: ErrorLike, depth = 0): string | undefined {
-  const own = str(e.code);
-  if (own && NETWORK_CODES.has(own)) return own;
-  if (depth < 3 && e.cause && typeof e.cause === 'object') return networkCode(e.cause, depth + 1);
-  return undefined;
 }
 
 export function classifyCode(code: string, message = ''): CrmFailureKind {
