@@ -4,9 +4,9 @@
  * unmodified @ringcentral/sdk and @ringcentral/subscriptions talk to. Fault injection (dropped
  * sockets, refused upgrades, 429s, expired tokens) and a JSON control API under /_sim/.
  */
+import { listenForUrl } from '../listen.ts';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { parseForm, parseJson, readBody, writeResponse, type SimResponse } from './http-io.ts';
 import { apiError, routeNotFound } from './rc-errors.ts';
 import { OAuthServer } from './oauth.ts';
@@ -101,14 +101,8 @@ export class RingCentralSimulator implements SimControl {
 
   static async start(opts: RingCentralSimulatorOptions = {}): Promise<RingCentralSimulator> {
     const server = createServer();
-    const host = opts.host ?? '127.0.0.1';
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(opts.port ?? 0, host, () => resolve());
-    });
-    const { port } = server.address() as AddressInfo;
-    const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-    return new RingCentralSimulator(server, `http://${urlHost}:${port}`, opts);
+    const url = await listenForUrl(server, opts.host ?? '127.0.0.1', opts.port ?? 0);
+    return new RingCentralSimulator(server, url, opts);
   }
 
   async stop(): Promise<void> {

@@ -3,8 +3,8 @@
  * jsforce client talks to over HTTP, with fault injection, latency, API-usage metering and a
  * `/_sim/` control API for other processes.
  */
+import { listenForUrl } from '../listen.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ApiRouter, errorResponse, orgLimits, parseVersion, versionList } from './api-router.ts';
 import { handleControl } from './control-api.ts';
@@ -84,13 +84,7 @@ export class SalesforceSimulator {
 
   static async start(opts: SalesforceSimulatorOptions = {}): Promise<SalesforceSimulator> {
     const server = createServer();
-    const host = opts.host ?? '127.0.0.1';
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(opts.port ?? 0, host, () => resolve());
-    });
-    const { port } = server.address() as AddressInfo;
-    const sim = new SalesforceSimulator(server, `http://${host.includes(':') ? `[${host}]` : host}:${port}`, opts);
+    const sim = new SalesforceSimulator(server, await listenForUrl(server, opts.host ?? '127.0.0.1', opts.port ?? 0), opts);
     server.on('request', (req, res) => {
       sim.onRequest(req, res).catch((err: unknown) => {
         if (!res.headersSent) sim.send(res, errorResponse(err), false);
