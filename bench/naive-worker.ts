@@ -10,7 +10,8 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import jsforce from 'jsforce';
 import { loadConfig } from '../src/config/load-config.ts';
-import { CALLS_QUEUE, KEEP_COMPLETED, KEEP_FAILED, backoffDelay, callJobDataSchema } from '../src/queue/jobs.ts';
+import { decodeCallJobData } from '../src/queue/job-payload.ts';
+import { CALLS_QUEUE, KEEP_COMPLETED, KEEP_FAILED, backoffDelay } from '../src/queue/jobs.ts';
 import { parseInsightsBody, parseInsightsNotification } from '../src/ringcentral/insights-event.schema.ts';
 import { NaivePermanentError, syncCallNaively, type NaiveDeps } from './naive-sync.ts';
 
@@ -38,7 +39,9 @@ async function main(): Promise<void> {
   const worker = new Worker(
     CALLS_QUEUE,
     async (job: Job) => {
-      const data = callJobDataSchema.parse(job.data);
+      const decoded = decodeCallJobData(job.data);
+      if (!decoded.ok) throw new UnrecoverableError(`invalid_job_data: ${decoded.error}`);
+      const data = decoded.value;
       const parsed = data.kind === 'notification' ? parseInsightsNotification(data.event) : parseInsightsBody(data.insights);
       if (!parsed.ok) throw new UnrecoverableError(`${parsed.error.reason}: ${parsed.error.message}`);
       const insights = 'body' in parsed.value ? parsed.value.body : parsed.value;

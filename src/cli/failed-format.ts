@@ -75,8 +75,11 @@ function labelled(pairs: ReadonlyArray<readonly [string, string]>): string[] {
   return pairs.flatMap(([label, value]) => value.split('\n').map((line, i) => `${i === 0 ? label.padEnd(width) : ' '.repeat(width)}${line}`));
 }
 
-/** The text of `failed show`: the failure, then the stored event (content redacted unless `content`). */
-export function formatFailedJob(job: FailedJob, data: unknown, opts: { processedOn: number | undefined; content: boolean }): string[] {
+/**
+ * The text of `failed show`: the failure, then the stored event, decoded (content redacted unless `content`).
+ * `dataProblem`: the job data does not decode (`data` is then the stored job data as it is).
+ */
+export function formatFailedJob(job: FailedJob, data: unknown, opts: { processedOn: number | undefined; content: boolean; dataProblem?: string }): string[] {
   const lines = labelled([
     ['Job', job.jobId],
     ['Reason', job.reason],
@@ -89,7 +92,9 @@ export function formatFailedJob(job: FailedJob, data: unknown, opts: { processed
     ['Failed', formatUtc(job.failedAt, { seconds: true })],
   ]);
   const shown = opts.content ? data : redactContentKeepShape(data);
-  lines.push('', opts.content ? 'Stored event (whole, with call content):' : 'Stored event (call content [redacted]; --content shows it):');
+  if (opts.dataProblem !== undefined) lines.push('', `The stored job data does not decode: ${opts.dataProblem}.`);
+  const what = opts.dataProblem === undefined ? 'Stored event' : 'Stored job data, as it is';
+  lines.push('', opts.content ? `${what} (whole, with call content):` : `${what} (call content [redacted]; --content shows it):`);
   lines.push(JSON.stringify(shown, null, 2) ?? 'undefined');
   return lines;
 }

@@ -72,7 +72,7 @@ export const failedShowCommand: Command = {
     return onQueue(ctx, async (queue, where) => {
       const found = await findFailed(queue, jobId);
       if (found.kind !== 'failed') return notRetriable(ctx, jobId, where, found.kind === 'not_failed' ? found.state : undefined);
-      write(ctx.out, formatFailedJob(found.job, found.data, { processedOn: found.processedOn, content: values.content }).join('\n'));
+      write(ctx.out, formatFailedJob(found.job, found.data, { processedOn: found.processedOn, content: values.content, dataProblem: found.dataProblem }).join('\n'));
       return 0;
     });
   },

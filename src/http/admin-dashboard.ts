@@ -3,6 +3,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import type { RequestHandler } from 'express';
+import { decodeCallJobData } from '../queue/job-payload.ts';
 import { requireBasicAuth, type Credentials } from './basic-auth.ts';
 
 export const DASHBOARD_PATH = '/admin/queues';
@@ -40,6 +41,18 @@ const sameOriginWrites: RequestHandler = (req, res, next) => {
   res.status(403).json({ error: 'cross_site_request' });
 };
 
+/** A job's data as the dashboard shows it: a call job decoded (its event is stored compressed), anything else as it is. */
+export function dashboardJobData(data: unknown): unknown {
+  const decoded = decodeCallJobData(data);
+  return decoded.ok ? decoded.value : data;
+}
+
+function adapter(queue: Queue, readOnly: boolean): BullMQAdapter {
+  const a = new BullMQAdapter(queue, { readOnlyMode: readOnly, description: 'RingSense call insights -> Salesforce Tasks' });
+  a.setFormatter('data', dashboardJobData);
+  return a;
+}
+
 /**
  * The bull-board dashboard for the queues, behind HTTP Basic auth (bull-board has none of its own), as the
  * handlers to mount at DASHBOARD_PATH. Retries from it are allowed unless read-only: admins retry failed calls
@@ -49,7 +62,7 @@ export function adminDashboard(opts: DashboardOptions): RequestHandler[] {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(DASHBOARD_PATH);
   createBullBoard({
-    queues: opts.queues.map((q) => new BullMQAdapter(q, { readOnlyMode: opts.readOnly, description: 'RingSense call insights -> Salesforce Tasks' })),
+    queues: opts.queues.map((q) => adapter(q, opts.readOnly)),
     serverAdapter,
     options: { uiConfig: { boardTitle: 'RingSense sync', hideDocsLink: true } },
   });

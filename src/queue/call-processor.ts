@@ -7,7 +7,7 @@ import { processCall, type ProcessDeps } from '../sync/process-call.ts';
 import type { UnmappedReason, UnmappedRecorder } from '../mapping/unmapped-store.ts';
 import { PermanentSyncError } from '../sync/sync-errors.ts';
 import type { CallLock } from './call-lock.ts';
-import { callJobDataSchema } from './jobs.ts';
+import { decodeCallJobData } from './job-payload.ts';
 
 /** The small summary a completed job keeps (its return value). */
 export interface CallJobResult {
@@ -36,9 +36,9 @@ export function permanent(reason: string, message: string): UnrecoverableError {
 }
 
 function insightsOf(job: Job): RecordingInsights {
-  const data = callJobDataSchema.safeParse(job.data);
-  if (!data.success) throw permanent('invalid_job_data', 'the job data is not a RingSense event or insights');
-  const parsed = data.data.kind === 'notification' ? parseInsightsNotification(data.data.event) : parseInsightsBody(data.data.insights);
+  const data = decodeCallJobData(job.data);
+  if (!data.ok) throw permanent('invalid_job_data', data.error);
+  const parsed = data.value.kind === 'notification' ? parseInsightsNotification(data.value.event) : parseInsightsBody(data.value.insights);
   if (!parsed.ok) {
     const details = parsed.error.details.length ? ` (${parsed.error.details.slice(0, 5).join('; ')})` : '';
     throw permanent(parsed.error.reason, `${parsed.error.message}${details}`);

@@ -1,9 +1,10 @@
 import type { Job, Queue } from 'bullmq';
+import { decodeCallJobData } from './job-payload.ts';
 
 /**
  * The failed set is the dead-letter queue: these are the operations an admin runs on it (list, show, retry,
- * purge). Nothing here prints; nothing here returns call content except the raw job data of `findFailed`, which
- * the caller redacts before showing it.
+ * purge). Nothing here prints; nothing here returns call content except the decoded job data of `findFailed`,
+ * which the caller redacts before showing it.
  */
 
 /** One failed job as the admin sees it: ids, reason and timings; no call content. */
@@ -60,13 +61,17 @@ function field(obj: unknown, key: string): unknown {
   return obj && typeof obj === 'object' && !Array.isArray(obj) ? (obj as Record<string, unknown>)[key] : undefined;
 }
 
-/** The sourceRecordId of the event or insights a job carries, when it has a usable one. */
+/** The sourceRecordId of the event or insights a job carries (its job data, of any version), when it has a usable one. */
 export function sourceRecordIdOf(data: unknown): string | undefined {
-  const body = field(data, 'kind') === 'notification' ? field(field(data, 'event'), 'body') : field(data, 'insights');
+  const decoded = decodeCallJobData(data);
+  if (!decoded.ok) return undefined;
+  const job = decoded.value;
+  const body = job.kind === 'notification' ? field(job.event, 'body') : job.insights;
   const id = field(body, 'sourceRecordId');
   return typeof id === 'string' && id !== '' ? id : typeof id === 'number' ? String(id) : undefined;
 }
 
+/** Read from the plain fields of the job data (not its payload): known even when the payload does not decode. */
 function sourceOf(data: unknown): string | undefined {
   const kind = field(data, 'kind');
   if (kind === 'notification') return 'notification';
@@ -119,17 +124,28 @@ export async function listFailed(queue: Queue, opts: { reason?: string; limit?: 
 }
 
 export type FailedLookup =
-  | { readonly kind: 'failed'; readonly job: FailedJob; readonly data: unknown; readonly processedOn: number | undefined }
+  | {
+      readonly kind: 'failed';
+      readonly job: FailedJob;
+      /** The job as enqueued (kind, receivedAt, the event or insights), decoded; the stored job data if it does not decode. */
+      readonly data: unknown;
+      /** Why the stored job data does not decode, when it does not. */
+      readonly dataProblem?: string;
+      readonly processedOn: number | undefined;
+    }
   | { readonly kind: 'not_failed'; readonly state: string }
   | { readonly kind: 'not_found' };
 
-/** One job by id: its failure and its raw data (call content: the caller decides what to show). */
+/** One job by id: its failure and its decoded data (call content: the caller decides what to show). */
 export async function findFailed(queue: Queue, jobId: string): Promise<FailedLookup> {
   const job = await queue.getJob(jobId);
   if (!job) return { kind: 'not_found' };
   const state = await job.getState();
   if (state !== 'failed') return { kind: 'not_failed', state };
-  return { kind: 'failed', job: describeFailedJob(job), data: job.data as unknown, processedOn: job.processedOn };
+  const decoded = decodeCallJobData(job.data);
+  return decoded.ok
+    ? { kind: 'failed', job: describeFailedJob(job), data: decoded.value, processedOn: job.processedOn }
+    : { kind: 'failed', job: describeFailedJob(job), data: job.data as unknown, dataProblem: decoded.error, processedOn: job.processedOn };
 }
 
 export type RetryOutcome = { readonly kind: 'retried'; readonly job: FailedJob } | Exclude<FailedLookup, { kind: 'failed' }>;

@@ -2,20 +2,43 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 /**
- * The job catalog. Every RingSense event becomes one job in the calls queue; its data is the event as it
+ * The job catalog. Every RingSense event becomes one job in the calls queue; its data carries the event as it
  * arrived (kept whole, so a refused event stays replayable), and the worker validates it again (job data
  * outlives deploys).
  */
 export const CALLS_QUEUE = 'calls';
 export const CALL_JOB = 'call.insights';
 
-export const callJobDataSchema = z.discriminatedUnion('kind', [
+export type InsightsSource = 'catch_up' | 'replay' | 'backfill';
+const insightsSource = z.enum(['catch_up', 'replay', 'backfill']);
+
+/** A call job as the code sees it: the event or the insights, whole (job-payload.ts turns it into job data and back). */
+export type CallJob =
   /** A notification from the WebSocket subscription, exactly as received. */
-  z.object({ kind: z.literal('notification'), receivedAt: z.number(), event: z.unknown() }),
+  | { readonly kind: 'notification'; readonly receivedAt: number; readonly event: unknown }
   /** Insights fetched over REST (catch-up, replay, backfill). */
-  z.object({ kind: z.literal('insights'), receivedAt: z.number(), source: z.enum(['catch_up', 'replay', 'backfill']), insights: z.unknown() }),
+  | { readonly kind: 'insights'; readonly receivedAt: number; readonly source: InsightsSource; readonly insights: unknown };
+
+/** How the payload of a job is stored: brotli-compressed JSON, in base64 (job data is JSON). */
+export const PAYLOAD_ENCODING = 'br64';
+
+/**
+ * The job data written: the event or insights compressed in `payload` (a call's transcript is tens of KB of JSON,
+ * a sixth to a third of it once compressed). What metrics, the failed set and the bench read without decoding stays
+ * plain: the kind, `receivedAt` (event-to-Salesforce latency is measured from it) and the REST source.
+ */
+export const callJobDataSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('notification'), receivedAt: z.number(), encoding: z.literal(PAYLOAD_ENCODING), payload: z.string() }),
+  z.object({ kind: z.literal('insights'), receivedAt: z.number(), source: insightsSource, encoding: z.literal(PAYLOAD_ENCODING), payload: z.string() }),
 ]);
 export type CallJobData = z.infer<typeof callJobDataSchema>;
+
+/** The job data of earlier versions, the event inline: still read, since jobs outlive deploys. */
+export const legacyCallJobDataSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('notification'), receivedAt: z.number(), event: z.unknown() }),
+  z.object({ kind: z.literal('insights'), receivedAt: z.number(), source: insightsSource, insights: z.unknown() }),
+]);
+export type LegacyCallJobData = z.infer<typeof legacyCallJobDataSchema>;
 
 /**
  * Retries: the worker retries one request briefly itself (p-retry, ~10 s at most); the queue owns the long

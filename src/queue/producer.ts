@@ -1,8 +1,9 @@
 import type { Queue } from 'bullmq';
 import type { Logger } from '../lib/logger.ts';
-import type { EventSource, Metrics } from '../lib/metrics.ts';
+import type { Metrics } from '../lib/metrics.ts';
 import { parseInsightsBody, parseInsightsNotification, type EventRejection } from '../ringcentral/insights-event.schema.ts';
-import { CALL_JOB, CALL_JOB_ATTEMPTS, callJobId, invalidEventJobId, type CallJobData } from './jobs.ts';
+import { encodeCallJob, payloadJson } from './job-payload.ts';
+import { CALL_JOB, CALL_JOB_ATTEMPTS, callJobId, invalidEventJobId, type CallJobData, type InsightsSource } from './jobs.ts';
 
 export interface EnqueueResult {
   readonly jobId: string;
@@ -17,8 +18,6 @@ export interface EnqueueOptions {
   readonly receivedAt?: number;
   readonly metrics?: Metrics;
 }
-
-type InsightsSource = Exclude<EventSource, 'websocket'>;
 
 /** Counts the outcome of an enqueue (the event itself is counted as received before, whatever happens). */
 function counted(metrics: Metrics | undefined, result: EnqueueResult): EnqueueResult {
@@ -46,8 +45,10 @@ export async function enqueueNotification(queue: Queue, raw: unknown, logger: Lo
 }
 
 async function notificationJob(queue: Queue, raw: unknown, logger: Logger, receivedAt: number): Promise<EnqueueResult> {
-  const parsed = parseInsightsNotification(raw);
-  const data: CallJobData = { kind: 'notification', receivedAt, event: raw };
+  // Serialized once: for the size check and for the job's compressed payload.
+  const json = payloadJson(raw);
+  const parsed = parseInsightsNotification(raw, { sizeBytes: Buffer.byteLength(json) });
+  const data = encodeCallJob({ kind: 'notification', receivedAt, event: raw }, json);
   if (!parsed.ok) {
     const jobId = invalidEventJobId(raw);
     const status = await add(queue, jobId, data);
@@ -69,7 +70,7 @@ export async function enqueueInsights(queue: Queue, insights: unknown, source: I
 
 async function insightsJob(queue: Queue, insights: unknown, source: InsightsSource, logger: Logger, receivedAt: number): Promise<EnqueueResult> {
   const parsed = parseInsightsBody(insights);
-  const data: CallJobData = { kind: 'insights', receivedAt, source, insights };
+  const data = encodeCallJob({ kind: 'insights', receivedAt, source, insights });
   if (!parsed.ok) {
     const jobId = invalidEventJobId(insights);
     const status = await add(queue, jobId, data);

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { DEMO_IDS } from '../../src/demo/demo-seed.ts';
 import { sampleCalls } from '../../src/demo/sample-calls.ts';
 import { runCli } from '../support/cli.ts';
-import { startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
+import { eventOf, startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
 
 let p: Pipeline | undefined;
 afterEach(async () => {
@@ -43,7 +43,7 @@ describe('hostile and broken input', () => {
     const reasons = failed.map((j) => j.failedReason.split(':')[0]).sort();
     expect(reasons).toEqual([...cases.map(([r]) => r), 'not_an_object'].sort());
     for (const [reason, body] of cases) {
-      const job = failed.find((j) => j.failedReason.startsWith(`${reason}:`) && JSON.stringify((j.data as { event: { body: unknown } }).event.body) === JSON.stringify(body));
+      const job = failed.find((j) => j.failedReason.startsWith(`${reason}:`) && JSON.stringify((eventOf(j) as { body: unknown }).body) === JSON.stringify(body));
       expect(job, reason).toBeDefined(); // the event is kept whole for replay
     }
     expect(failed.find((j) => j.failedReason.startsWith('unsupported_domain'))!.failedReason).toContain('domain "rcv" is not supported');

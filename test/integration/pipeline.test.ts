@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_IDS } from '../../src/demo/demo-seed.ts';
 import { sampleCalls } from '../../src/demo/sample-calls.ts';
+import { CALL_JOB, CALL_JOB_ATTEMPTS, callJobId } from '../../src/queue/jobs.ts';
 import { DESCRIPTION_LIMIT } from '../../src/sync/describe-call.ts';
-import { startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
+import { eventOf, startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
 
 let p: Pipeline | undefined;
 afterEach(async () => {
@@ -149,8 +150,30 @@ describe('pipeline: RingCentral event -> queue -> worker -> Salesforce', () => {
     const [job] = await p.failedJobs();
     expect(job!.failedReason).toMatch(/^unmapped_owner: RingCentral extension 62288320099 is not mapped to a Salesforce user/);
     expect(job!.attemptsMade).toBe(1);
-    expect((job!.data as { event: { body: { sourceRecordId: string; insights: unknown } } }).event.body).toEqual(stranger);
+    expect((eventOf(job!) as { body: unknown }).body).toEqual(stranger);
     expect(p.tasks()).toEqual([]);
+  });
+
+  it('stores the event compressed, processes a job an earlier version enqueued (event inline), and fails a payload that does not decode', async () => {
+    p = await startPipeline();
+    const event = calls['documented-example'];
+    const { sourceRecordId, lastModifiedTime } = event.body as { sourceRecordId: string; lastModifiedTime: string };
+    await p.service.queue.add(CALL_JOB, { kind: 'notification', receivedAt: Date.now(), event }, { jobId: callJobId(sourceRecordId, lastModifiedTime), attempts: CALL_JOB_ATTEMPTS });
+    const corrupt = { kind: 'notification', receivedAt: Date.now(), encoding: 'br64', payload: 'bm90IGJyb3RsaQ==' };
+    await p.service.queue.add(CALL_JOB, corrupt, { jobId: 'call-corrupt-1', attempts: CALL_JOB_ATTEMPTS });
+    expect(await p.settled(2)).toEqual({ completed: 1, failed: 1 });
+    expect(callTasks(p)).toHaveLength(1);
+    expect(followUps(p)).toHaveLength(4);
+    const [failed] = await p.failedJobs();
+    expect(failed!.id).toBe('call-corrupt-1');
+    expect(failed!.failedReason).toMatch(/^invalid_job_data: the job's br64 payload does not decode: it is not valid brotli data/);
+    expect(failed!.attemptsMade).toBe(1);
+    // A new event: written compressed, read back whole.
+    p.sims.rc.publishInsights('2728084995404');
+    expect(await p.settled(3)).toMatchObject({ completed: 2 });
+    const job = (await p.service.queue.getCompleted()).find((j) => j.id !== callJobId(sourceRecordId, lastModifiedTime))!;
+    expect(job.data).toMatchObject({ kind: 'notification', encoding: 'br64', receivedAt: expect.any(Number) });
+    expect((eventOf(job) as { body: { sourceRecordId: string } }).body.sourceRecordId).toBe('2728084995404');
   });
 
   it('keeps a malformed event in the failed set with its specific reason, and goes on', async () => {
@@ -162,7 +185,7 @@ describe('pipeline: RingCentral event -> queue -> worker -> Salesforce', () => {
     expect(await p.settled(2)).toEqual({ completed: 1, failed: 1 });
     const [job] = await p.failedJobs();
     expect(job!.failedReason).toMatch(/^missing_source_record_id: /);
-    expect((job!.data as { event: { body: unknown } }).event.body).toEqual(broken);
+    expect((eventOf(job!) as { body: unknown }).body).toEqual(broken);
   });
 
   it('retries transient Salesforce faults and still writes exactly once', async () => {

@@ -11,6 +11,7 @@ import { loadConfig } from '../../src/config/load-config.ts';
 import { parseMapping } from '../../src/config/load-mapping.ts';
 import { DEMO_MAPPING_YAML } from '../../src/demo/demo-seed.ts';
 import { createLogger } from '../../src/lib/logger.ts';
+import { decodeCallJobData } from '../../src/queue/job-payload.ts';
 import { startSimulators, type Simulators, type SimulatorsOptions } from '../../src/simulators/start-simulators.ts';
 
 export interface Pipeline {
@@ -29,6 +30,13 @@ export interface Pipeline {
   /** A jsforce connection to the simulated org (as a rep or admin would edit records). */
   salesforce(): Promise<Connection>;
   stop(): Promise<void>;
+}
+
+/** The event (or REST insights) a job carries, decoded: job data stores it compressed. */
+export function eventOf(job: Job): unknown {
+  const decoded = decodeCallJobData(job.data);
+  if (!decoded.ok) throw new Error(`job ${job.id}: ${decoded.error}`);
+  return decoded.value.kind === 'notification' ? decoded.value.event : decoded.value.insights;
 }
 
 export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 20_000, what = 'condition'): Promise<void> {

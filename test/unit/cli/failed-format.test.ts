@@ -92,6 +92,16 @@ describe('failed show formatting', () => {
     expect(text).not.toContain('secret plans');
   });
 
+  it('shows stored job data that does not decode as it is, with the problem (its payload redacted unless --content)', () => {
+    const stored = { kind: 'notification', receivedAt: AT - 1000, encoding: 'br64', payload: 'G2Vj' };
+    const opts = { processedOn: undefined, dataProblem: "the job's br64 payload does not decode: it is not valid brotli data" };
+    const text = formatFailedJob(unmapped, stored, { ...opts, content: false }).join('\n');
+    expect(text).toContain("The stored job data does not decode: the job's br64 payload does not decode: it is not valid brotli data.");
+    expect(text).toContain('Stored job data, as it is (call content [redacted]; --content shows it):');
+    expect(text).toContain('"payload": "[redacted]"');
+    expect(formatFailedJob(unmapped, stored, { ...opts, content: true }).join('\n')).toContain('"payload": "G2Vj"');
+  });
+
   it('shows the event whole with --content', () => {
     const text = formatFailedJob(unmapped, data, { processedOn: undefined, content: true }).join('\n');
     expect(text).toContain('"name": "Tracy Debolah"');

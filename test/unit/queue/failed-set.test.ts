@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { encodeCallJob } from '../../../src/queue/job-payload.ts';
 import { parseFailedReason, RETRIES_EXHAUSTED, sourceRecordIdOf, UNCLASSIFIED } from '../../../src/queue/failed-set.ts';
 
 describe('parseFailedReason', () => {
@@ -22,6 +23,12 @@ describe('sourceRecordIdOf', () => {
   it('reads it from a notification body or from REST insights', () => {
     expect(sourceRecordIdOf({ kind: 'notification', receivedAt: 1, event: { body: { sourceRecordId: '2728084995017' } } })).toBe('2728084995017');
     expect(sourceRecordIdOf({ kind: 'insights', receivedAt: 1, source: 'replay', insights: { sourceRecordId: '2728084995101' } })).toBe('2728084995101');
+  });
+
+  it('reads it from job data stored compressed, as this version writes it', () => {
+    expect(sourceRecordIdOf(encodeCallJob({ kind: 'notification', receivedAt: 1, event: { body: { sourceRecordId: '2728084995017' } } }))).toBe('2728084995017');
+    expect(sourceRecordIdOf(encodeCallJob({ kind: 'insights', receivedAt: 1, source: 'backfill', insights: { sourceRecordId: 2728084995101 } }))).toBe('2728084995101');
+    expect(sourceRecordIdOf({ ...encodeCallJob({ kind: 'notification', receivedAt: 1, event: { body: { sourceRecordId: '1' } } }), payload: 'AAAA' })).toBeUndefined();
   });
 
   it('is undefined when the event has none or is not an object', () => {
