@@ -13,6 +13,7 @@ import { CallLock } from '../queue/call-lock.ts';
 import type { CallJobResult } from '../queue/call-processor.ts';
 import { createCallWorker } from '../queue/call-worker.ts';
 import { CALLS_QUEUE } from '../queue/jobs.ts';
+import { RedisWriteLedger } from '../queue/write-ledger.ts';
 import { enqueueInsights, enqueueNotification } from '../queue/producer.ts';
 import { CatchUp, type CatchUpReason } from '../ringcentral/catch-up.ts';
 import { createRingCentralClient, type RingCentralClient } from '../ringcentral/sdk.ts';
@@ -175,7 +176,7 @@ export async function startService(cfg: AppConfig, mapping: () => MappingSnapsho
       queue,
       lock: new CallLock(lockRedis, cfg.redis.prefix, cfg.worker.lockDurationMs),
       unmapped: new UnmappedStore(lockRedis, cfg.redis.prefix),
-      process: { mapping, people, telephony: new RingCentralTelephony({ platform: rc.platform, logger }), writer, forget: (ids) => people.forget(ids) },
+      process: { mapping, people, telephony: new RingCentralTelephony({ platform: rc.platform, logger }), writer, forget: (ids) => people.forget(ids), ledger: new RedisWriteLedger(lockRedis, cfg.redis.prefix) },
       lockDurationMs: cfg.worker.lockDurationMs,
       stalledIntervalMs: cfg.worker.stalledIntervalMs,
       failedRetentionDays: cfg.worker.failedRetentionDays,

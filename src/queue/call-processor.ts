@@ -63,17 +63,19 @@ export function createCallProcessor(deps: CallProcessorDeps) {
         ? deps.unmapped.record({ reason, subject, sourceRecordId: insights.sourceRecordId, at: Date.now() }).catch((err: unknown) => void log.warn('unmapped_record_failed', { reason, err }))
         : Promise.resolve();
     try {
-      const { report, resolution } = await deps.lock.with(insights.sourceRecordId, () => processCall(insights, { ...deps.process, logger: log }, signal));
+      // A retry, or insights fetched for a catch-up, replay or backfill: Salesforce may hold part of it already.
+      const verify = job.attemptsMade > 0 || (job.data as { kind?: unknown }).kind !== 'notification';
+      const { report, resolution } = await deps.lock.with(insights.sourceRecordId, () => processCall(insights, { ...deps.process, logger: log }, { verify, ...(signal ? { signal } : {}) }));
       const result: CallJobResult = {
         sourceRecordId: insights.sourceRecordId,
         callTaskId: report.callTaskId,
         call: report.call,
         followUpsCreated: report.followUpsCreated,
         followUpsExisting: report.followUpsExisting,
-        matchedBy: resolution.matchedBy,
-        ownerBy: resolution.ownerBy,
+        matchedBy: resolution?.matchedBy ?? 'already_written',
+        ownerBy: resolution?.ownerBy ?? 'already_written',
       };
-      if (resolution.matchedBy === 'none') await note('logged_without_contact', resolution.unmatchedParty);
+      if (resolution?.matchedBy === 'none') await note('logged_without_contact', resolution.unmatchedParty);
       const latencyMs = Date.now() - (job.data as { receivedAt: number }).receivedAt;
       log.info('call_synced', { ...result, latencyMs });
       deps.metrics?.jobsCompleted.inc({ call: result.call });

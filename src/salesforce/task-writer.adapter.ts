@@ -1,8 +1,9 @@
 import type { Connection } from 'jsforce';
-import type { Failure } from '../lib/service-error.ts';
+import { Batcher, type BatcherStats } from '../lib/batcher.ts';
+import { ServiceError, type Failure } from '../lib/service-error.ts';
 import type { CallDrafts, TaskDraft, TaskFields } from '../sync/build-drafts.ts';
 import { readVersion } from '../sync/describe-call.ts';
-import type { FollowUpFailure, TaskWriter, WriteReport } from '../sync/task-writer.port.ts';
+import type { FollowUpFailure, TaskWriter, WriteOptions, WriteReport } from '../sync/task-writer.port.ts';
 import { classifyCode, CrmError } from './classify-error.ts';
 import { soqlQuery, withRetry } from './rest.ts';
 import { soqlList } from './soql.ts';
@@ -13,7 +14,12 @@ export interface TaskWriterOptions {
    * the standard Task.CallObject field, so the sync works in an org with no custom fields.
    */
   readonly externalIdField?: string;
+  /** How new calls' Tasks share collection requests (see Batcher). */
+  readonly batch?: { readonly maxRecords?: number; readonly maxInFlight?: number; readonly lingerMs?: number };
 }
+
+/** Salesforce's limit of records in one sObject Collections request. */
+export const COLLECTION_LIMIT = 200;
 
 interface ExistingTask {
   Id: string;
@@ -38,19 +44,95 @@ function failureOf(r: SaveResult): Failure {
   return { kind: classifyCode(code, message), code, message, ...(e?.fields?.length ? { fields: e.fields } : {}) };
 }
 
-/** Writes call activities and follow-ups with jsforce: one query to find them, one collection request to create. */
+/** Why the quick path handed a call over to the careful one. */
+class VerifyInstead extends Error {
+  override readonly name = 'VerifyInstead';
+}
+
+/**
+ * Writes call activities and follow-ups with jsforce. A call never seen before: its Tasks go straight into a
+ * collection create, shared with other new calls' Tasks (up to 200 records a request, allOrNone false, so one
+ * refused record touches nothing else). Anything else (a retry, a newer version, a replay): one query by the
+ * keys first, then only what is missing is created.
+ */
 export class SalesforceTaskWriter implements TaskWriter {
   readonly #conn: Connection;
   readonly #keyField: string;
+  readonly #creates: Batcher<Array<Record<string, unknown>>, SaveResult[]>;
 
   constructor(conn: Connection, opts: TaskWriterOptions = {}) {
     this.#conn = conn;
     this.#keyField = opts.externalIdField ?? 'CallObject';
+    const b = opts.batch ?? {};
+    this.#creates = new Batcher((calls) => this.#createMany(calls), {
+      maxWeight: Math.min(COLLECTION_LIMIT, Math.max(1, b.maxRecords ?? COLLECTION_LIMIT)),
+      weight: (records) => records.length,
+      maxInFlight: b.maxInFlight ?? 1,
+      lingerMs: b.lingerMs ?? 2,
+    });
   }
 
   /** The whole write is idempotent, so a transient failure re-runs all of it (briefly; longer is the job's). */
-  writeCall(drafts: CallDrafts, signal?: AbortSignal): Promise<WriteReport> {
+  async writeCall(drafts: CallDrafts, opts: WriteOptions, signal?: AbortSignal): Promise<WriteReport> {
+    if (!opts.verify) {
+      try {
+        return await this.#createNew(drafts);
+      } catch (e) {
+        // A request that failed as a whole, or a record that must be looked at: the careful path decides.
+        if (!(e instanceof VerifyInstead) && !(e instanceof ServiceError)) throw e;
+        if (e instanceof ServiceError && e.failure.kind === 'rate_limited') throw e;
+      }
+    }
     return withRetry(() => this.#writeOnce(drafts), signal);
+  }
+
+  /** Collection requests so far (for the benchmark and logs). */
+  batchStats(): BatcherStats {
+    return this.#creates.stats();
+  }
+
+  /** One collection create for the records of several calls; each call gets its own results back. */
+  async #createMany(calls: Array<Array<Record<string, unknown>>>): Promise<SaveResult[][]> {
+    const records = calls.flat();
+    let results: SaveResult[];
+    try {
+      results = (await this.#conn.sobject('Task').create(records, { allOrNone: false, allowRecursive: true }));
+    } catch (e) {
+      throw CrmError.from(e);
+    }
+    const out: SaveResult[][] = [];
+    let at = 0;
+    for (const c of calls) {
+      out.push(results.slice(at, at + c.length));
+      at += c.length;
+    }
+    return out;
+  }
+
+  async #createNew(drafts: CallDrafts): Promise<WriteReport> {
+    const all: TaskDraft[] = [drafts.call, ...drafts.followUps];
+    const results = await this.#creates.submit(all.map((d) => this.#record(d)));
+    const call = results[0];
+    if (!call?.success || !call.id) {
+      const failure = call ? failureOf(call) : undefined;
+      // A refused call activity (or a deleted contact: the caller looks again) ends here; the rest is looked at.
+      if (failure?.kind === 'permanent' || failure?.kind === 'stale_reference') throw new CrmError(failure);
+      throw new VerifyInstead(failure ? failure.code : 'NO_RESULT');
+    }
+    const failures: FollowUpFailure[] = [];
+    let created = 0;
+    for (const [i, draft] of drafts.followUps.entries()) {
+      const r = results[i + 1];
+      if (r?.success) {
+        created++;
+        continue;
+      }
+      const failure = r ? failureOf(r) : undefined;
+      // Anything but a definite refusal (a lock, a duplicate, no result): look and create what is missing.
+      if (!failure || (failure.kind !== 'permanent' && failure.kind !== 'stale_reference')) throw new VerifyInstead(failure?.code ?? 'NO_RESULT');
+      failures.push({ key: draft.key, failure });
+    }
+    return { callTaskId: call.id, call: 'created', followUpsCreated: created, followUpsExisting: 0, followUpFailures: failures };
   }
 
   async #find(keys: readonly string[]): Promise<Map<string, ExistingTask>> {

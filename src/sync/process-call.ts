@@ -6,6 +6,7 @@ import type { RecordingInsights } from '../ringcentral/insights-event.schema.ts'
 import { buildDrafts } from './build-drafts.ts';
 import { PermanentSyncError } from './sync-errors.ts';
 import type { TaskWriter, WriteReport } from './task-writer.port.ts';
+import type { WriteLedger } from './write-ledger.port.ts';
 
 export interface ProcessDeps extends ResolveDeps {
   /** The mapping in force now (it may be reloaded between calls). */
@@ -14,11 +15,20 @@ export interface ProcessDeps extends ResolveDeps {
   readonly logger: Logger;
   /** Drops cached lookups that mention these record ids (after Salesforce says a reference is stale). */
   readonly forget?: (ids: readonly string[]) => void;
+  /** What was written already; without it every write looks in Salesforce first. */
+  readonly ledger?: WriteLedger;
+}
+
+export interface ProcessOptions {
+  /** Salesforce is the truth for this one (a retry, a replay, a catch-up): look there first, whatever the ledger says. */
+  readonly verify?: boolean;
+  readonly signal?: AbortSignal;
 }
 
 export interface ProcessResult {
   readonly report: WriteReport;
-  readonly resolution: Resolution;
+  /** Absent when the ledger showed this version (or a newer one) written already: nothing was looked up. */
+  readonly resolution?: Resolution;
 }
 
 async function resolveOrFail(insights: RecordingInsights, snap: MappingSnapshot, deps: ProcessDeps): Promise<Resolution> {
@@ -31,20 +41,31 @@ async function resolveOrFail(insights: RecordingInsights, snap: MappingSnapshot,
  * The use case: resolve who the call belongs to, build the Tasks, write them idempotently. Throws
  * PermanentSyncError when a person must act, and ServiceError (classified) when Salesforce or RingCentral fails.
  */
-export async function processCall(insights: RecordingInsights, deps: ProcessDeps, signal?: AbortSignal): Promise<ProcessResult> {
+export async function processCall(insights: RecordingInsights, deps: ProcessDeps, opts: ProcessOptions = {}): Promise<ProcessResult> {
+  const { signal } = opts;
+  const id = insights.sourceRecordId;
+  const prior = deps.ledger ? await deps.ledger.read(id) : undefined;
+  if (!opts.verify && prior && !prior.unfinished && prior.callTaskId && prior.version !== undefined && prior.version >= insights.lastModifiedTime) {
+    // The same delivery twice, or an older version after a newer one: written already, nothing to ask anyone.
+    return { report: { callTaskId: prior.callTaskId, call: 'unchanged', followUpsCreated: 0, followUpsExisting: 0, followUpFailures: [] } };
+  }
   const snap = deps.mapping();
   const m = snap.mapping;
   let resolution = await resolveOrFail(insights, snap, deps);
+  // Salesforce can hold Tasks of this call only if the ledger has seen it (or there is no ledger to ask).
+  let verify = opts.verify === true || !deps.ledger || prior !== undefined;
+  await deps.ledger?.begin(id);
   let report: WriteReport;
   try {
-    report = await deps.writer.writeCall(buildDrafts(insights, resolution, m), signal);
+    report = await deps.writer.writeCall(buildDrafts(insights, resolution, m), { verify }, signal);
   } catch (e) {
     if (!(e instanceof ServiceError) || e.failure.kind !== 'stale_reference' || !deps.forget) throw e;
     // A contact, lead or account was deleted since we looked it up: forget it, look again, write once more.
     deps.logger.warn('stale_reference_retry', { code: e.failure.code, fields: e.failure.fields });
     deps.forget([resolution.who?.id, resolution.whatId, resolution.ownerUserId].filter((x): x is string => !!x));
     resolution = await resolveOrFail(insights, snap, deps);
-    report = await deps.writer.writeCall(buildDrafts(insights, resolution, m), signal);
+    verify = true;
+    report = await deps.writer.writeCall(buildDrafts(insights, resolution, m), { verify }, signal);
   }
   if (report.followUpFailures.length > 0) {
     const first = report.followUpFailures[0]!.failure;
@@ -52,6 +73,10 @@ export async function processCall(insights: RecordingInsights, deps: ProcessDeps
       'followups_rejected',
       `Salesforce refused ${report.followUpFailures.length} follow-up task(s) (${first.code}: ${first.message}). The call activity and the other follow-ups were written; fix the cause and retry this call to add the missing ones.`,
     );
+  }
+  if (deps.ledger) {
+    // Not recording it costs one lookup if the call comes again, never a duplicate: the write stays marked unfinished.
+    await deps.ledger.finish(id, insights.lastModifiedTime, report.callTaskId).catch((e: unknown) => deps.logger.warn('ledger_write_failed', { err: e instanceof Error ? e.message : String(e) }));
   }
   return { report, resolution };
 }

@@ -216,7 +216,9 @@ describe('pipeline: RingCentral event -> queue -> worker -> Salesforce', () => {
 
   it('fails a Salesforce validation error permanently with its code', async () => {
     p = await startPipeline();
-    p.sims.sf.injectFault({ status: 400, body: [{ message: 'Calls need a Type', errorCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', fields: ['Type'] }], count: 1, method: 'POST', path: /composite\/sobjects/ });
+    // Twice: a refusal of a shared collection request cannot be pinned on one call, so each call of it is then
+    // written on its own; the second refusal is this call's own.
+    p.sims.sf.injectFault({ status: 400, body: [{ message: 'Calls need a Type', errorCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', fields: ['Type'] }], count: 2, method: 'POST', path: /composite\/sobjects/ });
     p.sims.rc.publishInsights('2728084995017');
     expect(await p.settled(1)).toEqual({ completed: 0, failed: 1 });
     const [job] = await p.failedJobs();

@@ -1,0 +1,39 @@
+import type { Redis } from 'ioredis';
+import type { LedgerEntry, WriteLedger } from '../sync/write-ledger.port.ts';
+import { KEEP_COMPLETED } from './jobs.ts';
+
+/**
+ * The write ledger in Redis: one small hash per call (`v` version, `id` call Task id, `w` a write under way),
+ * kept as long as completed jobs are (the window in which a repeated event is expected), about 100 bytes each.
+ */
+export class RedisWriteLedger implements WriteLedger {
+  readonly #redis: Redis;
+  readonly #prefix: string;
+  readonly #ttlSeconds: number;
+
+  constructor(redis: Redis, prefix: string, ttlSeconds: number = KEEP_COMPLETED.age) {
+    this.#redis = redis;
+    this.#prefix = prefix;
+    this.#ttlSeconds = ttlSeconds;
+  }
+
+  #key(sourceRecordId: string): string {
+    return `${this.#prefix}:ledger:call:${sourceRecordId}`;
+  }
+
+  async read(sourceRecordId: string): Promise<LedgerEntry | undefined> {
+    const [v, id, w] = await this.#redis.hmget(this.#key(sourceRecordId), 'v', 'id', 'w');
+    if (v == null && id == null && w == null) return undefined;
+    return { ...(v != null ? { version: v } : {}), ...(id != null ? { callTaskId: id } : {}), unfinished: w != null };
+  }
+
+  async begin(sourceRecordId: string): Promise<void> {
+    const key = this.#key(sourceRecordId);
+    await this.#redis.multi().hset(key, 'w', String(Date.now())).expire(key, this.#ttlSeconds).exec();
+  }
+
+  async finish(sourceRecordId: string, version: string, callTaskId: string): Promise<void> {
+    const key = this.#key(sourceRecordId);
+    await this.#redis.multi().hset(key, 'v', version, 'id', callTaskId).hdel(key, 'w').expire(key, this.#ttlSeconds).exec();
+  }
+}

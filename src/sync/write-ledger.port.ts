@@ -1,0 +1,21 @@
+/**
+ * What this sync has written, kept next to the queue: it spares Salesforce a lookup before every write. A call
+ * with no entry has never been written, so its Tasks are created straight away; a call with an entry is either
+ * done (the same or an older version changes nothing, with no request at all) or must be looked up first (a newer
+ * version, or a write that began and never finished). Salesforce stays the truth whenever there is doubt.
+ */
+export interface LedgerEntry {
+  /** The insights version (lastModifiedTime) last written completely. */
+  readonly version?: string;
+  readonly callTaskId?: string;
+  /** A write began and did not finish (a crash, a failure): Salesforce may hold part of it. */
+  readonly unfinished: boolean;
+}
+
+export interface WriteLedger {
+  read(sourceRecordId: string): Promise<LedgerEntry | undefined>;
+  /** Before any Task of the call is created. */
+  begin(sourceRecordId: string): Promise<void>;
+  /** After every Task of this version is in Salesforce. */
+  finish(sourceRecordId: string, version: string, callTaskId: string): Promise<void>;
+}

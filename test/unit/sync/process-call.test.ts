@@ -1,0 +1,114 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { parseMapping } from '../../../src/config/load-mapping.ts';
+import { createLogger } from '../../../src/lib/logger.ts';
+import { parseInsightsNotification, type RecordingInsights } from '../../../src/ringcentral/insights-event.schema.ts';
+import type { CallDrafts } from '../../../src/sync/build-drafts.ts';
+import { processCall, type ProcessDeps } from '../../../src/sync/process-call.ts';
+import type { TaskWriter, WriteOptions, WriteReport } from '../../../src/sync/task-writer.port.ts';
+import type { LedgerEntry, WriteLedger } from '../../../src/sync/write-ledger.port.ts';
+import { FakePeople, FakeTelephony } from '../../fakes/fake-directory.ts';
+import { loadEventFixture } from '../../support/fixtures.ts';
+
+const JOHN = '005Dm0000000001IAA';
+const SESSION = 's-a0e7b361acc0az191bec7e275z7cae070000';
+
+class MemoryLedger implements WriteLedger {
+  entries = new Map<string, { version?: string; callTaskId?: string; unfinished: boolean }>();
+  read(id: string): Promise<LedgerEntry | undefined> {
+    return Promise.resolve(this.entries.get(id));
+  }
+  begin(id: string): Promise<void> {
+    this.entries.set(id, { ...this.entries.get(id), unfinished: true });
+    return Promise.resolve();
+  }
+  finish(id: string, version: string, callTaskId: string): Promise<void> {
+    this.entries.set(id, { version, callTaskId, unfinished: false });
+    return Promise.resolve();
+  }
+}
+
+class RecordingWriter implements TaskWriter {
+  writes: Array<{ drafts: CallDrafts; opts: WriteOptions }> = [];
+  refuseFollowUps = false;
+  writeCall(drafts: CallDrafts, opts: WriteOptions): Promise<WriteReport> {
+    this.writes.push({ drafts, opts });
+    const failures = this.refuseFollowUps ? [{ key: drafts.followUps[0]!.key, failure: { kind: 'permanent' as const, code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: 'no' } }] : [];
+    return Promise.resolve({ callTaskId: '00TDm0000000001IAA', call: 'created', followUpsCreated: drafts.followUps.length - failures.length, followUpsExisting: 0, followUpFailures: failures });
+  }
+}
+
+const event = (lastModifiedTime?: string): RecordingInsights => {
+  const r = parseInsightsNotification(loadEventFixture('documented-example'));
+  if (!r.ok) throw new Error(r.error.message);
+  return lastModifiedTime ? { ...r.value.body, lastModifiedTime } : r.value.body;
+};
+
+let ledger: MemoryLedger;
+let writer: RecordingWriter;
+let people: FakePeople;
+let deps: ProcessDeps;
+
+beforeEach(() => {
+  ledger = new MemoryLedger();
+  writer = new RecordingWriter();
+  people = new FakePeople();
+  people.users = [{ id: JOHN, isActive: true }];
+  const telephony = new FakeTelephony();
+  telephony.numbers.set(SESSION, '+16505550142');
+  const snap = parseMapping(`users:\n  "62288320001": { salesforceUserId: "${JOHN}" }\n`, 'm.yaml');
+  deps = { mapping: () => snap, people, telephony, writer, ledger, logger: createLogger({ level: 'error', format: 'json' }) };
+});
+
+describe('processCall with the write ledger', () => {
+  it('creates a call never seen without looking in Salesforce first, then records it', async () => {
+    const ins = event();
+    await processCall(ins, deps);
+    expect(writer.writes.map((w) => w.opts.verify)).toEqual([false]);
+    expect(ledger.entries.get(ins.sourceRecordId)).toEqual({ version: ins.lastModifiedTime, callTaskId: '00TDm0000000001IAA', unfinished: false });
+  });
+
+  it('answers the same version again (and an older one) from the ledger: no lookup, no write', async () => {
+    const ins = event();
+    await processCall(ins, deps);
+    const lookups = people.calls.length;
+    const again = await processCall(ins, deps);
+    const older = await processCall(event('2020-01-01T00:00:00.000Z'), deps);
+    expect([again.report.call, older.report.call]).toEqual(['unchanged', 'unchanged']);
+    expect(again.resolution).toBeUndefined();
+    expect(writer.writes).toHaveLength(1);
+    expect(people.calls.length).toBe(lookups);
+  });
+
+  it('looks first for a newer version, for a write that never finished, and when asked to (a retry)', async () => {
+    const ins = event();
+    await processCall(ins, deps);
+    await processCall(event('2099-01-01T00:00:00.000Z'), deps);
+    expect(writer.writes.map((w) => w.opts.verify)).toEqual([false, true]);
+
+    ledger.entries.set('other-1', { unfinished: true });
+    await processCall({ ...ins, sourceRecordId: 'other-1' }, deps);
+    await processCall({ ...ins, sourceRecordId: 'other-2' }, deps, { verify: true });
+    expect(writer.writes.map((w) => w.opts.verify)).toEqual([false, true, true, true]);
+
+    // A replay of a call written already still asks Salesforce (a rep may have deleted a Task).
+    await processCall(ins, deps, { verify: true });
+    expect(writer.writes.map((w) => w.opts.verify)).toEqual([false, true, true, true, true]);
+  });
+
+  it('does not record a call whose follow-ups were refused: the retry looks first and adds the missing ones', async () => {
+    const ins = event();
+    writer.refuseFollowUps = true;
+    await expect(processCall(ins, deps)).rejects.toThrow(/refused 1 follow-up/);
+    expect(ledger.entries.get(ins.sourceRecordId)).toEqual({ unfinished: true });
+    writer.refuseFollowUps = false;
+    await processCall(ins, deps);
+    expect(writer.writes.map((w) => w.opts.verify)).toEqual([false, true]);
+  });
+
+  it('without a ledger, always looks first', async () => {
+    const { ledger: _omit, ...rest } = deps;
+    await processCall(event(), rest);
+    await processCall(event(), rest);
+    expect(writer.writes.map((w) => w.opts.verify)).toEqual([true, true]);
+  });
+});
