@@ -60,7 +60,13 @@ export class CachedPeople implements PeopleDirectory {
   async peopleByPhone(e164: string) {
     return (await this.#cached(`phone:${e164}`, this.#ttl.person, () => this.#inner.peopleByPhone(e164))) ?? [];
   }
-  async peopleByName(name: string) {
+  peekPhone(e164: string): readonly DirectoryPerson[] | undefined {
+    const key = `phone:${e164}`;
+    if (!this.#cache.has(key)) return undefined;
+    const v = this.#cache.get(key);
+    return Array.isArray(v) ? v : [];
+  }
+    async peopleByName(name: string) {
     return (await this.#cached(`name:${name.toLowerCase()}`, this.#ttl.person, () => this.#inner.peopleByName(name))) ?? [];
   }
   openOpportunity(accountId: string) {

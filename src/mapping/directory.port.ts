@@ -38,6 +38,8 @@ export interface PeopleDirectory {
   activeUserByEmail(email: string): Promise<DirectoryUser | undefined>;
   /** Candidates whose phone fields may hold the number (the caller confirms equality). Unconverted leads only. */
   peopleByPhone(e164: string): Promise<DirectoryPerson[]>;
+  /** What peopleByPhone would answer without asking Salesforce (a cache), if known. */
+  peekPhone?(e164: string): readonly DirectoryPerson[] | undefined;
   /** Contacts and unconverted leads whose full name is exactly `name`. */
   peopleByName(name: string): Promise<DirectoryPerson[]>;
   /** The account's most recently modified open opportunity. */

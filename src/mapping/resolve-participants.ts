@@ -138,14 +138,23 @@ export async function resolveParticipants(insights: RecordingInsights, snap: Map
   if (byPhone) [target, matchedBy] = [overrideTarget(byPhone), 'override_phone'];
   else if (byName) [target, matchedBy] = [overrideTarget(byName), 'override_name'];
   else {
-    if (e164 && m.lookups.contactByPhone) {
-      const found = await deps.people.peopleByPhone(e164);
+    const phoneKnown = e164 && m.lookups.contactByPhone ? deps.people.peekPhone?.(e164) : undefined;
+    const byPhoneLookup = e164 && m.lookups.contactByPhone ? (phoneKnown ? Promise.resolve(phoneKnown) : deps.people.peopleByPhone(e164)) : undefined;
+    // When the number must be searched for, the names are searched at the same time: a new caller (no match by
+    // phone) then costs one round trip, not two, and in a backlog both ride in the same shared requests.
+    let byNameLookups: Array<Promise<DirectoryPerson[]>> | undefined;
+    const searchNames = () => (byNameLookups ??= m.lookups.contactByName ? names.map((n) => deps.people.peopleByName(n)) : []);
+    if (byPhoneLookup && !phoneKnown) for (const l of searchNames()) l.catch(() => undefined); // awaited below, if needed
+    if (byPhoneLookup) {
+      const found = await byPhoneLookup;
       person = pick(found.filter((p) => p.phones.some((ph) => toE164(ph, m.phone.defaultCountry) === e164)));
       if (person) matchedBy = 'phone';
     }
-    if (!person && m.lookups.contactByName) {
-      for (const n of names) {
-        const found = await deps.people.peopleByName(n);
+    if (!person) {
+      const lookups = searchNames();
+      for (const [i, n] of names.entries()) {
+        if (!lookups[i]) break;
+        const found = await lookups[i];
         person = pick(found.filter((p) => nameKey(p.name) === nameKey(n)));
         if (person) {
           matchedBy = 'name';

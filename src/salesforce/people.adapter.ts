@@ -1,15 +1,18 @@
 import type { Connection } from 'jsforce';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { Batcher } from '../lib/batcher.ts';
 import type { DirectoryPerson, DirectoryUser, NewLead, PeopleDirectory } from '../mapping/directory.port.ts';
 import { CrmError } from './classify-error.ts';
 import { soqlQuery, soslSearch, withRetry } from './rest.ts';
-import { assertSalesforceId, soqlString, soslTerm } from './soql.ts';
+import { assertSalesforceId, soqlList, soslTerm } from './soql.ts';
 
 const CONTACT_PHONES = ['Phone', 'MobilePhone', 'HomePhone', 'OtherPhone', 'AssistantPhone'] as const;
 const LEAD_PHONES = ['Phone', 'MobilePhone'] as const;
-const RETURNING =
-  `Contact(Id, Name, AccountId, ${CONTACT_PHONES.join(', ')}, LastModifiedDate ORDER BY LastModifiedDate DESC LIMIT 50), ` +
-  `Lead(Id, Name, ${LEAD_PHONES.join(', ')}, LastModifiedDate WHERE IsConverted = false ORDER BY LastModifiedDate DESC LIMIT 50)`;
+/** Rows per object a search returns for one term; a search for several terms allows this many per term. */
+const PER_TERM = 50;
+const returning = (limit: number): string =>
+  `Contact(Id, Name, AccountId, ${CONTACT_PHONES.join(', ')}, LastModifiedDate ORDER BY LastModifiedDate DESC LIMIT ${limit}), ` +
+  `Lead(Id, Name, ${LEAD_PHONES.join(', ')}, LastModifiedDate WHERE IsConverted = false ORDER BY LastModifiedDate DESC LIMIT ${limit})`;
 
 interface UserRow {
   Id: string;
@@ -31,49 +34,125 @@ function toPerson(r: PersonRow): DirectoryPerson | undefined {
   return { type, id: r.Id, name: r.Name, phones, lastModified: r.LastModifiedDate, ...(r.AccountId ? { accountId: r.AccountId } : {}) };
 }
 
-/** The search term for a number: its national digits, which is how Salesforce's phone index matches. */
-function phoneTerm(e164: string): string {
-  const parsed = parsePhoneNumberFromString(e164);
-  return soslTerm(parsed?.nationalNumber ?? e164.replace(/\D/g, ''));
+/** A number's national digits, which is how Salesforce's phone index matches. */
+function nationalDigits(e164: string): string {
+  return parsePhoneNumberFromString(e164)?.nationalNumber ?? e164.replace(/\D/g, '');
 }
 
-/** Salesforce people through jsforce: users by id or e-mail, contacts and leads by phone (SOSL) or name. */
+/** The words of a name as SOSL matches them (case-insensitive, any order). */
+const words = (name: string): string[] => name.toLowerCase().split(/\s+/).filter(Boolean);
+
+export interface PeopleBatchOptions {
+  /** Numbers or names per search, users or accounts per query. */
+  readonly maxTerms?: number;
+  readonly maxInFlight?: number;
+  readonly lingerMs?: number;
+}
+
+/** Rows of a search for several terms, handed to each term they belong to. */
+function attribute<K>(keys: readonly K[], rows: readonly PersonRow[], belongs: (row: PersonRow, key: K) => boolean): DirectoryPerson[][] {
+  return keys.map((k) => rows.filter((r) => belongs(r, k)).map(toPerson).filter((p): p is DirectoryPerson => p !== undefined));
+}
+
+/** A search that may have been cut at its row limit (for some object): its terms are asked again one by one. */
+function maybeCut(rows: readonly PersonRow[], limit: number): boolean {
+  const byType = new Map<string, number>();
+  for (const r of rows) byType.set(r.attributes.type, (byType.get(r.attributes.type) ?? 0) + 1);
+  return [...byType.values()].some((n) => n >= limit);
+}
+
+/**
+ * Salesforce people through jsforce: users by id or e-mail, contacts and leads by phone (SOSL) or name, an
+ * account's open opportunity. Lookups made at the same moment (many calls in a backlog) share one request: one
+ * search for several numbers or names (`FIND {a OR b}`), one query for several users or accounts (`IN (...)`).
+ */
 export class SalesforcePeople implements PeopleDirectory {
   readonly #conn: Connection;
-  constructor(conn: Connection) {
+  readonly #byPhone: Batcher<string, DirectoryPerson[]>;
+  readonly #byName: Batcher<string, DirectoryPerson[]>;
+  readonly #byId: Batcher<string, DirectoryUser | undefined>;
+  readonly #byEmail: Batcher<string, DirectoryUser | undefined>;
+  readonly #opportunity: Batcher<string, string | undefined>;
+
+  constructor(conn: Connection, opts: PeopleBatchOptions = {}) {
     this.#conn = conn;
+    const o = { maxWeight: Math.max(1, opts.maxTerms ?? 20), maxInFlight: opts.maxInFlight ?? 1, lingerMs: opts.lingerMs ?? 2 };
+    this.#byPhone = new Batcher((numbers) => this.#searchPhones(numbers), o);
+    this.#byName = new Batcher((names) => this.#searchNames(names), o);
+    this.#byId = new Batcher((ids) => this.#usersWhere(ids, (list) => `Id IN ${list}`, (u, id) => u.Id === id || u.Id.slice(0, 15) === id.slice(0, 15)), o);
+    this.#byEmail = new Batcher(
+      (emails) => this.#usersWhere(emails, (list) => `Email IN ${list} AND IsActive = true`, (u, e) => (u.Email ?? '').toLowerCase() === e.toLowerCase()),
+      o,
+    );
+    this.#opportunity = new Batcher((accounts) => this.#openOpportunities(accounts), o);
   }
 
-  async userById(id: string): Promise<DirectoryUser | undefined> {
-    const soql = `SELECT Id, IsActive, Email, Name FROM User WHERE Id = '${assertSalesforceId(id)}'`;
-    const res = await withRetry(() => soqlQuery<UserRow>(this.#conn, soql));
-    return res.records[0] && toUser(res.records[0]);
+  userById(id: string): Promise<DirectoryUser | undefined> {
+    return this.#byId.submit(assertSalesforceId(id));
   }
 
-  async activeUserByEmail(email: string): Promise<DirectoryUser | undefined> {
-    const soql = `SELECT Id, IsActive, Email, Name FROM User WHERE Email = ${soqlString(email)} AND IsActive = true ORDER BY LastModifiedDate DESC LIMIT 1`;
-    const res = await withRetry(() => soqlQuery<UserRow>(this.#conn, soql));
-    return res.records[0] && toUser(res.records[0]);
+  activeUserByEmail(email: string): Promise<DirectoryUser | undefined> {
+    return this.#byEmail.submit(email);
   }
 
-  async peopleByPhone(e164: string): Promise<DirectoryPerson[]> {
-    const sosl = `FIND {${phoneTerm(e164)}} IN PHONE FIELDS RETURNING ${RETURNING}`;
-    const res = await withRetry(() => soslSearch<PersonRow>(this.#conn, sosl));
-    return res.searchRecords.map(toPerson).filter((p): p is DirectoryPerson => p !== undefined);
+  peopleByPhone(e164: string): Promise<DirectoryPerson[]> {
+    return this.#byPhone.submit(e164);
   }
 
   async peopleByName(name: string): Promise<DirectoryPerson[]> {
     const term = soslTerm(name);
     if (term.replace(/\\./g, 'x').replace(/[^\p{L}\p{N}]/gu, '').length < 2) return []; // SOSL needs 2+ characters
-    const sosl = `FIND {${term}} IN NAME FIELDS RETURNING ${RETURNING}`;
-    const res = await withRetry(() => soslSearch<PersonRow>(this.#conn, sosl));
-    return res.searchRecords.map(toPerson).filter((p): p is DirectoryPerson => p !== undefined);
+    return this.#byName.submit(name);
   }
 
-  async openOpportunity(accountId: string): Promise<string | undefined> {
-    const soql = `SELECT Id FROM Opportunity WHERE AccountId = '${assertSalesforceId(accountId)}' AND IsClosed = false ORDER BY LastModifiedDate DESC LIMIT 1`;
-    const res = await withRetry(() => soqlQuery<{ Id: string }>(this.#conn, soql));
-    return res.records[0]?.Id;
+  openOpportunity(accountId: string): Promise<string | undefined> {
+    return this.#opportunity.submit(assertSalesforceId(accountId));
+  }
+
+  async #search(terms: readonly string[], scope: 'PHONE' | 'NAME'): Promise<PersonRow[]> {
+    const limit = PER_TERM * terms.length;
+    const sosl = `FIND {${terms.join(' OR ')}} IN ${scope} FIELDS RETURNING ${returning(limit)}`;
+    const res = await withRetry(() => soslSearch<PersonRow>(this.#conn, sosl));
+    return res.searchRecords;
+  }
+
+  async #searchPhones(numbers: string[]): Promise<DirectoryPerson[][]> {
+    const digits = numbers.map(nationalDigits);
+    const rows = await this.#search([...new Set(digits)].map(soslTerm), 'PHONE');
+    const belongs = (r: PersonRow, i: number) =>
+      (r.attributes.type === 'Contact' ? CONTACT_PHONES : LEAD_PHONES).some((f) => typeof r[f] === 'string' && r[f].replace(/\D/g, '').includes(digits[i]!));
+    if (numbers.length > 1 && maybeCut(rows, PER_TERM * numbers.length)) return Promise.all(numbers.map((n) => this.#searchPhones([n]).then((r) => r[0]!)));
+    return attribute(numbers.map((_, i) => i), rows, belongs);
+  }
+
+  async #searchNames(names: string[]): Promise<DirectoryPerson[][]> {
+    const rows = await this.#search([...new Set(names.map(soslTerm))], 'NAME');
+    if (names.length === 1) return [rows.map(toPerson).filter((p): p is DirectoryPerson => p !== undefined)];
+    if (maybeCut(rows, PER_TERM * names.length)) return Promise.all(names.map((n) => this.#searchNames([n]).then((r) => r[0]!)));
+    // A row belongs to a name whose every word it contains (what the search for that name alone would match).
+    return attribute(names, rows, (r, name) => {
+      const have = new Set(words(r.Name));
+      return words(name).every((w) => have.has(w));
+    });
+  }
+
+  async #usersWhere(values: string[], where: (list: string) => string, matches: (u: UserRow, value: string) => boolean): Promise<Array<DirectoryUser | undefined>> {
+    const soql = `SELECT Id, IsActive, Email, Name FROM User WHERE ${where(soqlList([...new Set(values)]))} ORDER BY LastModifiedDate DESC`;
+    const res = await withRetry(() => soqlQuery<UserRow>(this.#conn, soql));
+    return values.map((v) => {
+      const row = res.records.find((u) => matches(u, v));
+      return row && toUser(row);
+    });
+  }
+
+  async #openOpportunities(accounts: string[]): Promise<Array<string | undefined>> {
+    const one = accounts.length === 1;
+    const soql = `SELECT Id, AccountId FROM Opportunity WHERE AccountId IN ${soqlList([...new Set(accounts)])} AND IsClosed = false ORDER BY LastModifiedDate DESC${one ? ' LIMIT 1' : ''}`;
+    const res = await withRetry(() => soqlQuery<{ Id: string; AccountId: string }>(this.#conn, soql));
+    // More rows than one page (accounts with many open deals): ask account by account.
+    if (!one && !res.done) return Promise.all(accounts.map((a) => this.#openOpportunities([a]).then((r) => r[0])));
+    // Most recently modified first: the first row of an account is its answer.
+    return accounts.map((a) => res.records.find((o) => o.AccountId === a || o.AccountId.slice(0, 15) === a.slice(0, 15))?.Id);
   }
 
   async createLead(lead: NewLead): Promise<string> {
