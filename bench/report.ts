@@ -84,7 +84,7 @@ export function renderSummary(rep: Report): string {
 
   out.push('## Cost per run', '');
   out.push(`CPU per call finished: the workers, the bench process (simulators and producer) and Redis, all on the same ${rep.machine.cpus} cores. ` +
-    'Redis kept per call: used_memory after every call is done minus before enqueuing (completed jobs stay as the duplicate filter).', '');
+    'Redis kept per call: used_memory after every call is done minus before enqueuing (completed jobs stay a day for the dashboard, the write ledger 14 days).', '');
   const per = (cpu: number, r: ScenarioResult) => f(cpu / Math.max(1, r.completed + r.failed), 4);
   out.push(table(
     ['scenario', 'SF latency', 'workers', 'mode', 'worker CPU s/call', 'sim CPU s/call', 'Redis CPU s/call', 'enqueued in s', 'worker RSS start MB', 'worker RSS peak MB', 'Redis kept per call'],

@@ -63,9 +63,11 @@ export function createCallProcessor(deps: CallProcessorDeps) {
         ? deps.unmapped.record({ reason, subject, sourceRecordId: insights.sourceRecordId, at: Date.now() }).catch((err: unknown) => void log.warn('unmapped_record_failed', { reason, err }))
         : Promise.resolve();
     try {
-      // A retry, or insights fetched for a catch-up, replay or backfill: Salesforce may hold part of it already.
-      const verify = job.attemptsMade > 0 || (job.data as { kind?: unknown }).kind !== 'notification';
-      const { report, resolution } = await deps.lock.with(insights.sourceRecordId, () => processCall(insights, { ...deps.process, logger: log }, { verify, ...(signal ? { signal } : {}) }));
+      // A replay asks Salesforce whatever the ledger says; a retry, a catch-up or a backfill unless the ledger shows
+      // the call written; a first delivery lets the ledger decide.
+      const data = job.data as { kind?: unknown; source?: unknown };
+      const verify = data.kind === 'insights' && data.source === 'replay' ? 'always' : job.attemptsMade > 0 || data.kind !== 'notification' ? 'unless_written' : undefined;
+      const { report, resolution } = await deps.lock.with(insights.sourceRecordId, () => processCall(insights, { ...deps.process, logger: log }, { ...(verify ? { verify } : {}), ...(signal ? { signal } : {}) }));
       const result: CallJobResult = {
         sourceRecordId: insights.sourceRecordId,
         callTaskId: report.callTaskId,

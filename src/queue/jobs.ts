@@ -55,8 +55,14 @@ export function backoffDelay(attemptsMade: number, random: () => number = Math.r
   return Math.round(base * (0.75 + random() * 0.5));
 }
 
-/** Finished jobs are kept: completed ones are the duplicate filter (a job id seen is a call written). */
-export const KEEP_COMPLETED = { age: 14 * 24 * 3600, count: 100_000 };
+/**
+ * Completed jobs are kept a day (what an admin looks at in the dashboard; a repeated delivery meanwhile is
+ * recognised at enqueue). The lasting duplicate filter is the write ledger: one ~100-byte key per call for
+ * LEDGER_TTL_SECONDS, against ~10 KB for a completed job with its event.
+ */
+export const KEEP_COMPLETED = { age: 24 * 3600, count: 20_000 };
+/** How long the write ledger remembers a call: longer than any redelivery, catch-up window or retry span. */
+export const LEDGER_TTL_SECONDS = 14 * 24 * 3600;
 export const KEEP_FAILED = { age: 30 * 24 * 3600 };
 
 /**

@@ -1,17 +1,17 @@
 import type { Redis } from 'ioredis';
 import type { LedgerEntry, WriteLedger } from '../sync/write-ledger.port.ts';
-import { KEEP_COMPLETED } from './jobs.ts';
+import { LEDGER_TTL_SECONDS } from './jobs.ts';
 
 /**
  * The write ledger in Redis: one small hash per call (`v` version, `id` call Task id, `w` a write under way),
- * kept as long as completed jobs are (the window in which a repeated event is expected), about 100 bytes each.
+ * kept LEDGER_TTL_SECONDS (14 days, the window in which a repeated event is expected), about 100 bytes each.
  */
 export class RedisWriteLedger implements WriteLedger {
   readonly #redis: Redis;
   readonly #prefix: string;
   readonly #ttlSeconds: number;
 
-  constructor(redis: Redis, prefix: string, ttlSeconds: number = KEEP_COMPLETED.age) {
+  constructor(redis: Redis, prefix: string, ttlSeconds: number = LEDGER_TTL_SECONDS) {
     this.#redis = redis;
     this.#prefix = prefix;
     this.#ttlSeconds = ttlSeconds;

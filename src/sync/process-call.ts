@@ -20,8 +20,13 @@ export interface ProcessDeps extends ResolveDeps {
 }
 
 export interface ProcessOptions {
-  /** Salesforce is the truth for this one (a retry, a replay, a catch-up): look there first, whatever the ledger says. */
-  readonly verify?: boolean;
+  /**
+   * When to look in Salesforce before writing. By default the ledger decides (never seen: create straight away).
+   * 'unless_written': Salesforce may hold this call though the ledger does not know it (a retry, a catch-up or
+   * backfill, which also recover from a Redis that lost its data), so look first unless the ledger shows this
+   * version written. 'always': whatever the ledger says (a replay the admin asked for: a Task may have been deleted).
+   */
+  readonly verify?: 'unless_written' | 'always';
   readonly signal?: AbortSignal;
 }
 
@@ -45,7 +50,7 @@ export async function processCall(insights: RecordingInsights, deps: ProcessDeps
   const { signal } = opts;
   const id = insights.sourceRecordId;
   const prior = deps.ledger ? await deps.ledger.read(id) : undefined;
-  if (!opts.verify && prior && !prior.unfinished && prior.callTaskId && prior.version !== undefined && prior.version >= insights.lastModifiedTime) {
+  if (opts.verify !== 'always' && prior && !prior.unfinished && prior.callTaskId && prior.version !== undefined && prior.version >= insights.lastModifiedTime) {
     // The same delivery twice, or an older version after a newer one: written already, nothing to ask anyone.
     return { report: { callTaskId: prior.callTaskId, call: 'unchanged', followUpsCreated: 0, followUpsExisting: 0, followUpFailures: [] } };
   }
@@ -53,7 +58,7 @@ export async function processCall(insights: RecordingInsights, deps: ProcessDeps
   const m = snap.mapping;
   let resolution = await resolveOrFail(insights, snap, deps);
   // Salesforce can hold Tasks of this call only if the ledger has seen it (or there is no ledger to ask).
-  let verify = opts.verify === true || !deps.ledger || prior !== undefined;
+  let verify = opts.verify !== undefined || !deps.ledger || prior !== undefined;
   await deps.ledger?.begin(id);
   let report: WriteReport;
   try {

@@ -87,11 +87,13 @@ describe('processCall with the write ledger', () => {
 
     ledger.entries.set('other-1', { unfinished: true });
     await processCall({ ...ins, sourceRecordId: 'other-1' }, deps);
-    await processCall({ ...ins, sourceRecordId: 'other-2' }, deps, { verify: true });
+    await processCall({ ...ins, sourceRecordId: 'other-2' }, deps, { verify: 'unless_written' });
     expect(writer.writes.map((w) => w.opts.verify)).toEqual([false, true, true, true]);
 
-    // A replay of a call written already still asks Salesforce (a rep may have deleted a Task).
-    await processCall(ins, deps, { verify: true });
+    // A catch-up of a call the ledger shows written: nothing; a replay the admin asked for: Salesforce is asked.
+    await processCall(ins, deps, { verify: 'unless_written' });
+    expect(writer.writes).toHaveLength(4);
+    await processCall(ins, deps, { verify: 'always' });
     expect(writer.writes.map((w) => w.opts.verify)).toEqual([false, true, true, true, true]);
   });
 
