@@ -67,7 +67,7 @@ export function renderSummary(rep: Report): string {
       `Org: ${Object.entries(w.org).map(([k, v]) => `${v} ${k}`).join(', ')}.`,
     '',
   );
-  out.push('Figures are measured, not asserted. Latency is event received (job data `receivedAt`) to all records written (BullMQ `finishedOn`). ' +
+  out.push('Figures are measured, not asserted. Latency is event received (job data `receivedAt`) to all records written (BullMQ `finishedOn`); in a backlog run the calls are queued before the workers start, and latency and throughput count from the moment the workers are ready. ' +
     'CPU is user+system time from /proc after start-up; worker memory is VmRSS at start and VmHWM at the end. Requests are what the simulators counted. ' +
     'Each run has fresh simulators and its own queue prefix; modes alternate run by run.', '');
 
