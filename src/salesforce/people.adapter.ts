@@ -8,8 +8,15 @@ import { assertSalesforceId, soqlList, soslTerm } from './soql.ts';
 
 const CONTACT_PHONES = ['Phone', 'MobilePhone', 'HomePhone', 'OtherPhone', 'AssistantPhone'] as const;
 const LEAD_PHONES = ['Phone', 'MobilePhone'] as const;
-/** Rows per object a search returns for one term; a search for several terms allows this many per term. */
+/** Rows per object a search returns for one term; a search for several terms allows this many per term... */
 const PER_TERM = 50;
+/** ...up to this many per object (a SOSL search returns 2,000 rows at most, and searches two objects). */
+const MAX_ROWS_PER_OBJECT = 1000;
+/** Numbers or names in one search (a few kB of query, well under SOSL's 10,000 characters). */
+const MAX_SEARCH_TERMS = 50;
+/** Users or accounts in one `IN (...)` query (about 2 kB of URL). */
+const MAX_TERMS = 100;
+const rowLimit = (terms: number): number => Math.min(MAX_ROWS_PER_OBJECT, PER_TERM * terms);
 const returning = (limit: number): string =>
   `Contact(Id, Name, AccountId, ${CONTACT_PHONES.join(', ')}, LastModifiedDate ORDER BY LastModifiedDate DESC LIMIT ${limit}), ` +
   `Lead(Id, Name, ${LEAD_PHONES.join(', ')}, LastModifiedDate WHERE IsConverted = false ORDER BY LastModifiedDate DESC LIMIT ${limit})`;
@@ -43,7 +50,7 @@ function nationalDigits(e164: string): string {
 const words = (name: string): string[] => name.toLowerCase().split(/\s+/).filter(Boolean);
 
 export interface PeopleBatchOptions {
-  /** Numbers or names per search, users or accounts per query. */
+  /** Users or accounts per query (default 100); numbers or names per search (at most 50). */
   readonly maxTerms?: number;
   readonly maxInFlight?: number;
   readonly lingerMs?: number;
@@ -76,9 +83,10 @@ export class SalesforcePeople implements PeopleDirectory {
 
   constructor(conn: Connection, opts: PeopleBatchOptions = {}) {
     this.#conn = conn;
-    const o = { maxWeight: Math.max(1, opts.maxTerms ?? 20), maxInFlight: opts.maxInFlight ?? 1, lingerMs: opts.lingerMs ?? 2 };
-    this.#byPhone = new Batcher((numbers) => this.#searchPhones(numbers), o);
-    this.#byName = new Batcher((names) => this.#searchNames(names), o);
+    const o = { maxWeight: Math.max(1, opts.maxTerms ?? MAX_TERMS), maxInFlight: opts.maxInFlight ?? 1, lingerMs: opts.lingerMs ?? 2 };
+    const search = { ...o, maxWeight: Math.min(o.maxWeight, MAX_SEARCH_TERMS) };
+    this.#byPhone = new Batcher((numbers) => this.#searchPhones(numbers), search);
+    this.#byName = new Batcher((names) => this.#searchNames(names), search);
     this.#byId = new Batcher((ids) => this.#usersWhere(ids, (list) => `Id IN ${list}`, (u, id) => u.Id === id || u.Id.slice(0, 15) === id.slice(0, 15)), o);
     this.#byEmail = new Batcher(
       (emails) => this.#usersWhere(emails, (list) => `Email IN ${list} AND IsActive = true`, (u, e) => (u.Email ?? '').toLowerCase() === e.toLowerCase()),
@@ -110,7 +118,7 @@ export class SalesforcePeople implements PeopleDirectory {
   }
 
   async #search(terms: readonly string[], scope: 'PHONE' | 'NAME'): Promise<PersonRow[]> {
-    const limit = PER_TERM * terms.length;
+    const limit = rowLimit(terms.length);
     const sosl = `FIND {${terms.join(' OR ')}} IN ${scope} FIELDS RETURNING ${returning(limit)}`;
     const res = await withRetry(() => soslSearch<PersonRow>(this.#conn, sosl));
     return res.searchRecords;
@@ -121,14 +129,14 @@ export class SalesforcePeople implements PeopleDirectory {
     const rows = await this.#search([...new Set(digits)].map(soslTerm), 'PHONE');
     const belongs = (r: PersonRow, i: number) =>
       (r.attributes.type === 'Contact' ? CONTACT_PHONES : LEAD_PHONES).some((f) => typeof r[f] === 'string' && r[f].replace(/\D/g, '').includes(digits[i]!));
-    if (numbers.length > 1 && maybeCut(rows, PER_TERM * numbers.length)) return Promise.all(numbers.map((n) => this.#searchPhones([n]).then((r) => r[0]!)));
+    if (numbers.length > 1 && maybeCut(rows, rowLimit(new Set(digits).size))) return Promise.all(numbers.map((n) => this.#searchPhones([n]).then((r) => r[0]!)));
     return attribute(numbers.map((_, i) => i), rows, belongs);
   }
 
   async #searchNames(names: string[]): Promise<DirectoryPerson[][]> {
     const rows = await this.#search([...new Set(names.map(soslTerm))], 'NAME');
     if (names.length === 1) return [rows.map(toPerson).filter((p): p is DirectoryPerson => p !== undefined)];
-    if (maybeCut(rows, PER_TERM * names.length)) return Promise.all(names.map((n) => this.#searchNames([n]).then((r) => r[0]!)));
+    if (maybeCut(rows, rowLimit(new Set(names.map(soslTerm)).size))) return Promise.all(names.map((n) => this.#searchNames([n]).then((r) => r[0]!)));
     // A row belongs to a name whose every word it contains (what the search for that name alone would match).
     return attribute(names, rows, (r, name) => {
       const have = new Set(words(r.Name));

@@ -67,7 +67,7 @@ export class SalesforceTaskWriter implements TaskWriter {
     this.#creates = new Batcher((calls) => this.#createMany(calls), {
       maxWeight: Math.min(COLLECTION_LIMIT, Math.max(1, b.maxRecords ?? COLLECTION_LIMIT)),
       weight: (records) => records.length,
-      maxInFlight: b.maxInFlight ?? 1,
+      maxInFlight: b.maxInFlight ?? 2,
       lingerMs: b.lingerMs ?? 2,
     });
   }
