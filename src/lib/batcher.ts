@@ -10,6 +10,11 @@ export interface BatcherOptions<I> {
   readonly weight?: (item: I) => number;
   /** Batches in flight at once. With 1, every item submitted during a request rides in the next one. */
   readonly maxInFlight?: number;
+  /**
+   * Full batches may go beyond maxInFlight, up to this many in flight (default maxInFlight + 4): waiting would
+   * not make them any fuller, only later.
+   */
+  readonly maxFullInFlight?: number;
   /** How long the first item of a batch waits for company when a request slot is free. */
   readonly lingerMs?: number;
 }
@@ -36,6 +41,7 @@ export class Batcher<I, O> {
   readonly #weight: (item: I) => number;
   readonly #maxInFlight: number;
   readonly #lingerMs: number;
+  readonly #maxFullInFlight: number;
   #queue: Array<Pending<I, O>> = [];
   #inFlight = 0;
   #timer: NodeJS.Timeout | undefined;
@@ -49,6 +55,7 @@ export class Batcher<I, O> {
     this.#weight = opts.weight ?? (() => 1);
     this.#maxInFlight = Math.max(1, opts.maxInFlight ?? 1);
     this.#lingerMs = Math.max(0, opts.lingerMs ?? 2);
+    this.#maxFullInFlight = Math.max(this.#maxInFlight, opts.maxFullInFlight ?? this.#maxInFlight + 4);
   }
 
   submit(item: I): Promise<O> {
@@ -69,9 +76,11 @@ export class Batcher<I, O> {
   }
 
   #schedule(): void {
-    if (this.#queue.length === 0 || this.#inFlight >= this.#maxInFlight) return;
+    if (this.#queue.length === 0) return;
+    const full = this.#queuedWeight() >= this.#maxWeight;
+    if (this.#inFlight >= (full ? this.#maxFullInFlight : this.#maxInFlight)) return;
     // A full batch goes now; otherwise give the first item a moment for company.
-    if (this.#queuedWeight() >= this.#maxWeight || this.#lingerMs === 0) {
+    if (full || this.#lingerMs === 0) {
       this.#flush();
       return;
     }
@@ -98,7 +107,7 @@ export class Batcher<I, O> {
       clearTimeout(this.#timer);
       this.#timer = undefined;
     }
-    while (this.#queue.length > 0 && this.#inFlight < this.#maxInFlight) {
+    while (this.#queue.length > 0 && (this.#inFlight < this.#maxInFlight || (this.#inFlight < this.#maxFullInFlight && this.#queuedWeight() >= this.#maxWeight))) {
       const batch = this.#take();
       this.#inFlight++;
       this.#batches++;

@@ -29,7 +29,7 @@ describe('Batcher', () => {
 
   it('gathers what arrives during a request into the next one (group commit), up to the weight limit', async () => {
     const r = recorder();
-    const b = new Batcher(r.run, { maxWeight: 3, maxInFlight: 1, lingerMs: 1 });
+    const b = new Batcher(r.run, { maxWeight: 3, maxInFlight: 1, maxFullInFlight: 1, lingerMs: 1 });
     const first = b.submit(1);
     await tick();
     const rest = [2, 3, 4, 5, 6].map((i) => b.submit(i));
@@ -45,6 +45,24 @@ describe('Batcher', () => {
     expect(await Promise.all(rest)).toEqual([20, 30, 40, 50, 60]);
     expect(r.batches).toEqual([[1], [2, 3, 4], [5, 6]]);
     expect(b.stats()).toEqual({ batches: 3, items: 6 });
+  });
+
+  it('sends a full batch at once even while a request is in flight (up to maxFullInFlight); a partial one waits', async () => {
+    const r = recorder();
+    const b = new Batcher(r.run, { maxWeight: 2, maxInFlight: 1, maxFullInFlight: 2, lingerMs: 1 });
+    const all = [b.submit(1)];
+    await tick();
+    all.push(...[2, 3, 4, 5, 6].map((i) => b.submit(i)));
+    await tick();
+    expect(r.batches).toEqual([[1], [2, 3]]); // [2, 3] was full: it did not wait; [4, 5] is full too, but two are out
+    r.release();
+    await tick();
+    expect(r.batches).toEqual([[1], [2, 3], [4, 5]]); // [6] alone is not full: it waits for the one in flight
+    r.release();
+    await tick();
+    expect(r.batches).toEqual([[1], [2, 3], [4, 5], [6]]);
+    r.release();
+    expect(await Promise.all(all)).toEqual([10, 20, 30, 40, 50, 60]);
   });
 
   it('weighs items: a batch never exceeds maxWeight unless one item alone does', async () => {
