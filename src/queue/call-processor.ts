@@ -56,7 +56,10 @@ export function createCallProcessor(deps: CallProcessorDeps) {
     if (kind === 'rate_limited' || job.attemptsMade + 1 < (job.opts.attempts ?? 1)) deps.metrics?.jobRetries.inc({ kind });
   };
   return async (job: Job, _token?: string, signal?: AbortSignal): Promise<CallJobResult> => {
-    const insights = insightsOf(job);
+    const parsed = insightsOf(job);
+    // The transcript is most of an event (tens of KB of text, several times that in memory) and is written only when
+    // the mapping asks for it: a call waiting on Salesforce does not keep it otherwise.
+    const insights = deps.process.mapping().mapping.activity.includeTranscript ? parsed : { ...parsed, insights: { ...parsed.insights, Transcript: [] } };
     const log = deps.logger.child({ jobId: job.id, sourceRecordId: insights.sourceRecordId, attempt: job.attemptsMade + 1 });
     const note = (reason: UnmappedReason, subject: string | undefined): Promise<void> =>
       deps.unmapped && subject
