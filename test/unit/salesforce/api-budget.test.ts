@@ -24,6 +24,15 @@ function rig(initial: ApiUsage) {
 }
 
 describe('API budget guard', () => {
+  it('slow back to normal opens the queue at once', async () => {
+    const r = rig({ used: 850, limit: 1000 });
+    expect(await r.guard.check()).toBe('slow');
+    r.set({ used: 100, limit: 1000 });
+    r.calls.length = 0;
+    expect(await r.guard.check()).toBe('normal');
+    expect(r.calls).toEqual(['resume', 'concurrency:8']);
+  });
+
   it('decides by share with a little hysteresis', () => {
     expect(decideBudgetState(0.5, 'normal', 0.8, 0.95)).toBe('normal');
     expect(decideBudgetState(0.8, 'normal', 0.8, 0.95)).toBe('slow');
@@ -34,13 +43,16 @@ describe('API budget guard', () => {
     expect(decideBudgetState(0.7, 'slow', 0.8, 0.95)).toBe('normal');
   });
 
-  it('slows down, pauses (renewing the pause while over), and resumes when usage falls', async () => {
+  it('slows down (the queue held two checks out of three, so calls are written in shared batches), pauses (renewing the pause while over), and resumes when usage falls', async () => {
     const r = rig({ used: 100, limit: 1000 });
     expect(await r.guard.check()).toBe('normal');
     expect(r.calls).toEqual([]);
     r.set({ used: 850, limit: 1000 });
     expect(await r.guard.check()).toBe('slow');
-    expect(r.calls).toEqual(['concurrency:1']);
+    expect(r.calls).toEqual(['pause:2000', 'concurrency:8']);
+    r.calls.length = 0;
+    for (let i = 0; i < 5; i++) expect(await r.guard.check()).toBe('slow');
+    expect(r.calls).toEqual(['pause:2000']); // checks 2 and 3 leave it open as the hold lapses; check 4 holds again
     r.set({ used: 960, limit: 1000 });
     r.calls.length = 0;
     expect(await r.guard.check()).toBe('paused');
