@@ -31,7 +31,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --paced-latency MS   Salesforce latency of the paced run (default 150)
   --queued N           calls queued before the worker starts, for the memory run (default 10000; 0 = none)
   --memory-seconds S   how long each worker works in the memory run (default 20)
-  --concurrency N      WORKER_CONCURRENCY of each worker, both modes (default 50, the product's default)
+  --concurrency N      WORKER_CONCURRENCY of each worker, both modes (default 200, the product's default)
   --seed N             the synthetic world and calls (default 42)
   --timeout S          give up waiting on a run after S seconds (default 240)
   --node-options=OPTS  NODE_OPTIONS for the worker processes, e.g. --node-options=--max-old-space-size=128
@@ -59,7 +59,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
       'paced-latency': { type: 'string', default: '150' },
       queued: { type: 'string', default: '10000' },
       'memory-seconds': { type: 'string', default: '20' },
-      concurrency: { type: 'string', default: '50' },
+      concurrency: { type: 'string', default: '200' },
       seed: { type: 'string', default: '42' },
       timeout: { type: 'string', default: '240' },
       out: { type: 'string', default: 'bench/out' },

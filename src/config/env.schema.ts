@@ -50,7 +50,7 @@ export const envSchema = z.object({
   MAPPING_FILE: z.string().default('config/mapping.yaml'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty'], { error: 'must be auto, json or pretty' }).default('auto'),
-  WORKER_CONCURRENCY: intInRange(1, 500).default(50),
+  WORKER_CONCURRENCY: intInRange(1, 1000).default(200),
   WORKER_LOCK_DURATION_MS: intInRange(1000, 600_000).default(30_000),
   WORKER_STALLED_INTERVAL_MS: intInRange(1000, 600_000).default(30_000),
   SHUTDOWN_TIMEOUT_MS: intInRange(0, 600_000).default(20_000),

@@ -17,7 +17,7 @@ describe('loadConfig', () => {
     const cfg = loadConfig({}, {}, tmp());
     expect(cfg.redis).toEqual({ url: 'redis://127.0.0.1:6379', prefix: 'ringsense' });
     expect(cfg.log).toEqual({ level: 'info', format: 'auto' });
-    expect(cfg.worker).toEqual({ concurrency: 50, lockDurationMs: 30_000, stalledIntervalMs: 30_000, shutdownTimeoutMs: 20_000, failedRetentionDays: 30 });
+    expect(cfg.worker).toEqual({ concurrency: 200, lockDurationMs: 30_000, stalledIntervalMs: 30_000, shutdownTimeoutMs: 20_000, failedRetentionDays: 30 });
     expect(cfg.leaderLockTtlMs).toBe(15_000);
     expect(cfg.ringcentral).toBeUndefined();
     expect(cfg.mappingFile.endsWith(join('config', 'mapping.yaml'))).toBe(true);
