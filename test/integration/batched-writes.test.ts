@@ -22,8 +22,10 @@ afterEach(async () => {
   sim = undefined;
 });
 
-async function connect() {
-  sim = await SalesforceSimulator.start({ seed: demoSalesforceSeed() });
+async function connect(extraContacts: Array<Record<string, unknown>> = []) {
+  const seed = demoSalesforceSeed();
+  seed.records = { ...seed.records, Contact: [...(seed.records?.Contact ?? []), ...extraContacts] };
+  sim = await SalesforceSimulator.start({ seed });
   const conn = new jsforce.Connection({ loginUrl: sim.url, version: '62.0', oauth2: { clientId: sim.clientId, clientSecret: sim.clientSecret, loginUrl: sim.url } });
   await conn.authorize({ grant_type: 'client_credentials' });
   return { sim, conn };
@@ -125,5 +127,18 @@ describe('batched lookups', () => {
     const c = sim.counters().byKind;
     expect(c.search).toBe(2);
     expect(c.query).toBe(2);
+  });
+
+  it('asks number by number when a shared search may have been cut at its row limit', async () => {
+    // 120 contacts share one number (a switchboard): with another number in the same search, the rows could fill
+    // the limit before the other number's contact appears.
+    const switchboard = Array.from({ length: 120 }, (_, i) => ({ FirstName: `Desk${i}`, LastName: 'Debolah', Phone: '(650) 555-0142', AccountId: DEMO_IDS.accountDebolah }));
+    const { sim, conn } = await connect(switchboard);
+    const people = new SalesforcePeople(conn);
+    sim.resetCounters();
+    const [desk, sean] = await Promise.all([people.peopleByPhone('+16505550142'), people.peopleByPhone('+13125550177')]);
+    expect(sean.map((p) => p.id)).toEqual([DEMO_IDS.contactSean]);
+    expect(desk.length).toBeGreaterThanOrEqual(50);
+    expect(sim.counters().byKind.search).toBe(3); // the shared search, then each number alone
   });
 });
