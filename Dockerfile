@@ -24,6 +24,8 @@ USER node
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8080/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# start, listen and work run with V8 heap limits sized for a ~200 MB process (src/cli/heap-limits.ts: 8 MB
+# semi-spaces, 512 MB old generation) unless NODE_OPTIONS sets a heap size, e.g. NODE_OPTIONS=--max-old-space-size=1024.
 ENTRYPOINT ["node", "dist/cli/main.js"]
 # The listener and the worker in one process; `listen` and `work` run each role alone (see docker-compose.yml).
 CMD ["start"]

@@ -14,11 +14,10 @@ import type { CallJobResult } from '../queue/call-processor.ts';
 import { createCallWorker } from '../queue/call-worker.ts';
 import { CALLS_QUEUE } from '../queue/jobs.ts';
 import { RedisWriteLedger } from '../queue/write-ledger.ts';
-import { enqueueInsights, enqueueNotification } from '../queue/producer.ts';
-import { CatchUp, type CatchUpReason } from '../ringcentral/catch-up.ts';
+import type { CatchUp, CatchUpReason } from '../ringcentral/catch-up.ts';
 import { createRingCentralClient, type RingCentralClient } from '../ringcentral/sdk.ts';
-import { createInsightsListener, type InsightsListener } from '../ringcentral/subscription.ts';
-import { LeaderElection } from './leader-election.ts';
+import type { InsightsListener } from '../ringcentral/subscription.ts';
+import type { LeaderElection } from './leader-election.ts';
 import { RingCentralTelephony } from '../ringcentral/telephony.adapter.ts';
 import { createSalesforceSession, type SalesforceSession } from '../salesforce/connection.ts';
 import { SalesforcePeople } from '../salesforce/people.adapter.ts';
@@ -191,6 +190,13 @@ export async function startService(cfg: AppConfig, mapping: () => MappingSnapsho
   let catchUp: CatchUp | undefined;
   let stopCatchUpTimer: (() => void) | undefined;
   if (roles.listen) {
+    // Listener-only code (the RingCentral subscription library above all) is loaded only by a process that listens.
+    const [{ CatchUp }, { LeaderElection }, { createInsightsListener }, { enqueueInsights, enqueueNotification }] = await Promise.all([
+      import('../ringcentral/catch-up.ts'),
+      import('./leader-election.ts'),
+      import('../ringcentral/subscription.ts'),
+      import('../queue/producer.ts'),
+    ]);
     // Events the WebSocket lost (restart, Failed recovery, replay race) are read back from the call log.
     const cu = new CatchUp({
       platform: rc.platform,

@@ -1,51 +1,79 @@
 #!/usr/bin/env node
 import { ConfigError } from '../config/config-error.ts';
 import { ServiceError } from '../lib/service-error.ts';
-import { backfillCommand } from './backfill.ts';
 import { write, type Command, type CommandContext } from './command.ts';
-import { configCheckCommand } from './config-check.ts';
-import { demoCommand } from './demo.ts';
-import { failedListCommand, failedPurgeCommand, failedRetryCommand, failedShowCommand } from './failed.ts';
-import { replayCommand } from './replay.ts';
-import { simulateCommand } from './simulate.ts';
-import { listenCommand, startCommand, workCommand } from './start.ts';
-import { unmappedCommand } from './unmapped.ts';
+import { relaunchWithServiceHeap } from './heap-limits.ts';
 
-const COMMANDS: readonly Command[] = [demoCommand, startCommand, listenCommand, workCommand, simulateCommand, configCheckCommand, failedListCommand, failedShowCommand, failedRetryCommand, failedPurgeCommand, replayCommand, backfillCommand, unmappedCommand];
+/**
+ * A command by name, and how to load it. Each command's module (and what it imports: the simulators, the admin
+ * tools, the service) is loaded only when that command runs, so `work` does not carry the code of the others.
+ */
+interface CommandEntry {
+  readonly name: string;
+  readonly load: () => Promise<Command>;
+  /** A long-running service: run with its V8 heap limits (see heap-limits.ts). */
+  readonly service?: true;
+}
 
-function help(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+const COMMANDS: readonly CommandEntry[] = [
+  { name: 'demo', load: async () => (await import('./demo.ts')).demoCommand },
+  { name: 'start', service: true, load: async () => (await import('./start.ts')).startCommand },
+  { name: 'listen', service: true, load: async () => (await import('./start.ts')).listenCommand },
+  { name: 'work', service: true, load: async () => (await import('./start.ts')).workCommand },
+  { name: 'simulate', load: async () => (await import('./simulate.ts')).simulateCommand },
+  { name: 'config check', load: async () => (await import('./config-check.ts')).configCheckCommand },
+  { name: 'failed list', load: async () => (await import('./failed.ts')).failedListCommand },
+  { name: 'failed show', load: async () => (await import('./failed.ts')).failedShowCommand },
+  { name: 'failed retry', load: async () => (await import('./failed.ts')).failedRetryCommand },
+  { name: 'failed purge', load: async () => (await import('./failed.ts')).failedPurgeCommand },
+  { name: 'replay', load: async () => (await import('./replay.ts')).replayCommand },
+  { name: 'backfill', load: async () => (await import('./backfill.ts')).backfillCommand },
+  { name: 'unmapped', load: async () => (await import('./unmapped.ts')).unmappedCommand },
+];
+
+/** Loads a command's module; its own name must be the one it is routed by. */
+async function load(entry: CommandEntry): Promise<Command> {
+  const command = await entry.load();
+  if (command.name !== entry.name) throw new Error(`CLI command table: "${entry.name}" loads the command "${command.name}"`);
+  return command;
+}
+
+/** The overview (loads every command, for its summary). */
+async function help(): Promise<string> {
+  const commands = await Promise.all(COMMANDS.map(load));
+  const width = Math.max(...commands.map((c) => c.name.length));
   return [
     'ringsense-sync: RingCentral RingSense for Sales -> Salesforce call activities and follow-up tasks',
     '',
     'Usage: ringsense-sync <command> [options]',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Run `ringsense-sync <command> --help` for a command\'s options. Configuration: see .env.example and README.md.',
   ].join('\n');
 }
 
 /** Finds the command whose (possibly two-word) name starts `argv`. */
-function route(argv: readonly string[]): { command: Command; rest: string[] } | undefined {
+function route(argv: readonly string[]): { entry: CommandEntry; rest: string[] } | undefined {
   for (const c of COMMANDS) {
     const words = c.name.split(' ');
-    if (words.every((w, i) => argv[i] === w)) return { command: c, rest: argv.slice(words.length) };
+    if (words.every((w, i) => argv[i] === w)) return { entry: c, rest: argv.slice(words.length) };
   }
   return undefined;
 }
 
 export async function main(argv: readonly string[], ctx: Omit<CommandContext, 'args'>): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-    write(ctx.out, help());
+    write(ctx.out, await help());
     return argv.length === 0 ? 1 : 0;
   }
-  const found = route(argv);
-  if (!found) {
-    write(ctx.err, `Unknown command "${argv.join(' ')}".\n\n${help()}`);
+  const routed = route(argv);
+  if (!routed) {
+    write(ctx.err, `Unknown command "${argv.join(' ')}".\n\n${await help()}`);
     return 2;
   }
+  const found = { command: await load(routed.entry), rest: routed.rest };
   if (found.rest.includes('--help') || found.rest.includes('-h')) {
     write(ctx.out, `Usage: ${found.command.usage}\n\n${found.command.summary}`);
     return 0;
@@ -76,6 +104,8 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 
 const isEntryPoint = import.meta.filename === process.argv[1] || process.argv[1]?.endsWith('/ringsense-sync');
 if (isEntryPoint) {
+  // The service runs with its heap limits: this replaces the process (same pid) before anything else is loaded.
+  if (route(process.argv.slice(2))?.entry.service) relaunchWithServiceHeap();
   main(process.argv.slice(2), { env: process.env, cwd: process.cwd(), out: process.stdout, err: process.stderr }).then(
     (code) => {
       process.exitCode = code;

@@ -5,9 +5,7 @@ import type { Queue } from 'bullmq';
 import type { RequestHandler } from 'express';
 import { decodeCallJobData } from '../queue/job-payload.ts';
 import { requireBasicAuth, type Credentials } from './basic-auth.ts';
-
-export const DASHBOARD_PATH = '/admin/queues';
-export const AUTH_REALM = 'ringsense-sync';
+import { AUTH_REALM, DASHBOARD_PATH } from './dashboard-path.ts';
 
 export interface DashboardOptions {
   readonly queues: readonly Queue[];

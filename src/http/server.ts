@@ -5,7 +5,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { HttpConfig } from '../config/load-config.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
-import { adminDashboard, DASHBOARD_PATH } from './admin-dashboard.ts';
+import { DASHBOARD_PATH } from './dashboard-path.ts';
 import { Readiness, type ReadinessCheck } from './readiness.ts';
 
 /**
@@ -37,7 +37,7 @@ export interface OperatorHttpServer {
 
 const NO_STORE = 'no-store';
 
-export function createOperatorApp(cfg: HttpConfig, deps: HttpServerDeps, readiness: Readiness): express.Express {
+export async function createOperatorApp(cfg: HttpConfig, deps: HttpServerDeps, readiness: Readiness): Promise<express.Express> {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -53,7 +53,11 @@ export function createOperatorApp(cfg: HttpConfig, deps: HttpServerDeps, readine
     const { contentType, body } = await deps.metrics.scrape();
     res.set('Content-Type', contentType).set('Cache-Control', NO_STORE).send(body);
   });
-  if (cfg.admin) app.use(DASHBOARD_PATH, ...adminDashboard({ queues: deps.queues, credentials: cfg.admin, readOnly: cfg.admin.readOnly }));
+  if (cfg.admin) {
+    // bull-board (and its UI) is loaded only when the dashboard is on: a process without it does not carry it.
+    const { adminDashboard } = await import('./admin-dashboard.ts');
+    app.use(DASHBOARD_PATH, ...adminDashboard({ queues: deps.queues, credentials: cfg.admin, readOnly: cfg.admin.readOnly }));
+  }
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found' });
@@ -84,7 +88,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 /** Starts the operator endpoints on cfg.host:cfg.port. Rejects when the port cannot be bound. */
 export async function startHttpServer(cfg: HttpConfig, deps: HttpServerDeps): Promise<OperatorHttpServer> {
   const readiness = new Readiness(deps.checks);
-  const server = createServer(createOperatorApp(cfg, deps, readiness));
+  const server = createServer(await createOperatorApp(cfg, deps, readiness));
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
   const port = await listen(server, cfg.port, cfg.host);
