@@ -7,7 +7,7 @@ import { processCall, type ProcessDeps } from '../sync/process-call.ts';
 import type { UnmappedReason, UnmappedRecorder } from '../mapping/unmapped-store.ts';
 import { PermanentSyncError } from '../sync/sync-errors.ts';
 import type { CallLock } from './call-lock.ts';
-import { decodeCallJobData } from './job-payload.ts';
+import { decodeCallJobDataSized } from './job-payload.ts';
 
 /** The small summary a completed job keeps (its return value). */
 export interface CallJobResult {
@@ -35,10 +35,32 @@ export function permanent(reason: string, message: string): UnrecoverableError {
   return new UnrecoverableError(`${reason}: ${message}`);
 }
 
-function insightsOf(job: Job): RecordingInsights {
-  const data = decodeCallJobData(job.data);
+/** `raw` with the array at `path` (the transcript) emptied, copying only the objects on the way; as is if absent. */
+function withEmptied(raw: unknown, path: readonly string[]): unknown {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+  const obj = raw as Record<string, unknown>;
+  const [key, ...rest] = path;
+  if (key === undefined || !(key in obj)) return raw;
+  if (rest.length === 0) return Array.isArray(obj[key]) ? { ...obj, [key]: [] } : raw;
+  return { ...obj, [key]: withEmptied(obj[key], rest) };
+}
+
+/**
+ * The job's insights, validated again (job data outlives deploys). Without `keepTranscript` the transcript of an
+ * event the producer accepted (a `call-` job) is dropped before validation: it is most of an event (tens of KB of
+ * text, several times that as objects), is written only when the mapping asks for it, and the producer validated
+ * it when the event arrived. An event the producer refused is validated whole, to fail with the same reason.
+ */
+function insightsOf(job: Job, keepTranscript: () => boolean): RecordingInsights {
+  const data = decodeCallJobDataSized(job.data);
   if (!data.ok) throw permanent('invalid_job_data', data.error);
-  const parsed = data.value.kind === 'notification' ? parseInsightsNotification(data.value.event) : parseInsightsBody(data.value.insights);
+  const v = data.value.job;
+  const keep = !job.id?.startsWith('call-') || keepTranscript();
+  const size = data.value.sizeBytes === undefined ? {} : { sizeBytes: data.value.sizeBytes };
+  const parsed =
+    v.kind === 'notification'
+      ? parseInsightsNotification(keep ? v.event : withEmptied(v.event, ['body', 'insights', 'Transcript']), size)
+      : parseInsightsBody(keep ? v.insights : withEmptied(v.insights, ['insights', 'Transcript']));
   if (!parsed.ok) {
     const details = parsed.error.details.length ? ` (${parsed.error.details.slice(0, 5).join('; ')})` : '';
     throw permanent(parsed.error.reason, `${parsed.error.message}${details}`);
@@ -56,10 +78,7 @@ export function createCallProcessor(deps: CallProcessorDeps) {
     if (kind === 'rate_limited' || job.attemptsMade + 1 < (job.opts.attempts ?? 1)) deps.metrics?.jobRetries.inc({ kind });
   };
   return async (job: Job, _token?: string, signal?: AbortSignal): Promise<CallJobResult> => {
-    const parsed = insightsOf(job);
-    // The transcript is most of an event (tens of KB of text, several times that in memory) and is written only when
-    // the mapping asks for it: a call waiting on Salesforce does not keep it otherwise.
-    const insights = deps.process.mapping().mapping.activity.includeTranscript ? parsed : { ...parsed, insights: { ...parsed.insights, Transcript: [] } };
+    const insights = insightsOf(job, () => deps.process.mapping().mapping.activity.includeTranscript);
     const log = deps.logger.child({ jobId: job.id, sourceRecordId: insights.sourceRecordId, attempt: job.attemptsMade + 1 });
     const note = (reason: UnmappedReason, subject: string | undefined): Promise<void> =>
       deps.unmapped && subject

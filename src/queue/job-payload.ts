@@ -43,6 +43,11 @@ export class PayloadDecodeError extends Error {
 
 /** The payload's value back; throws a PayloadDecodeError on a payload that is not ours (not brotli, too large, not JSON). */
 export function decodePayload(payload: string, maxBytes = MAX_DECODED_BYTES): unknown {
+  return decodeSized(payload, maxBytes).value;
+}
+
+/** The payload's value and the size of its JSON in bytes (what the event weighed when it arrived). */
+function decodeSized(payload: string, maxBytes = MAX_DECODED_BYTES): { value: unknown; bytes: number } {
   let json: string;
   try {
     json = brotliDecompressSync(Buffer.from(payload, 'base64'), { maxOutputLength: maxBytes }).toString('utf8');
@@ -53,7 +58,7 @@ export function decodePayload(payload: string, maxBytes = MAX_DECODED_BYTES): un
     );
   }
   try {
-    return JSON.parse(json) as unknown;
+    return { value: JSON.parse(json) as unknown, bytes: Buffer.byteLength(json) };
   } catch {
     // JSON.parse's message quotes the text: call content has no place in a failure reason.
     throw new PayloadDecodeError(`it decompresses to ${Buffer.byteLength(json)} bytes that are not JSON`);
@@ -79,25 +84,32 @@ const NOT_A_CALL_JOB = 'the job data is not a RingSense event or insights';
  * worker fails such a job permanently as `invalid_job_data`).
  */
 export function decodeCallJobData(data: unknown): Result<CallJob, string> {
+  const r = decodeCallJobDataSized(data);
+  return r.ok ? ok(r.value.job) : r;
+}
+
+/** decodeCallJobData, with the size of the payload's JSON when it was stored compressed (the event as it arrived). */
+export function decodeCallJobDataSized(data: unknown): Result<{ job: CallJob; sizeBytes?: number }, string> {
   const encoding = data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>).encoding : undefined;
   if (encoding === undefined) {
     const legacy = legacyCallJobDataSchema.safeParse(data);
-    return legacy.success ? ok(legacy.data) : err(NOT_A_CALL_JOB);
+    return legacy.success ? ok({ job: legacy.data }) : err(NOT_A_CALL_JOB);
   }
   if (encoding !== PAYLOAD_ENCODING) return err(`the job data is encoded as ${JSON.stringify(encoding)}, which this version cannot read (written by a newer version?)`);
   const parsed = callJobDataSchema.safeParse(data);
   if (!parsed.success) return err(NOT_A_CALL_JOB);
   const stored = parsed.data;
   let value: unknown;
+  let sizeBytes: number;
   try {
-    value = decodePayload(stored.payload);
+    ({ value, bytes: sizeBytes } = decodeSized(stored.payload));
   } catch (e) {
     if (!(e instanceof PayloadDecodeError)) throw e;
     return err(`the job's ${PAYLOAD_ENCODING} payload does not decode: ${e.message}`);
   }
-  return ok(
+  const job: CallJob =
     stored.kind === 'notification'
       ? { kind: 'notification', receivedAt: stored.receivedAt, event: value }
-      : { kind: 'insights', receivedAt: stored.receivedAt, source: stored.source, insights: value },
-  );
+      : { kind: 'insights', receivedAt: stored.receivedAt, source: stored.source, insights: value };
+  return ok({ job, sizeBytes });
 }

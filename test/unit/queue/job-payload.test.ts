@@ -2,6 +2,7 @@ import type { Job } from 'bullmq';
 import { brotliCompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { sampleCalls } from '../../../src/demo/sample-calls.ts';
+import { parseMapping } from '../../../src/config/load-mapping.ts';
 import { createCallProcessor, type CallProcessorDeps } from '../../../src/queue/call-processor.ts';
 import { decodeCallJobData, decodePayload, encodeCallJob, encodePayload, MAX_DECODED_BYTES, PayloadDecodeError } from '../../../src/queue/job-payload.ts';
 import { callJobDataSchema, PAYLOAD_ENCODING, type CallJob } from '../../../src/queue/jobs.ts';
@@ -98,8 +99,9 @@ describe('encodeCallJob / decodeCallJobData', () => {
 
 describe('the worker on undecodable job data', () => {
   const job = (data: unknown) => ({ id: 'call-1-1', data, attemptsMade: 0, opts: { attempts: 14 } }) as unknown as Job;
-  // The processor decodes before it touches any dependency.
-  const processor = createCallProcessor({} as CallProcessorDeps);
+  // The processor decodes and validates before it touches any dependency but the mapping (for the transcript).
+  const mapping = parseMapping('', 'm.yaml');
+  const processor = createCallProcessor({ process: { mapping: () => mapping } } as unknown as CallProcessorDeps);
 
   it('fails it permanently as invalid_job_data, with the problem', async () => {
     const corrupt = { ...encodeCallJob(notification), payload: 'bm90IGJyb3RsaQ==' };
