@@ -3,6 +3,7 @@
  * separate processes) for the product ("optimized") and a naive baseline, side by side, and writes
  * report.json, summary.md, latency.svg and requests-per-call.svg. Figures are printed, never asserted.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -72,6 +73,11 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const o = parsed;
+  if (o.entry === 'dist' && o.modes.includes('optimized')) {
+    console.error('building the worker (npm run build) ...');
+    const built = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: 'inherit' });
+    if (built.status !== 0) throw new Error('the build failed: run `npm run build` to see why, or pass --entry src');
+  }
   const outDir = resolve(ROOT, o.out);
   mkdirSync(outDir, { recursive: true });
   const world = buildWorld(o.seed);
@@ -81,7 +87,7 @@ async function main(argv: string[]): Promise<number> {
   const redisServer = await startRedisServer();
   const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
   const ctx: BenchContext = {
-    redis, redisUrl: redisServer.url, world, seed: o.seed, mappingFile, concurrency: o.concurrency, timeoutSeconds: o.timeoutSeconds,
+    redis, redisUrl: redisServer.url, world, seed: o.seed, mappingFile, concurrency: o.concurrency, timeoutSeconds: o.timeoutSeconds, entry: o.entry,
     ...(redisServer.process.pid ? { redisPid: redisServer.process.pid } : {}),
     ...(o.nodeOptions ? { workerNodeOptions: o.nodeOptions } : {}),
   };

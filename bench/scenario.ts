@@ -40,6 +40,8 @@ export interface BenchContext {
   readonly timeoutSeconds: number;
   /** The private redis-server's pid, to charge its CPU to the run. */
   readonly redisPid?: number;
+  /** Where the product's worker runs from: the compiled build or the sources. */
+  readonly entry: 'dist' | 'src';
   /** NODE_OPTIONS for the worker processes (e.g. a heap cap). */
   readonly workerNodeOptions?: string;
 }
@@ -160,7 +162,7 @@ export async function runScenario(spec: ScenarioSpec, ctx: BenchContext): Promis
     }
 
     const env = workerEnv(ctx, sims, prefix);
-    for (let w = 0; w < spec.workers; w++) workers.push(new WorkerProcess(spec.mode, env));
+    for (let w = 0; w < spec.workers; w++) workers.push(new WorkerProcess(spec.mode, env, ctx.entry));
     await Promise.all(workers.map((w) => w.ready()));
     const startRss = Math.max(...workers.map((w) => w.memory()?.rss ?? 0));
     const redisCpu0 = ctx.redisPid ? (cpuSeconds(ctx.redisPid) ?? 0) : 0;

@@ -6,10 +6,8 @@ import { cpuSeconds, memoryMb } from './proc-stats.ts';
 export type Mode = 'optimized' | 'naive';
 
 export const ROOT = join(import.meta.dirname, '..');
-const ENTRY: Record<Mode, string[]> = {
-  optimized: [join(ROOT, 'src', 'cli', 'main.ts'), 'work'],
-  naive: [join(ROOT, 'bench', 'naive-worker.ts')],
-};
+const ENTRY = (mode: Mode, entry: 'dist' | 'src'): string[] =>
+  mode === 'naive' ? [join(ROOT, 'bench', 'naive-worker.ts')] : [join(ROOT, entry, 'cli', entry === 'dist' ? 'main.js' : 'main.ts'), 'work'];
 const TAIL = 64 * 1024;
 
 export class WorkerProcess {
@@ -20,9 +18,9 @@ export class WorkerProcess {
   #cpuAtReady: number | undefined;
   #exit: Promise<number | null>;
 
-  constructor(mode: Mode, env: Record<string, string>) {
+  constructor(mode: Mode, env: Record<string, string>, entry: 'dist' | 'src' = 'src') {
     this.mode = mode;
-    this.child = spawn(process.execPath, ENTRY[mode], { cwd: ROOT, env: { ...process.env, LOG_FORMAT: 'json', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, ENTRY(mode, entry), { cwd: ROOT, env: { ...process.env, LOG_FORMAT: 'json', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const keep = (d: Buffer) => {
       this.#out = (this.#out + d.toString()).slice(-TAIL);
       if (!this.#ready && /"message":"worker_started"/.test(this.#out)) this.#ready = true;
