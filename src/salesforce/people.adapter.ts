@@ -2,6 +2,7 @@ import type { Connection } from 'jsforce';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { Batcher } from '../lib/batcher.ts';
 import type { DirectoryPerson, DirectoryUser, NewLead, PeopleDirectory } from '../mapping/directory.port.ts';
+import { id15 } from './batch-lookup.ts';
 import { CrmError } from './classify-error.ts';
 import { soqlQuery, soslSearch, withRetry } from './rest.ts';
 import { assertSalesforceId, soqlList, soslTerm } from './soql.ts';
@@ -87,7 +88,7 @@ export class SalesforcePeople implements PeopleDirectory {
     const search = { ...o, maxWeight: Math.min(o.maxWeight, MAX_SEARCH_TERMS) };
     this.#byPhone = new Batcher((numbers) => this.#searchPhones(numbers), search);
     this.#byName = new Batcher((names) => this.#searchNames(names), search);
-    this.#byId = new Batcher((ids) => this.#usersWhere(ids, (list) => `Id IN ${list}`, (u, id) => u.Id === id || u.Id.slice(0, 15) === id.slice(0, 15)), o);
+    this.#byId = new Batcher((ids) => this.#usersWhere(ids, (list) => `Id IN ${list}`, (u, id) => id15(u.Id) === id15(id)), o);
     this.#byEmail = new Batcher(
       (emails) => this.#usersWhere(emails, (list) => `Email IN ${list} AND IsActive = true`, (u, e) => (u.Email ?? '').toLowerCase() === e.toLowerCase()),
       o,
@@ -160,7 +161,7 @@ export class SalesforcePeople implements PeopleDirectory {
     // More rows than one page (accounts with many open deals): ask account by account.
     if (!one && !res.done) return Promise.all(accounts.map((a) => this.#openOpportunities([a]).then((r) => r[0])));
     // Most recently modified first: the first row of an account is its answer.
-    return accounts.map((a) => res.records.find((o) => o.AccountId === a || o.AccountId.slice(0, 15) === a.slice(0, 15))?.Id);
+    return accounts.map((a) => res.records.find((o) => id15(o.AccountId) === id15(a))?.Id);
   }
 
   async createLead(lead: NewLead): Promise<string> {
