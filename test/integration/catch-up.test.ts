@@ -4,7 +4,6 @@
  * events lost in a Failed WebSocket recovery. Time is an injected clock; waits for rate limits are recorded by an
  * injected sleep that moves that clock.
  */
-import { randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -19,6 +18,7 @@ import { createInsightsListener, type RecoveryInfo } from '../../src/ringcentral
 import { RingCentralSimulator, type SimRecording } from '../../src/simulators/ringcentral/ringcentral-simulator.ts';
 import { SAMPLE_EXTENSIONS, sampleRecording } from '../../src/simulators/ringcentral/sample-data.ts';
 import { waitFor } from '../support/pipeline.ts';
+import { scratchRedis } from '../support/scratch-redis.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
 let sdkCount = 0;
@@ -55,13 +55,7 @@ async function setup(
     { cachePrefix: `rc-catchup-${process.pid}-${++sdkCount}-` },
   );
   cleanups.push(() => client.close());
-  const prefix = `cu${randomUUID().slice(0, 8)}`;
-  const redis = new Redis(inject('redisUrl'));
-  cleanups.push(async () => {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
-  });
+  const { redis, prefix } = scratchRedis('cu', cleanups);
   const queue = new Queue(CALLS_QUEUE, { connection: new Redis(inject('redisUrl'), { maxRetriesPerRequest: null }), prefix });
   cleanups.push(async () => {
     await queue.obliterate({ force: true });

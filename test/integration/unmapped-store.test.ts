@@ -1,8 +1,7 @@
 /** UnmappedStore on a real Redis: counting, the window, trimming by age and by number, concurrent writers. */
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { UnmappedStore, type UnmappedMiss } from '../../src/mapping/unmapped-store.ts';
+import { scratchRedis } from '../support/scratch-redis.ts';
 
 const DAY = 24 * 3600_000;
 const cleanups: Array<() => Promise<void>> = [];
@@ -11,13 +10,7 @@ afterEach(async () => {
 });
 
 function setup(opts: { retentionMs?: number; maxEntries?: number } = {}) {
-  const redis = new Redis(inject('redisUrl'));
-  const prefix = `um${randomUUID().slice(0, 8)}`;
-  cleanups.push(async () => {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
-  });
+  const { redis, prefix } = scratchRedis('um', cleanups);
   return { redis, prefix, store: new UnmappedStore(redis, prefix, opts) };
 }
 

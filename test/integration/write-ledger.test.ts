@@ -1,8 +1,7 @@
 /** RedisWriteLedger on a real Redis: the states a call goes through, and its expiry. */
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { RedisWriteLedger } from '../../src/queue/write-ledger.ts';
+import { scratchRedis } from '../support/scratch-redis.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -10,13 +9,7 @@ afterEach(async () => {
 });
 
 function setup(ttlSeconds?: number) {
-  const redis = new Redis(inject('redisUrl'));
-  const prefix = `wl${randomUUID().slice(0, 8)}`;
-  cleanups.push(async () => {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
-  });
+  const { redis, prefix } = scratchRedis('wl', cleanups);
   return { redis, prefix, ledger: new RedisWriteLedger(redis, prefix, ttlSeconds) };
 }
 
