@@ -1,5 +1,5 @@
 import type { Connection } from 'jsforce';
-import { Batcher, type BatcherStats } from '../lib/batcher.ts';
+import { Batcher } from '../lib/batcher.ts';
 import { ServiceError, type Failure } from '../lib/service-error.ts';
 import type { CallDrafts, TaskDraft, TaskFields } from '../sync/build-drafts.ts';
 import { readVersion } from '../sync/describe-call.ts';
@@ -78,17 +78,11 @@ export class SalesforceTaskWriter implements TaskWriter {
       try {
         return await this.#createNew(drafts);
       } catch (e) {
-        // A request that failed as a whole, or a record that must be looked at: the careful path decides.
-        if (!(e instanceof VerifyInstead) && !(e instanceof ServiceError)) throw e;
-        if (e instanceof ServiceError && e.failure.kind === 'rate_limited') throw e;
+        // A shared request that failed as a whole, or a record that must be looked at: the careful path decides.
+        if (!(e instanceof VerifyInstead)) throw e;
       }
     }
     return withRetry(() => this.#writeOnce(drafts), signal);
-  }
-
-  /** Collection requests so far (for the benchmark and logs). */
-  batchStats(): BatcherStats {
-    return this.#creates.stats();
   }
 
   /** One collection create for the records of several calls; each call gets its own results back. */
@@ -111,7 +105,15 @@ export class SalesforceTaskWriter implements TaskWriter {
 
   async #createNew(drafts: CallDrafts): Promise<WriteReport> {
     const all: TaskDraft[] = [drafts.call, ...drafts.followUps];
-    const results = await this.#creates.submit(all.map((d) => this.#record(d)));
+    let results: SaveResult[];
+    try {
+      results = await this.#creates.submit(all.map((d) => this.#record(d)));
+    } catch (e) {
+      // The shared request failed as a whole: not pinned on this call, which is written alone (an API limit is for
+      // the queue to handle).
+      if (!(e instanceof ServiceError) || e.failure.kind === 'rate_limited') throw e;
+      throw new VerifyInstead(e.failure.code);
+    }
     const call = results[0];
     if (!call?.success || !call.id) {
       const failure = call ? failureOf(call) : undefined;

@@ -70,12 +70,15 @@ describe('batched writes', () => {
     sim.setLatency(50);
     // Call 2 belongs to a deactivated user: Salesforce refuses its records (INACTIVE_OWNER_OR_USER), only its.
     const calls = [draftsFor(1, DEMO_IDS.userJohn), draftsFor(2, DEMO_IDS.userFormer), draftsFor(3, DEMO_IDS.userMaria)];
+    sim.resetCounters();
     const outcomes = await Promise.allSettled(calls.map((d) => writer.writeCall(d, { verify: false })));
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(String((outcomes[1] as PromiseRejectedResult).reason)).toMatch(/INACTIVE_OWNER_OR_USER/);
     expect(tasksOf(sim, 1)).toHaveLength(1 + calls[0]!.followUps.length);
     expect(tasksOf(sim, 2)).toHaveLength(0);
     expect(tasksOf(sim, 3)).toHaveLength(1 + calls[2]!.followUps.length);
+    // A refusal of the call's own record is final: it is not written again alone.
+    expect(sim.counters().byKind).toEqual({ 'collections.create': 1 });
 
     // The admin fixes the owner; every call is written again (as retries are: looking first).
     const again = [draftsFor(1, DEMO_IDS.userJohn), draftsFor(2, DEMO_IDS.userMaria), draftsFor(3, DEMO_IDS.userMaria)];
