@@ -8,6 +8,7 @@ import type { UnmappedReason, UnmappedRecorder } from '../mapping/unmapped-store
 import { PermanentSyncError } from '../sync/sync-errors.ts';
 import type { CallLock } from './call-lock.ts';
 import { decodeCallJobDataSized } from './job-payload.ts';
+import type { CallJob } from './jobs.ts';
 
 /** The small summary a completed job keeps (its return value). */
 export interface CallJobResult {
@@ -51,7 +52,7 @@ function withEmptied(raw: unknown, path: readonly string[]): unknown {
  * text, several times that as objects), is written only when the mapping asks for it, and the producer validated
  * it when the event arrived. An event the producer refused is validated whole, to fail with the same reason.
  */
-function insightsOf(job: Job, keepTranscript: () => boolean): RecordingInsights {
+function insightsOf(job: Job, keepTranscript: () => boolean): { insights: RecordingInsights; from: CallJob } {
   const data = decodeCallJobDataSized(job.data);
   if (!data.ok) throw permanent('invalid_job_data', data.error);
   const v = data.value.job;
@@ -65,7 +66,7 @@ function insightsOf(job: Job, keepTranscript: () => boolean): RecordingInsights 
     const details = parsed.error.details.length ? ` (${parsed.error.details.slice(0, 5).join('; ')})` : '';
     throw permanent(parsed.error.reason, `${parsed.error.message}${details}`);
   }
-  return 'body' in parsed.value ? parsed.value.body : parsed.value;
+  return { insights: 'body' in parsed.value ? parsed.value.body : parsed.value, from: v };
 }
 
 /**
@@ -78,7 +79,7 @@ export function createCallProcessor(deps: CallProcessorDeps) {
     if (kind === 'rate_limited' || job.attemptsMade + 1 < (job.opts.attempts ?? 1)) deps.metrics?.jobRetries.inc({ kind });
   };
   return async (job: Job, _token?: string, signal?: AbortSignal): Promise<CallJobResult> => {
-    const insights = insightsOf(job, () => deps.process.mapping().mapping.activity.includeTranscript);
+    const { insights, from } = insightsOf(job, () => deps.process.mapping().mapping.activity.includeTranscript);
     const log = deps.logger.child({ jobId: job.id, sourceRecordId: insights.sourceRecordId, attempt: job.attemptsMade + 1 });
     const note = (reason: UnmappedReason, subject: string | undefined): Promise<void> =>
       deps.unmapped && subject
@@ -87,8 +88,7 @@ export function createCallProcessor(deps: CallProcessorDeps) {
     try {
       // A replay asks Salesforce whatever the ledger says; a retry, a catch-up or a backfill unless the ledger shows
       // the call written; a first delivery lets the ledger decide.
-      const data = job.data as { kind?: unknown; source?: unknown };
-      const verify = data.kind === 'insights' && data.source === 'replay' ? 'always' : job.attemptsMade > 0 || data.kind !== 'notification' ? 'unless_written' : undefined;
+      const verify = from.kind === 'insights' && from.source === 'replay' ? 'always' : job.attemptsMade > 0 || from.kind !== 'notification' ? 'unless_written' : undefined;
       const { report, resolution } = await deps.lock.with(insights.sourceRecordId, () => processCall(insights, { ...deps.process, logger: log }, { ...(verify ? { verify } : {}), ...(signal ? { signal } : {}) }));
       const result: CallJobResult = {
         sourceRecordId: insights.sourceRecordId,
@@ -100,7 +100,7 @@ export function createCallProcessor(deps: CallProcessorDeps) {
         ownerBy: resolution?.ownerBy ?? 'already_written',
       };
       if (resolution?.matchedBy === 'none') await note('logged_without_contact', resolution.unmatchedParty);
-      const latencyMs = Date.now() - (job.data as { receivedAt: number }).receivedAt;
+      const latencyMs = Date.now() - from.receivedAt;
       log.info('call_synced', { ...result, latencyMs });
       deps.metrics?.jobsCompleted.inc({ call: result.call });
       deps.metrics?.eventToSalesforce.observe(Math.max(0, latencyMs) / 1000);
