@@ -10,6 +10,8 @@ export interface SimulatorsOptions {
   seed?: { ringcentral?: RingCentralSeed; salesforce?: SalesforceSeed } | null;
   /** Optional custom Task external id field in the simulated org (for the upsert mode). */
   taskExternalIdField?: string;
+  /** The Salesforce org's daily API request allocation (default 15,000, a Developer Edition's). */
+  sfApiLimit?: number;
 }
 
 export interface Simulators {
@@ -32,6 +34,7 @@ export async function startSimulators(opts: SimulatorsOptions = {}): Promise<Sim
       port: opts.sfPort ?? 0,
       ...(seed?.salesforce ? { seed: seed.salesforce } : {}),
       ...(opts.taskExternalIdField ? { taskExternalIdField: opts.taskExternalIdField } : {}),
+      ...(opts.sfApiLimit !== undefined ? { apiLimit: opts.sfApiLimit } : {}),
     });
   } catch (e) {
     await rc.stop();
