@@ -36,32 +36,20 @@ export function permanent(reason: string, message: string): UnrecoverableError {
   return new UnrecoverableError(`${reason}: ${message}`);
 }
 
-/** `raw` with the array at `path` (the transcript) emptied, copying only the objects on the way; as is if absent. */
-function withEmptied(raw: unknown, path: readonly string[]): unknown {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return raw;
-  const obj = raw as Record<string, unknown>;
-  const [key, ...rest] = path;
-  if (key === undefined || !(key in obj)) return raw;
-  if (rest.length === 0) return Array.isArray(obj[key]) ? { ...obj, [key]: [] } : raw;
-  return { ...obj, [key]: withEmptied(obj[key], rest) };
-}
-
 /**
- * The job's insights, validated again (job data outlives deploys). Without `keepTranscript` the transcript of an
- * event the producer accepted (a `call-` job) is dropped before validation: it is most of an event (tens of KB of
- * text, several times that as objects), is written only when the mapping asks for it, and the producer validated
- * it when the event arrived. An event the producer refused is validated whole, to fail with the same reason.
+ * The job's insights, validated again (job data outlives deploys). Without `keepTranscript` an event the producer
+ * accepted (a `call-` job) is decoded without its transcript, which is neither inflated nor parsed: it is most of an
+ * event (tens of KB of text, several times that as objects), is written only when the mapping asks for it, and the
+ * producer validated it when the event arrived. An event the producer refused is decoded and validated whole, to
+ * fail with the same reason.
  */
 function insightsOf(job: Job, keepTranscript: () => boolean): { insights: RecordingInsights; from: CallJob } {
-  const data = decodeCallJobDataSized(job.data);
+  const keep = !job.id?.startsWith('call-') || keepTranscript();
+  const data = decodeCallJobDataSized(job.data, { transcript: keep });
   if (!data.ok) throw permanent('invalid_job_data', data.error);
   const v = data.value.job;
-  const keep = !job.id?.startsWith('call-') || keepTranscript();
   const size = data.value.sizeBytes === undefined ? {} : { sizeBytes: data.value.sizeBytes };
-  const parsed =
-    v.kind === 'notification'
-      ? parseInsightsNotification(keep ? v.event : withEmptied(v.event, ['body', 'insights', 'Transcript']), size)
-      : parseInsightsBody(keep ? v.insights : withEmptied(v.insights, ['insights', 'Transcript']));
+  const parsed = v.kind === 'notification' ? parseInsightsNotification(v.event, size) : parseInsightsBody(v.insights);
   if (!parsed.ok) {
     const details = parsed.error.details.length ? ` (${parsed.error.details.slice(0, 5).join('; ')})` : '';
     throw permanent(parsed.error.reason, `${parsed.error.message}${details}`);

@@ -63,7 +63,8 @@ function field(obj: unknown, key: string): unknown {
 
 /** The sourceRecordId of the event or insights a job carries (its job data, of any version), when it has a usable one. */
 export function sourceRecordIdOf(data: unknown): string | undefined {
-  const decoded = decodeCallJobData(data);
+  // Listing failed jobs reads every one of them: their transcripts are left compressed.
+  const decoded = decodeCallJobData(data, { transcript: false });
   if (!decoded.ok) return undefined;
   const job = decoded.value;
   const body = job.kind === 'notification' ? field(job.event, 'body') : job.insights;

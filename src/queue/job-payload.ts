@@ -1,13 +1,26 @@
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import { err, ok, type Result } from '../lib/result.ts';
-import { callJobDataSchema, legacyCallJobDataSchema, PAYLOAD_ENCODING, type CallJob, type CallJobData } from './jobs.ts';
+import {
+  callJobDataSchema,
+  legacyCallJobDataSchema,
+  PAYLOAD_ENCODING,
+  WHOLE_PAYLOAD_ENCODING,
+  wholeCallJobDataSchema,
+  type CallJob,
+  type CallJobData,
+  type InsightsSource,
+} from './jobs.ts';
 
 /**
- * The one codec of call job data. A job stores its event or insights as brotli-compressed JSON in base64: a 32 KB
- * event becomes 5.5 KB of job data for the bench's synthetic calls, about 10 KB for plain prose that repeats
- * little. `encodeCallJob` on the way in, `decodeCallJobData` wherever job data is read (the worker, the failed
- * set, the dashboard, the bench). Job data of earlier versions, the event inline, still decodes: a job enqueued
- * before a deploy is processed after it.
+ * The one codec of call job data. A job stores its event or insights as brotli-compressed JSON in base64, the
+ * transcript compressed apart from the rest: a 33 KB event becomes 6.1 KB of job data for the bench's synthetic
+ * calls (5.8 KB compressed whole), about 10 KB for plain prose that repeats little. The transcript is most of a
+ * call (tens of KB of JSON, hundreds of small objects once parsed) and is written to Salesforce only when the
+ * mapping asks for it, so the worker decodes a call without it (`{ transcript: false }`): inflating and parsing it
+ * only to throw it away was about a tenth of a worker's CPU, and much of its garbage; decoding a bench call takes a
+ * quarter of the time without it. `encodeCallJob` on the way in, `decodeCallJobData` wherever job data is read (the
+ * worker, the failed set, the dashboard, the bench). Job data of earlier versions (the value whole in one payload,
+ * or inline) still decodes: a job enqueued before a deploy is processed after it.
  */
 
 /**
@@ -26,7 +39,10 @@ export function payloadJson(value: unknown): string {
 
 /** Compresses a payload's JSON for job data. */
 export function encodePayload(json: string): string {
-  const bytes = Buffer.from(json, 'utf8');
+  return compressed(Buffer.from(json, 'utf8'));
+}
+
+function compressed(bytes: Buffer): string {
   return brotliCompressSync(bytes, {
     params: {
       [constants.BROTLI_PARAM_QUALITY]: QUALITY,
@@ -65,15 +81,85 @@ function decodeSized(payload: string, maxBytes = MAX_DECODED_BYTES): { value: un
   }
 }
 
+/** Where the transcript is, in an event and in REST insights. */
+const TRANSCRIPT_PATH = {
+  notification: ['body', 'insights', 'Transcript'],
+  insights: ['insights', 'Transcript'],
+} as const satisfies Record<CallJob['kind'], readonly string[]>;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The object at `path` in `value`, following own properties of objects only; undefined if there is none. */
+function recordAt(value: unknown, path: readonly string[]): Record<string, unknown> | undefined {
+  let v = value;
+  for (const key of path) {
+    if (!isRecord(v) || !Object.hasOwn(v, key)) return undefined;
+    v = v[key];
+  }
+  return isRecord(v) ? v : undefined;
+}
+
+/** The array at `path` in `value` (the transcript), if there is one. */
+function arrayAt(value: unknown, path: readonly string[]): unknown[] | undefined {
+  const key = path.at(-1);
+  const holder = recordAt(value, path.slice(0, -1));
+  const v = holder && key !== undefined && Object.hasOwn(holder, key) ? holder[key] : undefined;
+  return Array.isArray(v) ? v : undefined;
+}
+
+/** `raw` with the array at `path` (the transcript) emptied, copying only the objects on the way, keys in their order; as is if absent. */
+function withEmptied(raw: unknown, path: readonly string[]): unknown {
+  if (!isRecord(raw)) return raw;
+  const [key, ...rest] = path;
+  if (key === undefined || !Object.hasOwn(raw, key)) return raw;
+  const inner = raw[key];
+  const emptied = rest.length > 0 ? withEmptied(inner, rest) : Array.isArray(inner) ? [] : inner;
+  return emptied === inner ? raw : { ...raw, [key]: emptied };
+}
+
+/** A call job with its transcript emptied (data that held it inline or in one payload, read without it). */
+function withoutTranscript(job: CallJob): CallJob {
+  return job.kind === 'notification'
+    ? { ...job, event: withEmptied(job.event, TRANSCRIPT_PATH.notification) }
+    : { ...job, insights: withEmptied(job.insights, TRANSCRIPT_PATH.insights) };
+}
+
+/**
+ * The stored parts of a value: the value without its transcript, the transcript, and the size of the whole JSON.
+ * Each part is serialized once; `json` (the whole, when the caller has it) only gives the size.
+ */
+function encodeParts(value: unknown, path: readonly string[], json?: string): { payload: string; transcript?: string; bytes: number } {
+  const transcript = arrayAt(value, path);
+  if (transcript === undefined) {
+    const whole = Buffer.from(json ?? payloadJson(value), 'utf8');
+    return { payload: compressed(whole), bytes: whole.length };
+  }
+  const rest = Buffer.from(payloadJson(withEmptied(value, path)), 'utf8');
+  const lines = Buffer.from(payloadJson(transcript), 'utf8');
+  // The whole JSON is the rest's with the transcript's in place of its "[]".
+  const bytes = json === undefined ? rest.length - 2 + lines.length : Buffer.byteLength(json);
+  return { payload: compressed(rest), transcript: compressed(lines), bytes };
+}
+
 /**
  * The job data of a call job. `json`: the payload's JSON when the caller has it already (payloadJson of the event
- * or insights), so it is not serialized twice.
+ * or insights); it gives the size of the event as it arrived without serializing the event whole again.
  */
 export function encodeCallJob(job: CallJob, json?: string): CallJobData {
   if (job.kind === 'notification') {
-    return { kind: 'notification', receivedAt: job.receivedAt, encoding: PAYLOAD_ENCODING, payload: encodePayload(json ?? payloadJson(job.event)) };
+    return { kind: 'notification', receivedAt: job.receivedAt, encoding: PAYLOAD_ENCODING, ...encodeParts(job.event, TRANSCRIPT_PATH.notification, json) };
   }
-  return { kind: 'insights', receivedAt: job.receivedAt, source: job.source, encoding: PAYLOAD_ENCODING, payload: encodePayload(json ?? payloadJson(job.insights)) };
+  return { kind: 'insights', receivedAt: job.receivedAt, source: job.source, encoding: PAYLOAD_ENCODING, ...encodeParts(job.insights, TRANSCRIPT_PATH.insights, json) };
+}
+
+export interface DecodeOptions {
+  /**
+   * false: the transcript comes back as `[]` where it was (when there is a list there), and job data of this
+   * version does not even inflate it (the worker, unless the mapping writes transcripts). Default true: the value whole.
+   */
+  readonly transcript?: boolean;
 }
 
 const NOT_A_CALL_JOB = 'the job data is not a RingSense event or insights';
@@ -83,33 +169,68 @@ const NOT_A_CALL_JOB = 'the job data is not a RingSense event or insights';
  * not a call job, an unknown encoding or a payload that does not decode comes back as a readable problem (the
  * worker fails such a job permanently as `invalid_job_data`).
  */
-export function decodeCallJobData(data: unknown): Result<CallJob, string> {
-  const r = decodeCallJobDataSized(data);
+export function decodeCallJobData(data: unknown, opts: DecodeOptions = {}): Result<CallJob, string> {
+  const r = decodeCallJobDataSized(data, opts);
   return r.ok ? ok(r.value.job) : r;
 }
 
-/** decodeCallJobData, with the size of the payload's JSON when it was stored compressed (the event as it arrived). */
-export function decodeCallJobDataSized(data: unknown): Result<{ job: CallJob; sizeBytes?: number }, string> {
-  const encoding = data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>).encoding : undefined;
+function callJob(stored: { kind: 'notification'; receivedAt: number } | { kind: 'insights'; receivedAt: number; source: InsightsSource }, value: unknown): CallJob {
+  return stored.kind === 'notification'
+    ? { kind: 'notification', receivedAt: stored.receivedAt, event: value }
+    : { kind: 'insights', receivedAt: stored.receivedAt, source: stored.source, insights: value };
+}
+
+/**
+ * decodeCallJobData, with the size of the value's JSON when it was stored compressed (the event as it arrived,
+ * transcript included even when it is not decoded).
+ */
+export function decodeCallJobDataSized(data: unknown, opts: DecodeOptions = {}): Result<{ job: CallJob; sizeBytes?: number }, string> {
+  const whole = opts.transcript ?? true;
+  const encoding = isRecord(data) ? data.encoding : undefined;
   if (encoding === undefined) {
     const legacy = legacyCallJobDataSchema.safeParse(data);
-    return legacy.success ? ok({ job: legacy.data }) : err(NOT_A_CALL_JOB);
+    if (!legacy.success) return err(NOT_A_CALL_JOB);
+    return ok({ job: whole ? legacy.data : withoutTranscript(legacy.data) });
+  }
+  if (encoding === WHOLE_PAYLOAD_ENCODING) {
+    const parsed = wholeCallJobDataSchema.safeParse(data);
+    if (!parsed.success) return err(NOT_A_CALL_JOB);
+    let decoded: { value: unknown; bytes: number };
+    try {
+      decoded = decodeSized(parsed.data.payload);
+    } catch (e) {
+      if (!(e instanceof PayloadDecodeError)) throw e;
+      return err(`the job's ${WHOLE_PAYLOAD_ENCODING} payload does not decode: ${e.message}`);
+    }
+    const job = callJob(parsed.data, decoded.value);
+    return ok({ job: whole ? job : withoutTranscript(job), sizeBytes: decoded.bytes });
   }
   if (encoding !== PAYLOAD_ENCODING) return err(`the job data is encoded as ${JSON.stringify(encoding)}, which this version cannot read (written by a newer version?)`);
   const parsed = callJobDataSchema.safeParse(data);
   if (!parsed.success) return err(NOT_A_CALL_JOB);
   const stored = parsed.data;
   let value: unknown;
-  let sizeBytes: number;
   try {
-    ({ value, bytes: sizeBytes } = decodeSized(stored.payload));
+    value = decodeSized(stored.payload).value;
   } catch (e) {
     if (!(e instanceof PayloadDecodeError)) throw e;
     return err(`the job's ${PAYLOAD_ENCODING} payload does not decode: ${e.message}`);
   }
-  const job: CallJob =
-    stored.kind === 'notification'
-      ? { kind: 'notification', receivedAt: stored.receivedAt, event: value }
-      : { kind: 'insights', receivedAt: stored.receivedAt, source: stored.source, insights: value };
-  return ok({ job, sizeBytes });
+  if (whole && stored.transcript !== undefined) {
+    let transcript: unknown;
+    try {
+      transcript = decodeSized(stored.transcript).value;
+    } catch (e) {
+      if (!(e instanceof PayloadDecodeError)) throw e;
+      return err(`the job's ${PAYLOAD_ENCODING} transcript does not decode: ${e.message}`);
+    }
+    if (!Array.isArray(transcript)) return err(`the job's ${PAYLOAD_ENCODING} transcript does not decode: it is JSON but not a list`);
+    // `value` is ours, fresh from JSON.parse: the transcript goes back in the place its "[]" kept.
+    const path = TRANSCRIPT_PATH[stored.kind];
+    const holder = recordAt(value, path.slice(0, -1));
+    const key = path[path.length - 1]!;
+    if (!holder || !Object.hasOwn(holder, key) || !Array.isArray(holder[key])) return err(`the job's ${PAYLOAD_ENCODING} payload has no place for its transcript`);
+    holder[key] = transcript;
+  }
+  return ok({ job: callJob(stored, value), sizeBytes: stored.bytes });
 }

@@ -3,8 +3,8 @@ import { z } from 'zod';
 
 /**
  * The job catalog. Every RingSense event becomes one job in the calls queue; its data carries the event as it
- * arrived (kept whole, so a refused event stays replayable), and the worker validates it again (job data
- * outlives deploys).
+ * arrived (kept whole, so a refused event stays replayable; its transcript is stored apart, see callJobDataSchema),
+ * and the worker validates it again (job data outlives deploys).
  */
 export const CALLS_QUEUE = 'calls';
 export const CALL_JOB = 'call.insights';
@@ -12,28 +12,63 @@ export const CALL_JOB = 'call.insights';
 export type InsightsSource = 'catch_up' | 'replay' | 'backfill';
 const insightsSource = z.enum(['catch_up', 'replay', 'backfill']);
 
-/** A call job as the code sees it: the event or the insights, whole (job-payload.ts turns it into job data and back). */
+/**
+ * A call job as the code sees it: the event or the insights, whole, or with its transcript emptied when decoded
+ * without it (job-payload.ts turns it into job data and back).
+ */
 export type CallJob =
   /** A notification from the WebSocket subscription, exactly as received. */
   | { readonly kind: 'notification'; readonly receivedAt: number; readonly event: unknown }
   /** Insights fetched over REST (catch-up, replay, backfill). */
   | { readonly kind: 'insights'; readonly receivedAt: number; readonly source: InsightsSource; readonly insights: unknown };
 
-/** How the payload of a job is stored: brotli-compressed JSON, in base64 (job data is JSON). */
-export const PAYLOAD_ENCODING = 'br64';
+/**
+ * How the payload of a job is stored: brotli-compressed JSON in base64 (job data is JSON), the transcript apart
+ * from the rest of the call (see callJobDataSchema).
+ */
+export const PAYLOAD_ENCODING = 'br64-split';
+/** The encoding before: the whole event or insights in one compressed payload. Still read (jobs outlive deploys). */
+export const WHOLE_PAYLOAD_ENCODING = 'br64';
 
 /**
- * The job data written: the event or insights compressed in `payload` (a call's transcript is tens of KB of JSON,
- * a sixth to a third of it once compressed). What metrics, the failed set and the bench read without decoding stays
- * plain: the kind, `receivedAt` (event-to-Salesforce latency is measured from it) and the REST source.
+ * The job data written: the event or insights compressed in `payload`, except its transcript, compressed on its own
+ * in `transcript` (its place in `payload` holds `[]`, the keys in their order). The transcript is most of a call
+ * (tens of KB of JSON, hundreds of small objects once parsed) and is written to Salesforce only when the mapping
+ * asks for it: the worker reads a call without it, which spares it most of the decompression, parsing and garbage
+ * of a call. There is no `transcript` when the value has no list where the transcript goes (an event refused at
+ * the edge, say): `payload` is then the value whole. `bytes` is the size of the value's whole JSON (the event as it
+ * arrived), for the worker's size check without the transcript in hand. What metrics, the failed set and the bench
+ * read without decoding stays plain: the kind, `receivedAt` (event-to-Salesforce latency is measured from it) and
+ * the REST source.
  */
 export const callJobDataSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('notification'), receivedAt: z.number(), encoding: z.literal(PAYLOAD_ENCODING), payload: z.string() }),
-  z.object({ kind: z.literal('insights'), receivedAt: z.number(), source: insightsSource, encoding: z.literal(PAYLOAD_ENCODING), payload: z.string() }),
+  z.object({
+    kind: z.literal('notification'),
+    receivedAt: z.number(),
+    encoding: z.literal(PAYLOAD_ENCODING),
+    payload: z.string(),
+    transcript: z.string().optional(),
+    bytes: z.number().int().nonnegative(),
+  }),
+  z.object({
+    kind: z.literal('insights'),
+    receivedAt: z.number(),
+    source: insightsSource,
+    encoding: z.literal(PAYLOAD_ENCODING),
+    payload: z.string(),
+    transcript: z.string().optional(),
+    bytes: z.number().int().nonnegative(),
+  }),
 ]);
 export type CallJobData = z.infer<typeof callJobDataSchema>;
 
-/** The job data of earlier versions, the event inline: still read, since jobs outlive deploys. */
+/** The job data of the version before: the event or insights whole, compressed in `payload`. Still read. */
+export const wholeCallJobDataSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('notification'), receivedAt: z.number(), encoding: z.literal(WHOLE_PAYLOAD_ENCODING), payload: z.string() }),
+  z.object({ kind: z.literal('insights'), receivedAt: z.number(), source: insightsSource, encoding: z.literal(WHOLE_PAYLOAD_ENCODING), payload: z.string() }),
+]);
+
+/** The job data of the first versions, the event inline: still read, since jobs outlive deploys. */
 export const legacyCallJobDataSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('notification'), receivedAt: z.number(), event: z.unknown() }),
   z.object({ kind: z.literal('insights'), receivedAt: z.number(), source: insightsSource, insights: z.unknown() }),

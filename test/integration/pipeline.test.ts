@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_IDS } from '../../src/demo/demo-seed.ts';
 import { sampleCalls } from '../../src/demo/sample-calls.ts';
-import { CALL_JOB, CALL_JOB_ATTEMPTS, callJobId } from '../../src/queue/jobs.ts';
+import { CALL_JOB, CALL_JOB_ATTEMPTS, callJobId, PAYLOAD_ENCODING } from '../../src/queue/jobs.ts';
 import { DESCRIPTION_LIMIT } from '../../src/sync/describe-call.ts';
 import { eventOf, startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
 
@@ -168,11 +168,11 @@ describe('pipeline: RingCentral event -> queue -> worker -> Salesforce', () => {
     expect(failed!.id).toBe('call-corrupt-1');
     expect(failed!.failedReason).toMatch(/^invalid_job_data: the job's br64 payload does not decode: it is not valid brotli data/);
     expect(failed!.attemptsMade).toBe(1);
-    // A new event: written compressed, read back whole.
+    // A new event: written compressed, its transcript apart, read back whole.
     p.sims.rc.publishInsights('2728084995404');
     expect(await p.settled(3)).toMatchObject({ completed: 2 });
     const job = (await p.service.queue.getCompleted()).find((j) => j.id !== callJobId(sourceRecordId, lastModifiedTime))!;
-    expect(job.data).toMatchObject({ kind: 'notification', encoding: 'br64', receivedAt: expect.any(Number) });
+    expect(job.data).toMatchObject({ kind: 'notification', encoding: PAYLOAD_ENCODING, transcript: expect.any(String), receivedAt: expect.any(Number) });
     expect((eventOf(job) as { body: { sourceRecordId: string } }).body.sourceRecordId).toBe('2728084995404');
   });
 
