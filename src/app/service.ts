@@ -9,6 +9,7 @@ import { createMetrics, QUEUE_STATES, type Metrics } from '../lib/metrics.ts';
 import { ServiceError } from '../lib/service-error.ts';
 import { CachedPeople } from '../mapping/cached-people.ts';
 import { UnmappedStore } from '../mapping/unmapped-store.ts';
+import { warmMappedUsers } from '../mapping/warm-users.ts';
 import { CallLock } from '../queue/call-lock.ts';
 import type { CallJobResult } from '../queue/call-processor.ts';
 import { createCallWorker } from '../queue/call-worker.ts';
@@ -182,6 +183,8 @@ export async function startService(cfg: AppConfig, mapping: () => MappingSnapsho
       ...(opts.backoff ? { backoff: opts.backoff } : {}),
     });
     logger.info('worker_started', { concurrency: cfg.worker.concurrency, prefix: cfg.redis.prefix });
+    // The mapped owners, looked up while the first jobs are fetched: the first calls find them cached.
+    void warmMappedUsers(mapping(), people).then((n) => logger.debug('mapped_users_warmed', n));
     budget = startBudgetGuard(cfg, salesforce, worker, queue, logger, opts.budgetIntervalMs);
     const guard = budget;
     http?.addCheck('api_budget', () => ({ ok: guard.state() !== 'paused', state: guard.state(), ...(guard.usage() ?? {}) }));
