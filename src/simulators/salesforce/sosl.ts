@@ -167,25 +167,38 @@ function returningSpec(c: TokenCursor): ReturningSpec {
 const digitsOf = (s: string): string => s.replace(/\D/g, '');
 const wordsOf = (s: string): string[] => s.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
 
-/** Phone match on digits: equal, or one ends with the other and the shorter has at least 7 digits. */
-export function phoneMatches(term: string, stored: string): boolean {
-  const a = digitsOf(term);
-  const b = digitsOf(stored);
+/** A search word or a stored value, normalised once per search (a batched search compares each value with every term). */
+interface Normalized {
+  readonly lower: string;
+  readonly digits: string;
+  readonly words: string[];
+}
+
+function normalize(s: string): Normalized {
+  return { lower: s.toLowerCase(), digits: digitsOf(s), words: wordsOf(s) };
+}
+
+function digitsMatch(a: string, b: string): boolean {
   if (a === '' || b === '') return false;
   if (a === b) return true;
   const [short, long] = a.length < b.length ? [a, b] : [b, a];
   return short.length >= 7 && long.endsWith(short);
 }
 
-function textMatches(word: SearchWord, stored: string): boolean {
-  if (!word.prefix && word.text.toLowerCase() === stored.toLowerCase()) return true;
-  const want = wordsOf(word.text);
-  const have = wordsOf(stored);
-  if (want.length === 0) return false;
-  for (let i = 0; i + want.length <= have.length; i++) {
-    const ok = want.every((w, j) => {
-      const h = have[i + j] ?? '';
-      return word.prefix && j === want.length - 1 ? h.startsWith(w) : h === w;
+/** Phone match on digits: equal, or one ends with the other and the shorter has at least 7 digits. */
+export function phoneMatches(term: string, stored: string): boolean {
+  return digitsMatch(digitsOf(term), digitsOf(stored));
+}
+
+function textMatches(word: SearchWord, want: Normalized, have: Normalized): boolean {
+  if (!word.prefix && want.lower === have.lower) return true;
+  const w = want.words;
+  const h = have.words;
+  if (w.length === 0) return false;
+  for (let i = 0; i + w.length <= h.length; i++) {
+    const ok = w.every((x, j) => {
+      const y = h[i + j] ?? '';
+      return word.prefix && j === w.length - 1 ? y.startsWith(x) : y === x;
     });
     if (ok) return true;
   }
@@ -204,13 +217,15 @@ function scopeFields(obj: ObjectDef, scope: SearchScope): FieldDef[] {
   });
 }
 
-function recordMatches(rec: SfRecord, fields: FieldDef[], term: SearchTerm): boolean {
-  const wordHits = (w: SearchWord) => fields.some((f) => {
+/** Whether a record matches the search term; `norm` normalises a value once for the whole search. */
+function recordMatches(rec: SfRecord, fields: FieldDef[], term: ReadonlyArray<ReadonlyArray<{ word: SearchWord; norm: Normalized }>>, norm: (s: string) => Normalized): boolean {
+  const wordHits = ({ word, norm: want }: { word: SearchWord; norm: Normalized }) => fields.some((f) => {
     const v = rec[f.name];
     if (typeof v !== 'string') return false;
-    return f.type === 'phone' ? phoneMatches(w.text, v) || textMatches(w, v) : textMatches(w, v);
+    const have = norm(v);
+    return f.type === 'phone' ? digitsMatch(want.digits, have.digits) || textMatches(word, want, have) : textMatches(word, want, have);
   });
-  return term.some((group) => group.every((w) => (w.negate ? !wordHits(w) : wordHits(w))));
+  return term.some((group) => group.every((w) => (w.word.negate ? !wordHits(w) : wordHits(w))));
 }
 
 const DEFAULT_SEARCHABLE = ['Account', 'Contact', 'Lead', 'Opportunity'];
@@ -220,11 +235,19 @@ export function runSosl(query: string, engine: SoqlEngine, rows: (type: string) 
   const specs: ReturningSpec[] = q.returning.length > 0 ? q.returning
     : DEFAULT_SEARCHABLE.map((name) => ({ name, pos: 0, fields: [], orderBy: [] }));
   const out: SfRecord[] = [];
+  const seen = new Map<string, Normalized>();
+  const norm = (v: string): Normalized => {
+    let n = seen.get(v);
+    if (n === undefined) seen.set(v, (n = normalize(v)));
+    return n;
+  };
+  const term = q.term.map((group) => group.map((word) => ({ word, norm: normalize(word.text) })));
   for (const spec of specs) {
     const obj = engine.object(query, spec.name, spec.pos);
     const fields = spec.fields.length > 0 ? spec.fields : [{ path: ['Id'], pos: spec.pos }];
     for (const fp of fields) engine.resolve(query, obj, fp);
-    const candidates = rows(obj.name).filter((r) => recordMatches(r, scopeFields(obj, q.scope), q.term));
+    const searched = scopeFields(obj, q.scope);
+    const candidates = rows(obj.name).filter((r) => recordMatches(r, searched, term, norm));
     const selected = engine.select(query, obj, candidates, spec);
     out.push(...projectRecords(engine, query, obj, selected, fields, version));
   }
