@@ -80,6 +80,77 @@ function splitName(full: string): { firstName?: string; lastName: string } {
   return { firstName: parts.slice(0, -1).join(' '), lastName: parts.at(-1)! };
 }
 
+/** The external party as the lookups found them (step 3), and the record to relate the call to (step 4). */
+interface FoundParty {
+  /** Undefined when nobody matched: the no-match policy decides. */
+  readonly target?: { who?: WhoRef; whatId?: string; opportunityId?: string };
+  readonly matchedBy: MatchedBy;
+  readonly e164?: string;
+  readonly names: string[];
+  /** Related To for the target (never with a Lead). */
+  readonly whatId?: string;
+}
+
+/** Admin overrides, then lookups by phone and by name; then the target's Related To. Needs no owner. */
+async function findParty(insights: RecordingInsights, externals: readonly Speaker[], snap: MappingSnapshot, deps: ResolveDeps): Promise<FoundParty> {
+  const m = snap.mapping;
+  const rawNumber = await deps.telephony.externalNumber({
+    sourceSessionId: insights.sourceSessionId,
+    sourceRecordId: insights.sourceRecordId,
+    recordingStartTime: insights.recordingStartTime,
+    ...(insights.callDirection ? { direction: insights.callDirection } : {}),
+  });
+  const e164 = rawNumber ? toE164(rawNumber, m.phone.defaultCountry) : undefined;
+  const names = externals.map((s) => s.name?.trim()).filter((n): n is string => !!n);
+  const found = { names, ...(e164 ? { e164 } : {}) };
+
+  let target: FoundParty['target'];
+  let matchedBy: MatchedBy = 'none';
+  let person: DirectoryPerson | undefined;
+  const byPhone = e164 ? snap.contactsByPhone.get(e164) : undefined;
+  const byName = names.map((n) => snap.contactsByName.get(nameKey(n))).find((o) => o !== undefined);
+  if (byPhone) [target, matchedBy] = [overrideTarget(byPhone), 'override_phone'];
+  else if (byName) [target, matchedBy] = [overrideTarget(byName), 'override_name'];
+  else {
+    const phoneKnown = e164 && m.lookups.contactByPhone ? deps.people.peekPhone?.(e164) : undefined;
+    const byPhoneLookup = e164 && m.lookups.contactByPhone ? (phoneKnown ? Promise.resolve(phoneKnown) : deps.people.peopleByPhone(e164)) : undefined;
+    // When the number must be searched for, the names are searched at the same time: a new caller (no match by
+    // phone) then costs one round trip, not two, and in a backlog both ride in the same shared requests.
+    let byNameLookups: Array<Promise<DirectoryPerson[]>> | undefined;
+    const searchNames = () => (byNameLookups ??= m.lookups.contactByName ? names.map((n) => deps.people.peopleByName(n)) : []);
+    if (byPhoneLookup && !phoneKnown) for (const l of searchNames()) l.catch(() => undefined); // awaited below, if needed
+    if (byPhoneLookup) {
+      const candidates = await byPhoneLookup;
+      person = pick(candidates.filter((p) => p.phones.some((ph) => toE164(ph, m.phone.defaultCountry) === e164)));
+      if (person) matchedBy = 'phone';
+    }
+    if (!person) {
+      const lookups = searchNames();
+      for (const [i, n] of names.entries()) {
+        if (!lookups[i]) break;
+        const candidates = await lookups[i];
+        person = pick(candidates.filter((p) => nameKey(p.name) === nameKey(n)));
+        if (person) {
+          matchedBy = 'name';
+          break;
+        }
+      }
+    }
+    if (person) target = { who: { type: person.type, id: person.id }, ...(person.accountId ? { whatId: person.accountId } : {}) };
+  }
+  if (!target) return { ...found, matchedBy: 'none' };
+
+  // 4. Related To: never with a Lead.
+  let whatId: string | undefined;
+  if (target.who?.type !== 'Lead') {
+    if (target.opportunityId) whatId = target.opportunityId;
+    else if (target.whatId && m.activity.relatedTo !== 'none') {
+      whatId = m.activity.relatedTo === 'open_opportunity' ? ((await deps.people.openOpportunity(target.whatId)) ?? target.whatId) : target.whatId;
+    }
+  }
+  return { ...found, target, matchedBy, ...(whatId ? { whatId } : {}) };
+}
+
 /**
  * Finds who a call belongs to in Salesforce: the owner (a user), the external party (a Contact or Lead) and
  * the record to relate the call to. Admin overrides win; then lookups; then the admin's no-match policy.
@@ -88,6 +159,12 @@ function splitName(full: string): { firstName?: string; lastName: string } {
 export async function resolveParticipants(insights: RecordingInsights, snap: MappingSnapshot, deps: ResolveDeps): Promise<Result<Resolution, MappingMiss>> {
   const m = snap.mapping;
   const ext = insights.ownerExtensionId;
+
+  // The external party is looked up while the owner is (neither needs the other): when neither is cached, a call
+  // waits one round of lookups instead of two. If the owner cannot be mapped, what was found is dropped.
+  const externals: Speaker[] = insights.speakerInfo.filter((s) => !s.extensionId);
+  const party = externals.length > 0 ? findParty(insights, externals, snap, deps) : undefined;
+  party?.catch(() => undefined); // awaited below, unless the owner fails first
 
   // 1. The owner.
   let owner = await userForExtension(ext, snap, deps);
@@ -116,54 +193,10 @@ export async function resolveParticipants(insights: RecordingInsights, snap: Map
     }
   }
 
-  // 3. The external party.
-  const externals: Speaker[] = insights.speakerInfo.filter((s) => !s.extensionId);
+  // 3. and 4. The external party and Related To.
   const base = { ownerUserId: ownerId, speakerUserIds, ownerBy };
-  if (externals.length === 0) return ok({ ...base, matchedBy: 'internal_call' });
-
-  const rawNumber = await deps.telephony.externalNumber({
-    sourceSessionId: insights.sourceSessionId,
-    sourceRecordId: insights.sourceRecordId,
-    recordingStartTime: insights.recordingStartTime,
-    ...(insights.callDirection ? { direction: insights.callDirection } : {}),
-  });
-  const e164 = rawNumber ? toE164(rawNumber, m.phone.defaultCountry) : undefined;
-  const names = externals.map((s) => s.name?.trim()).filter((n): n is string => !!n);
-
-  let target: { who?: WhoRef; whatId?: string; opportunityId?: string } | undefined;
-  let matchedBy: MatchedBy = 'none';
-  let person: DirectoryPerson | undefined;
-  const byPhone = e164 ? snap.contactsByPhone.get(e164) : undefined;
-  const byName = names.map((n) => snap.contactsByName.get(nameKey(n))).find((o) => o !== undefined);
-  if (byPhone) [target, matchedBy] = [overrideTarget(byPhone), 'override_phone'];
-  else if (byName) [target, matchedBy] = [overrideTarget(byName), 'override_name'];
-  else {
-    const phoneKnown = e164 && m.lookups.contactByPhone ? deps.people.peekPhone?.(e164) : undefined;
-    const byPhoneLookup = e164 && m.lookups.contactByPhone ? (phoneKnown ? Promise.resolve(phoneKnown) : deps.people.peopleByPhone(e164)) : undefined;
-    // When the number must be searched for, the names are searched at the same time: a new caller (no match by
-    // phone) then costs one round trip, not two, and in a backlog both ride in the same shared requests.
-    let byNameLookups: Array<Promise<DirectoryPerson[]>> | undefined;
-    const searchNames = () => (byNameLookups ??= m.lookups.contactByName ? names.map((n) => deps.people.peopleByName(n)) : []);
-    if (byPhoneLookup && !phoneKnown) for (const l of searchNames()) l.catch(() => undefined); // awaited below, if needed
-    if (byPhoneLookup) {
-      const found = await byPhoneLookup;
-      person = pick(found.filter((p) => p.phones.some((ph) => toE164(ph, m.phone.defaultCountry) === e164)));
-      if (person) matchedBy = 'phone';
-    }
-    if (!person) {
-      const lookups = searchNames();
-      for (const [i, n] of names.entries()) {
-        if (!lookups[i]) break;
-        const found = await lookups[i];
-        person = pick(found.filter((p) => nameKey(p.name) === nameKey(n)));
-        if (person) {
-          matchedBy = 'name';
-          break;
-        }
-      }
-    }
-    if (person) target = { who: { type: person.type, id: person.id }, ...(person.accountId ? { whatId: person.accountId } : {}) };
-  }
+  if (!party) return ok({ ...base, matchedBy: 'internal_call' });
+  const { target, matchedBy, e164, names, whatId } = await party;
 
   if (!target) {
     switch (m.noMatch.action) {
@@ -187,15 +220,6 @@ export async function resolveParticipants(insights: RecordingInsights, snap: Map
         });
         return ok({ ...base, who: { type: 'Lead', id }, matchedBy: 'created_lead' });
       }
-    }
-  }
-
-  // 4. Related To: never with a Lead.
-  let whatId: string | undefined;
-  if (target.who?.type !== 'Lead') {
-    if (target.opportunityId) whatId = target.opportunityId;
-    else if (target.whatId && m.activity.relatedTo !== 'none') {
-      whatId = m.activity.relatedTo === 'open_opportunity' ? ((await deps.people.openOpportunity(target.whatId)) ?? target.whatId) : target.whatId;
     }
   }
   return ok({ ...base, matchedBy, ...(target.who ? { who: target.who } : {}), ...(whatId ? { whatId } : {}) });

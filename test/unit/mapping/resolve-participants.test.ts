@@ -115,6 +115,29 @@ describe('resolveParticipants: the external party', () => {
     expect(people.calls.filter((c) => c.startsWith('peopleBy'))).toEqual([]);
   });
 
+  it('looks the caller up while it looks the owner up: one round of lookups, not two', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const userById = people.userById.bind(people);
+    people.userById = async (id) => {
+      await gate;
+      return userById(id);
+    };
+    const pending = resolve(JOHN_MAPPED);
+    await new Promise((r) => setTimeout(r, 0));
+    // The owner's lookup has not answered (the gate), and the caller's search is asked already.
+    expect(people.calls).toEqual(['peopleByPhone:+16505550142', 'peopleByName:Tracy Debolah']);
+    release();
+    const r = await pending;
+    expect(r.ok && r.value).toMatchObject({ ownerUserId: JOHN, who: { type: 'Contact', id: TRACY }, matchedBy: 'phone' });
+  });
+
+  it('reports an unmapped owner even when the caller lookup fails', async () => {
+    people.peopleByPhone = () => Promise.reject(new Error('Salesforce is down'));
+    const r = await resolve('users: {}\n');
+    expect(!r.ok && r.error.reason).toBe('unmapped_owner');
+  });
+
   it('relates the call to the open opportunity when asked, else the account', async () => {
     people.opportunities.set(DEBOLAH, '006Dm0000000001IAA');
     const opp = await resolve(`${JOHN_MAPPED}activity: { relatedTo: open_opportunity }\n`);
