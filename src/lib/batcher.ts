@@ -15,6 +15,12 @@ export interface BatcherOptions<I> {
    * not make them any fuller, only later.
    */
   readonly maxFullInFlight?: number;
+  /**
+   * What counts as full for maxFullInFlight (default maxWeight). Lower, a batch that is already worth a request
+   * under load (many calls waiting) goes without waiting for the one in flight, while at a trickle (a batch of one
+   * or two) an item still waits and shares the next request.
+   */
+  readonly eagerWeight?: number;
   /** How long the first item of a batch waits for company when a request slot is free. */
   readonly lingerMs?: number;
 }
@@ -42,6 +48,7 @@ export class Batcher<I, O> {
   readonly #maxInFlight: number;
   readonly #lingerMs: number;
   readonly #maxFullInFlight: number;
+  readonly #eagerWeight: number;
   #queue: Array<Pending<I, O>> = [];
   #inFlight = 0;
   #timer: NodeJS.Timeout | undefined;
@@ -56,6 +63,7 @@ export class Batcher<I, O> {
     this.#maxInFlight = Math.max(1, opts.maxInFlight ?? 1);
     this.#lingerMs = Math.max(0, opts.lingerMs ?? 2);
     this.#maxFullInFlight = Math.max(this.#maxInFlight, opts.maxFullInFlight ?? this.#maxInFlight + 4);
+    this.#eagerWeight = Math.min(this.#maxWeight, Math.max(1, opts.eagerWeight ?? this.#maxWeight));
   }
 
   submit(item: I): Promise<O> {
@@ -77,10 +85,10 @@ export class Batcher<I, O> {
 
   #schedule(): void {
     if (this.#queue.length === 0) return;
-    const full = this.#queuedWeight() >= this.#maxWeight;
-    if (this.#inFlight >= (full ? this.#maxFullInFlight : this.#maxInFlight)) return;
+    const weight = this.#queuedWeight();
+    if (this.#inFlight >= (weight >= this.#eagerWeight ? this.#maxFullInFlight : this.#maxInFlight)) return;
     // A full batch goes now; otherwise give the first item a moment for company.
-    if (full || this.#lingerMs === 0) {
+    if (weight >= this.#maxWeight || this.#lingerMs === 0) {
       this.#flush();
       return;
     }
@@ -107,7 +115,7 @@ export class Batcher<I, O> {
       clearTimeout(this.#timer);
       this.#timer = undefined;
     }
-    while (this.#queue.length > 0 && (this.#inFlight < this.#maxInFlight || (this.#inFlight < this.#maxFullInFlight && this.#queuedWeight() >= this.#maxWeight))) {
+    while (this.#queue.length > 0 && (this.#inFlight < this.#maxInFlight || (this.#inFlight < this.#maxFullInFlight && this.#queuedWeight() >= this.#eagerWeight))) {
       const batch = this.#take();
       this.#inFlight++;
       this.#batches++;

@@ -17,6 +17,12 @@ const MAX_ROWS_PER_OBJECT = 1000;
 const MAX_SEARCH_TERMS = 50;
 /** Users or accounts in one `IN (...)` query (about 2 kB of URL). */
 const MAX_TERMS = 100;
+/**
+ * Terms that make a lookup worth a request of its own while another is in flight: a trickle of calls (one or two
+ * terms at a time) still shares requests, a backlog does not wait a round trip for the one in flight. Measured on the
+ * bench (1,000-call backlog, 150 ms): ~+10 % calls/s for +0.02 requests per call.
+ */
+const EAGER_TERMS = 10;
 const rowLimit = (terms: number): number => Math.min(MAX_ROWS_PER_OBJECT, PER_TERM * terms);
 const returning = (limit: number): string =>
   `Contact(Id, Name, AccountId, ${CONTACT_PHONES.join(', ')}, LastModifiedDate ORDER BY LastModifiedDate DESC LIMIT ${limit}), ` +
@@ -84,7 +90,9 @@ export class SalesforcePeople implements PeopleDirectory {
 
   constructor(conn: Connection, opts: PeopleBatchOptions = {}) {
     this.#conn = conn;
-    const o = { maxWeight: Math.max(1, opts.maxTerms ?? MAX_TERMS), maxInFlight: opts.maxInFlight ?? 1, lingerMs: opts.lingerMs ?? 2 };
+    // One lookup of a kind in flight: what arrives meanwhile waits and shares the next request. Under load (a
+    // backlog), a next request that already has EAGER_TERMS terms goes without waiting.
+    const o = { maxWeight: Math.max(1, opts.maxTerms ?? MAX_TERMS), maxInFlight: opts.maxInFlight ?? 1, lingerMs: opts.lingerMs ?? 2, eagerWeight: EAGER_TERMS };
     const search = { ...o, maxWeight: Math.min(o.maxWeight, MAX_SEARCH_TERMS) };
     this.#byPhone = new Batcher((numbers) => this.#searchPhones(numbers), search);
     this.#byName = new Batcher((names) => this.#searchNames(names), search);

@@ -65,6 +65,30 @@ describe('Batcher', () => {
     expect(await Promise.all(all)).toEqual([10, 20, 30, 40, 50, 60]);
   });
 
+  it('with eagerWeight, sends a batch worth a request under load without waiting; a smaller one still waits', async () => {
+    const r = recorder();
+    const b = new Batcher(r.run, { maxWeight: 10, eagerWeight: 3, maxInFlight: 1, maxFullInFlight: 3, lingerMs: 1 });
+    const all = [b.submit(1)];
+    await tick();
+    all.push(b.submit(2), b.submit(3));
+    await tick();
+    expect(r.batches).toEqual([[1]]); // two items are below eagerWeight: they wait for the request in flight
+    all.push(b.submit(4));
+    await tick();
+    expect(r.batches).toEqual([[1], [2, 3, 4]]); // three are worth a request of their own
+    all.push(...[5, 6, 7, 8].map((i) => b.submit(i)));
+    await tick();
+    expect(r.batches).toEqual([[1], [2, 3, 4], [5, 6, 7, 8]]);
+    all.push(...[9, 10, 11].map((i) => b.submit(i)));
+    await tick();
+    expect(r.batches).toHaveLength(3); // maxFullInFlight (3) are out: the next waits
+    r.release();
+    await tick();
+    expect(r.batches).toEqual([[1], [2, 3, 4], [5, 6, 7, 8], [9, 10, 11]]);
+    r.release();
+    expect(await Promise.all(all)).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110]);
+  });
+
   it('weighs items: a batch never exceeds maxWeight unless one item alone does', async () => {
     const batches: string[][] = [];
     const b = new Batcher((items: string[]) => (batches.push(items), Promise.resolve(items.map((s) => s.length))), { maxWeight: 5, weight: (s) => s.length, lingerMs: 1, maxInFlight: 3 });
