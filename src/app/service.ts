@@ -167,6 +167,7 @@ export async function startService(cfg: AppConfig, mapping: () => MappingSnapsho
     const people = new CachedPeople(new SalesforcePeople(salesforce.conn));
     const writer = new SalesforceTaskWriter(salesforce.conn, { ...(mapping().mapping.salesforce.externalIdField ? { externalIdField: mapping().mapping.salesforce.externalIdField } : {}) });
     const lockRedis = conn('lock');
+    const ledger = new RedisWriteLedger(lockRedis, cfg.redis.prefix);
     worker = createCallWorker({
       connection: conn('worker'),
       prefix: cfg.redis.prefix,
@@ -174,9 +175,14 @@ export async function startService(cfg: AppConfig, mapping: () => MappingSnapsho
       logger,
       metrics,
       queue,
-      lock: new CallLock(lockRedis, cfg.redis.prefix, cfg.worker.lockDurationMs),
+      // The ledger shares the lock's connection: a call's lock and ledger entry are read and written together.
+      lock: new CallLock(lockRedis, cfg.redis.prefix, {
+        ttlMs: cfg.worker.lockDurationMs,
+        ledger,
+        onLedgerError: (e) => logger.warn('ledger_write_failed', { err: e instanceof Error ? e.message : String(e) }),
+      }),
       unmapped: new UnmappedStore(lockRedis, cfg.redis.prefix),
-      process: { mapping, people, telephony: new RingCentralTelephony({ platform: rc.platform, logger }), writer, forget: (ids) => people.forget(ids), ledger: new RedisWriteLedger(lockRedis, cfg.redis.prefix) },
+      process: { mapping, people, telephony: new RingCentralTelephony({ platform: rc.platform, logger }), writer, forget: (ids) => people.forget(ids), ledger },
       lockDurationMs: cfg.worker.lockDurationMs,
       stalledIntervalMs: cfg.worker.stalledIntervalMs,
       failedRetentionDays: cfg.worker.failedRetentionDays,

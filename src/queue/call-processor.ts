@@ -77,7 +77,9 @@ export function createCallProcessor(deps: CallProcessorDeps) {
       // A replay asks Salesforce whatever the ledger says; a retry, a catch-up or a backfill unless the ledger shows
       // the call written; a first delivery lets the ledger decide.
       const verify = from.kind === 'insights' && from.source === 'replay' ? 'always' : job.attemptsMade > 0 || from.kind !== 'notification' ? 'unless_written' : undefined;
-      const { report, resolution } = await deps.lock.with(insights.sourceRecordId, () => processCall(insights, { ...deps.process, logger: log }, { ...(verify ? { verify } : {}), ...(signal ? { signal } : {}) }));
+      const { report, resolution } = await deps.lock.with(insights.sourceRecordId, (ledger) =>
+        processCall(insights, { ...deps.process, logger: log, ...(ledger ? { ledger } : {}) }, { ...(verify ? { verify } : {}), ...(signal ? { signal } : {}) }),
+      );
       const result: CallJobResult = {
         sourceRecordId: insights.sourceRecordId,
         callTaskId: report.callTaskId,

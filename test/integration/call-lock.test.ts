@@ -1,0 +1,97 @@
+/** CallLock on a real Redis: one writer per call, and the write ledger read and finished with the lock. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { CallBusyError, CallLock } from '../../src/queue/call-lock.ts';
+import { RedisWriteLedger } from '../../src/queue/write-ledger.ts';
+import { scratchRedis } from '../support/scratch-redis.ts';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function setup(ttlMs = 30_000) {
+  const { redis, prefix } = scratchRedis('lk', cleanups);
+  const ledger = new RedisWriteLedger(redis, prefix);
+  const errors: unknown[] = [];
+  const lock = new CallLock(redis, prefix, { ttlMs, ledger, onLedgerError: (e) => errors.push(e) });
+  // Every command this connection sends, by name.
+  const sent: string[] = [];
+  const send = redis.sendCommand.bind(redis);
+  redis.sendCommand = (command, stream) => {
+    sent.push(command.name);
+    return send(command, stream);
+  };
+  return { redis, prefix, ledger, lock, sent, errors };
+}
+
+const CALL = '2728084995017';
+const V1 = '2024-08-07T18:05:00.000Z';
+
+describe('CallLock with the write ledger', () => {
+  it('reads the entry with the lock and records the finished write with its release: two requests in all', async () => {
+    const { redis, prefix, ledger, lock, sent } = setup();
+    await ledger.finish(CALL, V1, '00TDm0000000001IAA');
+    sent.length = 0;
+    const seen = await lock.with(CALL, async (held) => {
+      const entry = await held!.read(CALL);
+      await held!.finish(CALL, '2024-08-08T09:00:00.000Z', '00TDm0000000001IAA');
+      return entry;
+    });
+    expect(seen).toEqual({ version: V1, callTaskId: '00TDm0000000001IAA', unfinished: false });
+    expect(sent).toEqual(['eval', 'eval']);
+    expect(await ledger.read(CALL)).toEqual({ version: '2024-08-08T09:00:00.000Z', callTaskId: '00TDm0000000001IAA', unfinished: false });
+    expect(await redis.exists(`${prefix}:lock:call:${CALL}`)).toBe(0);
+  });
+
+  it('leaves a write that failed marked unfinished, and frees the call', async () => {
+    const { redis, prefix, ledger, lock } = setup();
+    await expect(
+      lock.with(CALL, async (held) => {
+        await held!.begin(CALL);
+        throw new Error('Salesforce said no');
+      }),
+    ).rejects.toThrow('Salesforce said no');
+    expect(await ledger.read(CALL)).toEqual({ unfinished: true });
+    expect(await redis.exists(`${prefix}:lock:call:${CALL}`)).toBe(0);
+  });
+
+  it('makes the next writer of the call wait, and it sees what the first one finished', async () => {
+    const { ledger, lock } = setup();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const first = lock.with(CALL, async (held) => {
+      await held!.begin(CALL);
+      await gate;
+      await held!.finish(CALL, V1, '00TDm0000000001IAA');
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    const second = lock.with(CALL, (held) => held!.read(CALL), 5_000);
+    await new Promise((r) => setTimeout(r, 80));
+    release();
+    await first;
+    expect(await second).toEqual({ version: V1, callTaskId: '00TDm0000000001IAA', unfinished: false });
+    expect(await ledger.read(CALL)).toEqual({ version: V1, callTaskId: '00TDm0000000001IAA', unfinished: false });
+  });
+
+  it('gives up on a call held too long with CallBusyError', async () => {
+    const { lock } = setup();
+    let release!: () => void;
+    const held = lock.with(CALL, () => new Promise<void>((r) => (release = r)));
+    await new Promise((r) => setTimeout(r, 20));
+    await expect(lock.with(CALL, () => Promise.resolve(), 100)).rejects.toBeInstanceOf(CallBusyError);
+    release();
+    await held;
+  });
+
+  it('records the finished write even when its lock expired and another worker took the call, whose lock it leaves alone', async () => {
+    const { redis, prefix, ledger, lock, errors } = setup(100);
+    await lock.with(CALL, async (held) => {
+      // This lock lapses (no renewal reaches Redis in time) and another worker takes the call.
+      await redis.set(`${prefix}:lock:call:${CALL}`, 'someone-else', 'PX', 60_000);
+      await held!.finish(CALL, V1, '00TDm0000000001IAA');
+    });
+    expect(await redis.get(`${prefix}:lock:call:${CALL}`)).toBe('someone-else');
+    expect(await ledger.read(CALL)).toEqual({ version: V1, callTaskId: '00TDm0000000001IAA', unfinished: false });
+    expect(errors).toEqual([]);
+  });
+});
