@@ -20,6 +20,12 @@ export interface TaskWriterOptions {
 
 /** Salesforce's limit of records in one sObject Collections request. */
 export const COLLECTION_LIMIT = 200;
+/**
+ * Records that make a create worth a request of its own while another is in flight. At a trickle (a call or two,
+ * 5-10 records) a call's create waits for the one in flight and shares the next; under a backlog a create of
+ * this many records does not wait.
+ */
+const EAGER_RECORDS = 50;
 
 interface ExistingTask {
   Id: string;
@@ -67,8 +73,9 @@ export class SalesforceTaskWriter implements TaskWriter {
     this.#creates = new Batcher((calls) => this.#createMany(calls), {
       maxWeight: Math.min(COLLECTION_LIMIT, Math.max(1, b.maxRecords ?? COLLECTION_LIMIT)),
       weight: (records) => records.length,
-      maxInFlight: b.maxInFlight ?? 2,
+      maxInFlight: b.maxInFlight ?? 1,
       lingerMs: b.lingerMs ?? 2,
+      eagerWeight: EAGER_RECORDS,
     });
   }
 
