@@ -11,6 +11,8 @@ export interface BenchOptions {
   readonly rate: number;
   /** Salesforce latency of the paced run. */
   readonly pacedLatency: number;
+  /** Calls in the paced run (at `rate` a second). */
+  readonly pacedCalls: number;
   /** Calls queued before the worker starts in the memory run; 0 skips it. */
   readonly queued: number;
   readonly memorySeconds: number;
@@ -31,6 +33,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --modes optimized,naive
   --rate N             calls/s of the paced latency run (default 20; 0 = none)
   --paced-latency MS   Salesforce latency of the paced run (default 150)
+  --paced-calls N      calls in the paced run (default 1000: 50 s at 20/s)
   --queued N           calls queued before the worker starts, for the memory run (default 10000; 0 = none)
   --memory-seconds S   how long each worker works in the memory run (default 20)
   --concurrency N      WORKER_CONCURRENCY of each worker, both modes (default 200, the product's default)
@@ -61,6 +64,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
       modes: { type: 'string', default: 'optimized,naive' },
       rate: { type: 'string', default: '20' },
       'paced-latency': { type: 'string', default: '150' },
+      'paced-calls': { type: 'string', default: '1000' },
       queued: { type: 'string', default: '10000' },
       'memory-seconds': { type: 'string', default: '20' },
       concurrency: { type: 'string', default: '200' },
@@ -82,6 +86,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     modes: modes as Mode[],
     rate: int(values.rate, 'rate'),
     pacedLatency: int(values['paced-latency'], 'paced-latency'),
+    pacedCalls: int(values['paced-calls'], 'paced-calls', 2),
     queued: int(values.queued, 'queued'),
     memorySeconds: int(values['memory-seconds'], 'memory-seconds', 1),
     concurrency: int(values.concurrency, 'concurrency', 1),

@@ -51,7 +51,7 @@ function plan(o: BenchOptions): ScenarioSpec[] {
   const specs: ScenarioSpec[] = [];
   for (const sfLatencyMs of o.latencies)
     for (const workers of o.workers) for (const mode of o.modes) specs.push({ kind: 'backlog', mode, sfLatencyMs, workers, calls: o.calls });
-  if (o.rate > 0) for (const mode of o.modes) specs.push({ kind: 'paced', mode, sfLatencyMs: o.pacedLatency, workers: o.workers[0]!, calls: o.calls, rate: o.rate });
+  if (o.rate > 0) for (const mode of o.modes) specs.push({ kind: 'paced', mode, sfLatencyMs: o.pacedLatency, workers: o.workers[0]!, calls: o.pacedCalls, rate: o.rate });
   if (o.queued > 0) for (const mode of o.modes) specs.push({ kind: 'memory', mode, sfLatencyMs: 0, workers: 1, calls: o.queued, maxSeconds: o.memorySeconds });
   return specs;
 }
