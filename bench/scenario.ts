@@ -167,8 +167,13 @@ export async function runScenario(spec: ScenarioSpec, ctx: BenchContext): Promis
     }
 
     const env = workerEnv(ctx, sims, prefix);
+    // A queued backlog is held until every worker is ready: the first worker would otherwise start on it while
+    // the others are still starting, and the run (timed from all of them ready) would look faster than it is.
+    const held = spec.kind !== 'paced';
+    if (held) await queue.pause();
     for (let w = 0; w < spec.workers; w++) workers.push(new WorkerProcess(spec.mode, env, ctx.entry));
     await Promise.all(workers.map((w) => w.ready()));
+    if (held) await queue.resume();
     const startRss = Math.max(...workers.map((w) => w.memory()?.rss ?? 0));
     const redisCpu0 = ctx.redisPid ? (cpuSeconds(ctx.redisPid) ?? 0) : 0;
     const sf0 = sims.sf.counters();
