@@ -63,6 +63,11 @@ export interface ScenarioResult extends ScenarioSpec {
   readonly enqueueSeconds: number;
   readonly wallSeconds: number;
   readonly callsPerSecond: number;
+  /**
+   * A backlog's rate once under way: the middle 80 % of its calls (10th to 90th finished) over the time between
+   * them, leaving out the start (cold caches, code not yet optimised) and the last stragglers.
+   */
+  readonly steadyCallsPerSecond?: number;
   readonly workerCpuSeconds: number;
   readonly cpuSecondsPerCall: number;
   /** The bench process (simulators, producer) over the same window: context, not the worker's cost. */
@@ -131,6 +136,16 @@ async function settle(queue: Queue, n: number, deadline: number, onProgress: (fi
     if (Date.now() > deadline) return false;
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** ScenarioResult.steadyCallsPerSecond from the jobs' finish times; nothing when too few finished to tell. */
+function steadyRate(finishedOn: number[]): { steadyCallsPerSecond?: number } {
+  if (finishedOn.length < 20) return {};
+  const t = [...finishedOn].sort((a, b) => a - b);
+  const i10 = Math.floor(0.1 * (t.length - 1));
+  const i90 = Math.floor(0.9 * (t.length - 1));
+  const seconds = (t[i90]! - t[i10]!) / 1000;
+  return seconds > 0 ? { steadyCallsPerSecond: (i90 - i10) / seconds } : {};
 }
 
 /** The simulated org's daily API allocation in the bench: more than any run uses. */
@@ -239,6 +254,7 @@ export async function runScenario(spec: ScenarioSpec, ctx: BenchContext): Promis
       enqueueSeconds,
       wallSeconds,
       callsPerSecond: wallSeconds > 0 ? completed / wallSeconds : 0,
+      ...(spec.kind === 'backlog' ? steadyRate(finishedTimings.map((t) => t.finishedOn!)) : {}),
       workerCpuSeconds: workerCpu,
       cpuSecondsPerCall: finished > 0 ? workerCpu / finished : 0,
       driverCpuSeconds: (driver.user + driver.system) / 1e6,
