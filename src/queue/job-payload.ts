@@ -174,6 +174,16 @@ export function decodeCallJobData(data: unknown, opts: DecodeOptions = {}): Resu
   return r.ok ? ok(r.value.job) : r;
 }
 
+/** One compressed part of job data, decoded; a part that does not decode is a readable problem naming `what`. */
+function decodePart(part: string, what: string): Result<{ value: unknown; bytes: number }, string> {
+  try {
+    return ok(decodeSized(part));
+  } catch (e) {
+    if (!(e instanceof PayloadDecodeError)) throw e;
+    return err(`the job's ${what} does not decode: ${e.message}`);
+  }
+}
+
 function callJob(stored: { kind: 'notification'; receivedAt: number } | { kind: 'insights'; receivedAt: number; source: InsightsSource }, value: unknown): CallJob {
   return stored.kind === 'notification'
     ? { kind: 'notification', receivedAt: stored.receivedAt, event: value }
@@ -195,35 +205,22 @@ export function decodeCallJobDataSized(data: unknown, opts: DecodeOptions = {}):
   if (encoding === WHOLE_PAYLOAD_ENCODING) {
     const parsed = wholeCallJobDataSchema.safeParse(data);
     if (!parsed.success) return err(NOT_A_CALL_JOB);
-    let decoded: { value: unknown; bytes: number };
-    try {
-      decoded = decodeSized(parsed.data.payload);
-    } catch (e) {
-      if (!(e instanceof PayloadDecodeError)) throw e;
-      return err(`the job's ${WHOLE_PAYLOAD_ENCODING} payload does not decode: ${e.message}`);
-    }
-    const job = callJob(parsed.data, decoded.value);
-    return ok({ job: whole ? job : withoutTranscript(job), sizeBytes: decoded.bytes });
+    const decoded = decodePart(parsed.data.payload, `${WHOLE_PAYLOAD_ENCODING} payload`);
+    if (!decoded.ok) return decoded;
+    const job = callJob(parsed.data, decoded.value.value);
+    return ok({ job: whole ? job : withoutTranscript(job), sizeBytes: decoded.value.bytes });
   }
   if (encoding !== PAYLOAD_ENCODING) return err(`the job data is encoded as ${JSON.stringify(encoding)}, which this version cannot read (written by a newer version?)`);
   const parsed = callJobDataSchema.safeParse(data);
   if (!parsed.success) return err(NOT_A_CALL_JOB);
   const stored = parsed.data;
-  let value: unknown;
-  try {
-    value = decodeSized(stored.payload).value;
-  } catch (e) {
-    if (!(e instanceof PayloadDecodeError)) throw e;
-    return err(`the job's ${PAYLOAD_ENCODING} payload does not decode: ${e.message}`);
-  }
+  const payload = decodePart(stored.payload, `${PAYLOAD_ENCODING} payload`);
+  if (!payload.ok) return payload;
+  const value = payload.value.value;
   if (whole && stored.transcript !== undefined) {
-    let transcript: unknown;
-    try {
-      transcript = decodeSized(stored.transcript).value;
-    } catch (e) {
-      if (!(e instanceof PayloadDecodeError)) throw e;
-      return err(`the job's ${PAYLOAD_ENCODING} transcript does not decode: ${e.message}`);
-    }
+    const part = decodePart(stored.transcript, `${PAYLOAD_ENCODING} transcript`);
+    if (!part.ok) return part;
+    const transcript = part.value.value;
     if (!Array.isArray(transcript)) return err(`the job's ${PAYLOAD_ENCODING} transcript does not decode: it is JSON but not a list`);
     // `value` is ours, fresh from JSON.parse: the transcript goes back in the place its "[]" kept.
     const path = TRANSCRIPT_PATH[stored.kind];
