@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { LedgerEntry, WriteLedger } from '../sync/write-ledger.port.ts';
-import { LEDGER_FIELDS, ledgerEntry, type RedisWriteLedger } from './write-ledger.ts';
+import { finishLua, LEDGER_FIELDS, ledgerEntry, type RedisWriteLedger } from './write-ledger.ts';
 
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
 /** Takes the lock (KEYS[1]) and, if taken, reads the ledger entry (KEYS[2]): false when the call is busy. */
 const ACQUIRE_AND_READ = `if redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return redis.call('HMGET', KEYS[2], ${LEDGER_FIELDS.map((f) => `'${f}'`).join(', ')}) else return false end`;
 /** Records the finished write in the ledger entry (KEYS[2]), then frees the lock (KEYS[1]) if still ours. */
-const FINISH_AND_RELEASE =
-  `redis.call('HSET', KEYS[2], 'v', ARGV[2], 'id', ARGV[3]) redis.call('HDEL', KEYS[2], 'w') redis.call('EXPIRE', KEYS[2], ARGV[4]) ` +
-  `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+const FINISH_AND_RELEASE = `${finishLua('KEYS[2]', 'ARGV[2]', 'ARGV[3]', 'ARGV[4]')} ${RELEASE}`;
 
 export class CallBusyError extends Error {
   override readonly name = 'CallBusyError';

@@ -12,6 +12,16 @@ export function ledgerEntry([v, id, w]: ReadonlyArray<string | null | undefined>
 }
 
 /**
+ * Lua recording a finished write in a ledger hash: the version and call Task id set, the under-way mark dropped,
+ * the expiry renewed. The arguments are Lua expressions (`KEYS[1]`, `ARGV[2]`...), so that the call lock can
+ * record it in the same script as it frees the call.
+ */
+export function finishLua(key: string, version: string, callTaskId: string, ttlSeconds: string): string {
+  return `redis.call('HSET', ${key}, 'v', ${version}, 'id', ${callTaskId}) redis.call('HDEL', ${key}, 'w') redis.call('EXPIRE', ${key}, ${ttlSeconds})`;
+}
+const FINISH = finishLua('KEYS[1]', 'ARGV[1]', 'ARGV[2]', 'ARGV[3]');
+
+/**
  * The write ledger in Redis: one small hash per call (`v` version, `id` call Task id, `w` a write under way),
  * kept LEDGER_TTL_SECONDS (14 days, the window in which a repeated event is expected), about 100 bytes each.
  * The call lock (call-lock.ts) reads and finishes entries in the same requests as it takes and frees a call.
@@ -41,7 +51,6 @@ export class RedisWriteLedger implements WriteLedger {
   }
 
   async finish(sourceRecordId: string, version: string, callTaskId: string): Promise<void> {
-    const key = this.key(sourceRecordId);
-    await this.#redis.multi().hset(key, 'v', version, 'id', callTaskId).hdel(key, 'w').expire(key, this.ttlSeconds).exec();
+    await this.#redis.eval(FINISH, 1, this.key(sourceRecordId), version, callTaskId, String(this.ttlSeconds));
   }
 }
