@@ -4,7 +4,7 @@ import { type IdGenerator, isWellFormedId, prefixOf, to18 } from './ids.ts';
 import type { ObjectDef, Schema } from './schema.ts';
 import type { RecordStore, SfRecord } from './store.ts';
 import { applyDefaults, normalizeInput, validateRecord } from './validate.ts';
-import { formatDateTime } from './values.ts';
+import { comparable, formatDateTime } from './values.ts';
 
 export interface DmlContext {
   userId: string;
@@ -90,12 +90,14 @@ export class Dml {
     const stamp = formatDateTime(this.now());
     Object.assign(rec, { LastModifiedDate: stamp, SystemModstamp: stamp, LastModifiedById: ctx.userId });
     this.derive(obj, rec);
+    this.store.put(obj.name, rec); // re-filed in the store's indexes
   }
 
   remove(obj: ObjectDef, id: string): void {
     const rec = this.existing(obj, id);
     rec.IsDeleted = true;
     rec.SystemModstamp = formatDateTime(this.now());
+    this.store.put(obj.name, rec);
   }
 
   /** The external-id field for an upsert path segment, as Salesforce validates it. */
@@ -116,8 +118,10 @@ export class Dml {
       const rec = isWellFormedId(value) && prefixOf(value) === obj.keyPrefix ? this.store.get(obj.name, value) : undefined;
       return rec === undefined || rec.IsDeleted === true ? [] : [rec];
     }
-    const wanted = value.toLowerCase();
-    return this.store.all(obj.name).filter((r) => typeof r[field] === 'string' && r[field].toLowerCase() === wanted);
+    const def = this.schema.field(obj.name, field);
+    if (def === undefined || value === '') return [];
+    // External ids are text fields: the index compares them case-insensitively, as unique text fields are.
+    return this.store.lookup(obj.name, def, [comparable(def, value)]);
   }
 
   upsert(obj: ObjectDef, fieldName: string, value: string, input: Record<string, unknown>, ctx: DmlContext): UpsertOutcome {

@@ -32,6 +32,6 @@ export function createOrg(opts: { taskExternalIdField?: string } = {}): SimOrg {
     Alias: 'integ', Email: BUILTIN_USERNAME, IsActive: true,
   }, integrationUserId);
   const engine = new SoqlEngine(schema, store);
-  const queries = new QueryService(engine, (t, withDeleted) => store.all(t, withDeleted));
+  const queries = new QueryService(engine);
   return { orgId, integrationUserId, schema, store, dml, engine, queries };
 }

@@ -62,12 +62,10 @@ export function batchSizeFrom(header: string | undefined): number {
 
 export class QueryService {
   private readonly engine: SoqlEngine;
-  private readonly allRows: (type: string, includeDeleted: boolean) => SfRecord[];
   private readonly cursors = new Map<string, Cursor>();
 
-  constructor(engine: SoqlEngine, allRows: (type: string, includeDeleted: boolean) => SfRecord[]) {
+  constructor(engine: SoqlEngine) {
     this.engine = engine;
-    this.allRows = allRows;
   }
 
   run(soql: string | null, opts: { includeDeleted: boolean; batchSize: number; version: string }): QueryPage {
@@ -78,7 +76,7 @@ export class QueryService {
     const obj = this.engine.object(soql, q.from.name, q.from.pos);
     // Resolve the select list before touching data, so unknown fields fail even on an empty table.
     for (const fp of q.fields) this.engine.resolve(soql, obj, fp);
-    const rows = this.engine.select(soql, obj, this.allRows(obj.name, opts.includeDeleted), q);
+    const rows = this.engine.selectFromTable(soql, obj, q, opts.includeDeleted);
     if (q.count) return { totalSize: rows.length, done: true, records: [] };
     const records = projectRecords(this.engine, soql, obj, rows, q.fields, opts.version);
     return this.page({ records, batchSize: opts.batchSize, version: opts.version }, 0, this.newCursorId());

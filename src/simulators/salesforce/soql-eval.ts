@@ -5,7 +5,7 @@ import type { FieldDef, ObjectDef, Schema } from './schema.ts';
 import type { CompareOp, Condition, FieldPath, Literal, OrderItem, SoqlQuery } from './soql-parser.ts';
 import { dateLiteralRange } from './date-literals.ts';
 import type { RecordStore, SfRecord } from './store.ts';
-import { parseDateTime } from './values.ts';
+import { type Comparable, comparable, parseDateTime } from './values.ts';
 
 export interface ResolvedField {
   field: FieldDef;
@@ -183,23 +183,53 @@ export class SoqlEngine {
   /** Filters, sorts and pages `rows` for a parsed query (the shared core of SOQL and SOSL). */
   select(query: string, obj: ObjectDef, rows: SfRecord[], q: Pick<SoqlQuery, 'where' | 'orderBy' | 'limit' | 'offset'>): SfRecord[] {
     const pred = q.where === undefined ? () => true : this.compile(query, obj, q.where);
-    let out = this.sort(query, obj, rows.filter(pred), q.orderBy);
+    return this.order(query, obj, rows.filter(pred), q);
+  }
+
+  /**
+   * A SOQL query over its whole table. A WHERE that requires a field to equal a value (`F = 'x'`, `F IN (...)`,
+   * alone or as one term of an AND) reads only the matching rows through the store's index; the result is the
+   * same as filtering every row.
+   */
+  selectFromTable(query: string, obj: ObjectDef, q: Pick<SoqlQuery, 'where' | 'orderBy' | 'limit' | 'offset'>, includeDeleted: boolean): SfRecord[] {
+    if (q.where === undefined) return this.order(query, obj, this.store.all(obj.name, includeDeleted), q);
+    const pred = this.compile(query, obj, q.where); // validates the whole WHERE first, whatever the index picks
+    const eq = this.equality(query, obj, q.where);
+    const rows = eq === undefined ? this.store.all(obj.name, includeDeleted) : this.store.lookup(obj.name, eq.field, eq.keys, includeDeleted);
+    return this.order(query, obj, rows.filter(pred), q);
+  }
+
+  /** The field and values a WHERE requires equality with, if any (an AND prefers a non-boolean term). */
+  private equality(query: string, obj: ObjectDef, cond: Condition): { field: FieldDef; keys: Comparable[] } | undefined {
+    const direct = (fp: FieldPath): FieldDef | undefined => {
+      const rf = this.resolve(query, obj, fp);
+      return rf.via === undefined && rf.polymorphicType !== true ? rf.field : undefined;
+    };
+    switch (cond.kind) {
+      case 'compare': {
+        const field = cond.op === '=' && cond.value.kind !== 'dateLiteral' ? direct(cond.field) : undefined;
+        return field === undefined ? undefined : { field, keys: [literalValue(field, cond.value)] };
+      }
+      case 'in': {
+        if (cond.negate || cond.values.some((v) => v.kind === 'dateLiteral')) return undefined;
+        const field = direct(cond.field);
+        return field === undefined ? undefined : { field, keys: cond.values.map((v) => literalValue(field, v)) };
+      }
+      case 'and': {
+        const terms = cond.items.flatMap((c) => this.equality(query, obj, c) ?? []);
+        return terms.find((t) => t.field.type !== 'boolean') ?? terms[0];
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private order(query: string, obj: ObjectDef, rows: SfRecord[], q: Pick<SoqlQuery, 'orderBy' | 'limit' | 'offset'>): SfRecord[] {
+    let out = this.sort(query, obj, rows, q.orderBy);
     if (q.offset !== undefined) out = out.slice(q.offset);
     if (q.limit !== undefined) out = out.slice(0, q.limit);
     return out;
   }
-}
-
-type Comparable = string | number | boolean | null;
-
-function comparable(field: FieldDef, v: unknown): Comparable {
-  if (v === null || v === undefined || v === '') return null;
-  if (field.type === 'date' && typeof v === 'string') return Date.parse(`${v}T00:00:00Z`);
-  if (field.type === 'datetime' && typeof v === 'string') return parseDateTime(v.replace('+0000', 'Z'))?.getTime() ?? null;
-  if ((field.type === 'id' || field.type === 'reference') && typeof v === 'string') return isWellFormedId(v) ? to18(v) : v;
-  if (typeof v === 'string') return v.toLowerCase();
-  if (typeof v === 'number' || typeof v === 'boolean') return v;
-  return null;
 }
 
 function literalValue(field: FieldDef, lit: Literal): Comparable {

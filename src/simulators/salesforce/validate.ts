@@ -3,7 +3,7 @@ import { SfApiError } from './errors.ts';
 import { isWellFormedId, prefixOf, to18 } from './ids.ts';
 import type { FieldDef, ObjectDef, Schema } from './schema.ts';
 import type { RecordStore, SfRecord } from './store.ts';
-import { charLength, coerceInput, CoercionError, jsonPosition } from './values.ts';
+import { charLength, coerceInput, CoercionError, comparable, jsonPosition } from './values.ts';
 
 export type WriteOp = 'create' | 'update';
 
@@ -105,7 +105,7 @@ export function validateRecord(schema: Schema, store: RecordStore, obj: ObjectDe
       merged[name] = id;
     }
     if (field.unique === true && typeof value === 'string' && value !== '') {
-      const clash = store.all(obj.name).find((r) => r.Id !== selfId && typeof r[name] === 'string' && r[name].toLowerCase() === value.toLowerCase());
+      const clash = store.lookup(obj.name, field, [comparable(field, value)]).find((r) => r.Id !== selfId);
       if (clash !== undefined) {
         throw new SfApiError(400, 'DUPLICATE_VALUE', `duplicate value found: ${name} duplicates value on record with id: ${String(clash.Id)}`, [name]);
       }

@@ -1,5 +1,6 @@
 /** Conversions between JSON input, stored values and Salesforce's wire formats. */
 import type { FieldDef } from './schema.ts';
+import { isWellFormedId, to18 } from './ids.ts';
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATETIME_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/;
@@ -107,4 +108,17 @@ export function charLength(s: string): number {
   let n = 0;
   for (const _ of s) n++;
   return n;
+}
+
+/** A stored value as SOQL compares it (ids as 18 characters, text case-insensitive, dates as epoch ms). */
+export type Comparable = string | number | boolean | null;
+
+export function comparable(field: FieldDef, v: unknown): Comparable {
+  if (v === null || v === undefined || v === '') return null;
+  if (field.type === 'date' && typeof v === 'string') return Date.parse(`${v}T00:00:00Z`);
+  if (field.type === 'datetime' && typeof v === 'string') return parseDateTime(v.replace('+0000', 'Z'))?.getTime() ?? null;
+  if ((field.type === 'id' || field.type === 'reference') && typeof v === 'string') return isWellFormedId(v) ? to18(v) : v;
+  if (typeof v === 'string') return v.toLowerCase();
+  if (typeof v === 'number' || typeof v === 'boolean') return v;
+  return null;
 }
