@@ -4,6 +4,8 @@ import { round } from './stats.ts';
 
 export interface Workload {
   readonly calls: number;
+  /** How many of the calls the averages below were computed over (the first ones; generating is not free). */
+  readonly sampled?: number;
   readonly meanEventKb: number;
   readonly maxEventKb: number;
   readonly returningShare: number;
@@ -62,7 +64,7 @@ export function renderSummary(rep: Report): string {
   const nodeOptions = typeof rep.options.nodeOptions === 'string' && rep.options.nodeOptions ? ` · worker NODE_OPTIONS="${rep.options.nodeOptions}"` : '';
   out.push(`${rep.startedAt} · ${rep.machine.cpus} CPUs · Node ${rep.machine.node} · simulators and a private Redis on 127.0.0.1 · workers as separate processes (WORKER_CONCURRENCY=${String(rep.options.concurrency)}; the product's worker from ${rep.options.entry === 'dist' ? 'the compiled build, as the Docker image runs it' : 'the TypeScript sources'})${nodeOptions}`, '');
   out.push(
-    `Workload: ${w.calls} synthetic calls per run (seed ${String(rep.options.seed)}), events ${f(w.meanEventKb, 1)} KB on average (max ${f(w.maxEventKb, 1)} KB), ` +
+    `Workload: ${w.calls} synthetic calls per run (seed ${String(rep.options.seed)}${w.sampled !== undefined && w.sampled < w.calls ? `; the figures that follow are over the first ${w.sampled}` : ''}), events ${f(w.meanEventKb, 1)} KB on average (max ${f(w.maxEventKb, 1)} KB), ` +
       `${Math.round(w.returningShare * 100)} % from people already in the org, ${Math.round(w.threeSpeakerShare * 100)} % with three speakers, ${f(w.meanNextSteps, 1)} next steps per call, ${w.reps} reps. ` +
       `Org: ${Object.entries(w.org).map(([k, v]) => `${v} ${k}`).join(', ')}.`,
     '',

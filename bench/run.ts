@@ -18,13 +18,14 @@ import { syntheticCall } from './synthetic-calls.ts';
 import { buildWorld, type World } from './synthetic-org.ts';
 import { ROOT } from './worker-process.ts';
 
-function describeWorkload(world: World, seed: number, calls: number): Workload {
+function describeWorkload(world: World, seed: number, calls: number, sample: number): Workload {
   let bytes = 0;
   let maxBytes = 0;
   let returning = 0;
   let steps = 0;
   let three = 0;
-  for (let i = 0; i < calls; i++) {
+  const sampled = Math.min(calls, sample);
+  for (let i = 0; i < sampled; i++) {
     const c = syntheticCall(world, seed, i);
     const b = Buffer.byteLength(JSON.stringify(c.notification));
     bytes += b;
@@ -36,11 +37,12 @@ function describeWorkload(world: World, seed: number, calls: number): Workload {
   const records = world.salesforce.records ?? {};
   return {
     calls,
-    meanEventKb: bytes / calls / 1024,
+    sampled,
+    meanEventKb: bytes / sampled / 1024,
     maxEventKb: maxBytes / 1024,
-    returningShare: returning / calls,
-    meanNextSteps: steps / calls,
-    threeSpeakerShare: three / calls,
+    returningShare: returning / sampled,
+    meanNextSteps: steps / sampled,
+    threeSpeakerShare: three / sampled,
     org: Object.fromEntries(Object.entries(records).map(([k, v]) => [k, v.length])),
     reps: world.reps.length,
   };
@@ -119,7 +121,7 @@ async function main(argv: string[]): Promise<number> {
     startedAt,
     machine: { cpus: availableParallelism(), node: process.versions.node, platform: `${process.platform} ${process.arch}` },
     options: { ...o },
-    workload: describeWorkload(world, o.seed, Math.min(o.calls, 2000)),
+    workload: describeWorkload(world, o.seed, o.calls, 2000),
     runs,
   };
   writeFileSync(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
