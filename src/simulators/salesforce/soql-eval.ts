@@ -1,6 +1,6 @@
 /** Resolves parsed SOQL against the schema and evaluates it over the record store. */
 import { queryError, type SfApiError } from './errors.ts';
-import { isWellFormedId, to18 } from './ids.ts';
+import { isWellFormedId } from './ids.ts';
 import type { FieldDef, ObjectDef, Schema } from './schema.ts';
 import type { CompareOp, Condition, FieldPath, Literal, OrderItem, SoqlQuery } from './soql-parser.ts';
 import { dateLiteralRange } from './date-literals.ts';
@@ -199,11 +199,14 @@ export class SoqlEngine {
     return this.order(query, obj, rows.filter(pred), q);
   }
 
-  /** The field and values a WHERE requires equality with, if any (an AND prefers a non-boolean term). */
+  /**
+   * The field and values a WHERE requires equality with, if any. Booleans are left to the scan: half a table is
+   * no narrower than all of it.
+   */
   private equality(query: string, obj: ObjectDef, cond: Condition): { field: FieldDef; keys: Comparable[] } | undefined {
     const direct = (fp: FieldPath): FieldDef | undefined => {
       const rf = this.resolve(query, obj, fp);
-      return rf.via === undefined && rf.polymorphicType !== true ? rf.field : undefined;
+      return rf.via === undefined && rf.polymorphicType !== true && rf.field.type !== 'boolean' ? rf.field : undefined;
     };
     switch (cond.kind) {
       case 'compare': {
@@ -215,11 +218,15 @@ export class SoqlEngine {
         const field = direct(cond.field);
         return field === undefined ? undefined : { field, keys: cond.values.map((v) => literalValue(field, v)) };
       }
-      case 'and': {
-        const terms = cond.items.flatMap((c) => this.equality(query, obj, c) ?? []);
-        return terms.find((t) => t.field.type !== 'boolean') ?? terms[0];
-      }
-      default:
+      case 'and':
+        for (const c of cond.items) {
+          const eq = this.equality(query, obj, c);
+          if (eq !== undefined) return eq;
+        }
+        return undefined;
+      case 'or':
+      case 'not':
+      case 'includes':
         return undefined;
     }
   }
