@@ -180,7 +180,7 @@ export class SoqlEngine {
     });
   }
 
-  /** Filters, sorts and pages `rows` for a parsed query (the shared core of SOQL and SOSL). */
+  /** Filters, sorts and pages the given `rows` for a parsed query (SOSL, over the rows its search matched). */
   select(query: string, obj: ObjectDef, rows: SfRecord[], q: Pick<SoqlQuery, 'where' | 'orderBy' | 'limit' | 'offset'>): SfRecord[] {
     const pred = q.where === undefined ? () => true : this.compile(query, obj, q.where);
     return this.order(query, obj, rows.filter(pred), q);
