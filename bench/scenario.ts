@@ -127,8 +127,9 @@ function tally(sims: Simulators, sent: readonly Sent[]): NonNullable<ScenarioRes
   return { callTasks, followUps, expectedFollowUps, duplicates, missingCalls };
 }
 
-async function settle(queue: Queue, n: number, deadline: number, onProgress: (finished: number) => void): Promise<boolean> {
+async function settle(queue: Queue, n: number, deadline: number, onProgress: (finished: number) => void, signal?: AbortSignal): Promise<boolean> {
   for (;;) {
+    if (signal?.aborted) return false;
     const c = await queue.getJobCounts('completed', 'failed');
     const finished = (c.completed ?? 0) + (c.failed ?? 0);
     onProgress(finished);
@@ -196,18 +197,27 @@ export async function runScenario(spec: ScenarioSpec, ctx: BenchContext): Promis
     const driver0 = process.cpuUsage();
     const t0 = Date.now();
 
-    if (spec.kind === 'paced') {
-      sent = await enqueuePaced(queue, spec.calls, callAt, spec.rate ?? 20);
-      enqueueSeconds = (Date.now() - t0) / 1000;
-    }
-
     const limitS = spec.kind === 'memory' ? (spec.maxSeconds ?? 20) : ctx.timeoutSeconds;
     let half: { finished: number; byKind: Record<string, number> } | undefined;
     let peakSeen = 0;
-    const done = await settle(queue, spec.calls, t0 + limitS * 1000, (finished) => {
+    // Progress is watched while a paced run is still sending, so its second half (warm caches) is timed from
+    // when half its calls were done, not from when the last one was sent.
+    const stop = new AbortController();
+    const settling = settle(queue, spec.calls, t0 + limitS * 1000, (finished) => {
       for (const w of workers) peakSeen = Math.max(peakSeen, w.memory()?.peak ?? 0);
       if (spec.kind === 'paced' && !half && finished >= Math.ceil(spec.calls / 2)) half = { finished, byKind: sims.sf.counters().byKind };
-    });
+    }, stop.signal);
+    if (spec.kind === 'paced') {
+      try {
+        sent = await enqueuePaced(queue, spec.calls, callAt, spec.rate ?? 20);
+      } catch (e) {
+        stop.abort();
+        await settling.catch(() => false);
+        throw e;
+      }
+      enqueueSeconds = (Date.now() - t0) / 1000;
+    }
+    const done = await settling;
     const t1 = Date.now();
     if (!done && spec.kind !== 'memory') {
       // Say why: the last lines each worker wrote.
