@@ -12,7 +12,11 @@ export interface PeopleCacheOptions {
   now?: () => number;
 }
 
+/** What a lookup answered; null is "nobody" (undefined is never stored: a read that gives it is a miss). */
 type Entry = DirectoryUser | DirectoryPerson[] | string | null;
+
+/** A name's cache key: case and spacing are no part of a name to SOSL. */
+const nameKey = (name: string): string => `name:${name.trim().toLowerCase().split(/\s+/).join(' ')}`;
 
 /**
  * Caches lookups so a steady flow of calls from known people costs no lookup requests. Entries expire, and
@@ -24,6 +28,11 @@ export class CachedPeople implements PeopleDirectory {
   readonly #ttl: { user: number; person: number; negative: number };
   /** Lookups under way: concurrent calls about the same person share one request. */
   readonly #inflight = new Map<string, Promise<Entry | undefined>>();
+  /** Bumped by forget(): a lookup started before a forget may have seen the forgotten record, so is not cached. */
+  #generation = 0;
+  /** Lookups answered from the cache, and lookups that asked (or joined a request to) Salesforce. */
+  #hits = 0;
+  #misses = 0;
 
   constructor(inner: PeopleDirectory, opts: PeopleCacheOptions = {}) {
     this.#inner = inner;
@@ -32,22 +41,26 @@ export class CachedPeople implements PeopleDirectory {
   }
 
   async #cached<T extends Entry>(key: string, ttl: number, load: () => Promise<T | undefined>): Promise<T | undefined> {
-    if (this.#cache.has(key)) {
-      const v = this.#cache.get(key);
-      return (v === null ? undefined : v) as T | undefined;
+    // One read: an entry may expire between two (has, then get), and undefined is a miss, never "nobody".
+    const hit = this.#cache.get(key);
+    if (hit !== undefined) {
+      this.#hits++;
+      return (hit === null ? undefined : hit) as T | undefined;
     }
+    this.#misses++;
     const pending = this.#inflight.get(key);
     if (pending) return (await pending) as T | undefined;
+    const generation = this.#generation;
     const request = load().then((value) => {
       const empty = value === undefined || (Array.isArray(value) && value.length === 0);
-      this.#cache.set(key, value ?? null, empty ? this.#ttl.negative : ttl);
+      if (generation === this.#generation) this.#cache.set(key, value ?? null, empty ? this.#ttl.negative : ttl);
       return value;
     });
     this.#inflight.set(key, request);
     try {
       return await request;
     } finally {
-      this.#inflight.delete(key);
+      if (this.#inflight.get(key) === request) this.#inflight.delete(key);
     }
   }
 
@@ -61,24 +74,26 @@ export class CachedPeople implements PeopleDirectory {
     return (await this.#cached(`phone:${e164}`, this.#ttl.person, () => this.#inner.peopleByPhone(e164))) ?? [];
   }
   peekPhone(e164: string): readonly DirectoryPerson[] | undefined {
-    const key = `phone:${e164}`;
-    if (!this.#cache.has(key)) return undefined;
-    const v = this.#cache.get(key);
+    const v = this.#cache.get(`phone:${e164}`);
+    if (v === undefined) return undefined; // not a lookup yet: peopleByPhone, which follows, counts the miss
+    this.#hits++;
     return Array.isArray(v) ? v : [];
   }
-    async peopleByName(name: string) {
-    return (await this.#cached(`name:${name.toLowerCase()}`, this.#ttl.person, () => this.#inner.peopleByName(name))) ?? [];
+  async peopleByName(name: string) {
+    return (await this.#cached(nameKey(name), this.#ttl.person, () => this.#inner.peopleByName(name))) ?? [];
   }
   openOpportunity(accountId: string) {
     return this.#cached(`opp:${accountId}`, this.#ttl.person, () => this.#inner.openOpportunity(accountId));
   }
   async createLead(lead: NewLead) {
     const id = await this.#inner.createLead(lead);
-    // The search index lags: remember the new lead for its number so the next call finds it.
-    if (lead.phone) {
-      const person: DirectoryPerson = { type: 'Lead', id, name: [lead.firstName, lead.lastName].filter(Boolean).join(' '), phones: [lead.phone], lastModified: new Date().toISOString() };
-      this.#cache.set(`phone:${lead.phone}`, [person], this.#ttl.person);
-    }
+    // The search index lags: remember the new lead for its number and its name (a caller without a number is found
+    // by name) so the next call from them finds it instead of creating another.
+    const name = [lead.firstName, lead.lastName].filter(Boolean).join(' ');
+    const person: DirectoryPerson = { type: 'Lead', id, name, phones: lead.phone ? [lead.phone] : [], lastModified: new Date().toISOString() };
+    if (lead.phone) this.#cache.set(`phone:${lead.phone}`, [person], this.#ttl.person);
+    const known = this.#cache.get(nameKey(name));
+    this.#cache.set(nameKey(name), [...(Array.isArray(known) ? known : []), person], this.#ttl.person);
     return id;
   }
 
@@ -86,10 +101,13 @@ export class CachedPeople implements PeopleDirectory {
   forget(ids: readonly string[]): number {
     const wanted = ids.filter(Boolean);
     if (wanted.length === 0) return 0;
+    // Lookups under way may answer with these records: they are not cached, and later lookups do not join them.
+    this.#generation++;
+    this.#inflight.clear();
     return this.#cache.deleteWhere((key, v) => wanted.some((id) => key.endsWith(`:${id}`) || (v !== null && JSON.stringify(v).includes(id))));
   }
 
   stats() {
-    return { hits: this.#cache.hits, misses: this.#cache.misses, size: this.#cache.size };
+    return { hits: this.#hits, misses: this.#misses, size: this.#cache.size };
   }
 }

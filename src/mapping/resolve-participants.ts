@@ -117,8 +117,15 @@ async function findParty(insights: RecordingInsights, externals: readonly Speake
     // When the number must be searched for, the names are searched at the same time: a new caller (no match by
     // phone) then costs one round trip, not two, and in a backlog both ride in the same shared requests.
     let byNameLookups: Array<Promise<DirectoryPerson[]>> | undefined;
-    const searchNames = () => (byNameLookups ??= m.lookups.contactByName ? names.map((n) => deps.people.peopleByName(n)) : []);
-    if (byPhoneLookup && !phoneKnown) for (const l of searchNames()) l.catch(() => undefined); // awaited below, if needed
+    // Each lookup gets a handler when it starts: the loop below awaits them one by one and stops at a match or at
+    // the first failure, and a rejection nobody handled would end the process.
+    const lookUpName = (n: string) => {
+      const lookup = deps.people.peopleByName(n);
+      lookup.catch(() => undefined); // awaited below, if needed (the awaited one still throws)
+      return lookup;
+    };
+    const searchNames = () => (byNameLookups ??= m.lookups.contactByName ? names.map(lookUpName) : []);
+    if (byPhoneLookup && !phoneKnown) void searchNames();
     if (byPhoneLookup) {
       const candidates = await byPhoneLookup;
       person = pick(candidates.filter((p) => p.phones.some((ph) => toE164(ph, m.phone.defaultCountry) === e164)));

@@ -9,9 +9,12 @@ import { assertSalesforceId, soqlList, soslTerm } from './soql.ts';
 
 const CONTACT_PHONES = ['Phone', 'MobilePhone', 'HomePhone', 'OtherPhone', 'AssistantPhone'] as const;
 const LEAD_PHONES = ['Phone', 'MobilePhone'] as const;
-/** Rows per object a search returns for one term; a search for several terms allows this many per term... */
+/** Rows per object a search for several terms allows per term... */
 const PER_TERM = 50;
-/** ...up to this many per object (a SOSL search returns 2,000 rows at most, and searches two objects). */
+/**
+ * ...up to this many per object (a SOSL search returns 2,000 rows at most, and searches two objects). A search for one
+ * term gets all of them: a common name ("Mike") may have more than PER_TERM namesakes modified since the exact one.
+ */
 const MAX_ROWS_PER_OBJECT = 1000;
 /** Numbers or names in one search (a few kB of query, well under SOSL's 10,000 characters). */
 const MAX_SEARCH_TERMS = 50;
@@ -23,7 +26,7 @@ const MAX_TERMS = 100;
  * bench (1,000-call backlog, 150 ms): ~+10 % calls/s for +0.02 requests per call.
  */
 const EAGER_TERMS = 10;
-const rowLimit = (terms: number): number => Math.min(MAX_ROWS_PER_OBJECT, PER_TERM * terms);
+const rowLimit = (terms: number): number => (terms === 1 ? MAX_ROWS_PER_OBJECT : Math.min(MAX_ROWS_PER_OBJECT, PER_TERM * terms));
 const returning = (limit: number): string =>
   `Contact(Id, Name, AccountId, ${CONTACT_PHONES.join(', ')}, LastModifiedDate ORDER BY LastModifiedDate DESC LIMIT ${limit}), ` +
   `Lead(Id, Name, ${LEAD_PHONES.join(', ')}, LastModifiedDate WHERE IsConverted = false ORDER BY LastModifiedDate DESC LIMIT ${limit})`;
@@ -75,6 +78,36 @@ function maybeCut(rows: readonly PersonRow[], limit: number): boolean {
   return [...byType.values()].some((n) => n >= limit);
 }
 
+/** One item's outcome of a shared request (the Batcher settles a batch as a whole, so failures travel as values). */
+type Settled<O> = { ok: O } | { err: unknown };
+
+function unwrap<O>(s: Settled<O>): O {
+  if ('err' in s) throw s.err;
+  return s.ok;
+}
+
+/** Failures that say nothing about any one item: the service, the limits or the session. */
+function failsEveryItem(e: unknown): boolean {
+  const kind = CrmError.from(e).failure.kind;
+  return kind === 'transient' || kind === 'rate_limited' || kind === 'auth';
+}
+
+/**
+ * A shared request, settled item by item. When it fails for what may be one item's fault (a name SOSL refuses, an id a
+ * query refuses), each item is asked alone so only that one fails; a transient, limit or auth failure fails every item
+ * (their jobs retry later, and asking item by item would only multiply the requests).
+ */
+function settledEach<I, O>(run: (items: I[]) => Promise<O[]>): (items: I[]) => Promise<Array<Settled<O>>> {
+  return async (items) => {
+    try {
+      return (await run(items)).map((ok) => ({ ok }));
+    } catch (e) {
+      if (items.length < 2 || failsEveryItem(e)) throw e;
+      return Promise.all(items.map((item) => run([item]).then((out): Settled<O> => ({ ok: out[0] as O }), (err: unknown): Settled<O> => ({ err }))));
+    }
+  };
+}
+
 /**
  * Salesforce people through jsforce: users by id or e-mail, contacts and leads by phone (SOSL) or name, an
  * account's open opportunity. Lookups made at the same moment (many calls in a backlog) share one request: one
@@ -82,11 +115,11 @@ function maybeCut(rows: readonly PersonRow[], limit: number): boolean {
  */
 export class SalesforcePeople implements PeopleDirectory {
   readonly #conn: Connection;
-  readonly #byPhone: Batcher<string, DirectoryPerson[]>;
-  readonly #byName: Batcher<string, DirectoryPerson[]>;
-  readonly #byId: Batcher<string, DirectoryUser | undefined>;
-  readonly #byEmail: Batcher<string, DirectoryUser | undefined>;
-  readonly #opportunity: Batcher<string, string | undefined>;
+  readonly #byPhone: Batcher<string, Settled<DirectoryPerson[]>>;
+  readonly #byName: Batcher<string, Settled<DirectoryPerson[]>>;
+  readonly #byId: Batcher<string, Settled<DirectoryUser | undefined>>;
+  readonly #byEmail: Batcher<string, Settled<DirectoryUser | undefined>>;
+  readonly #opportunity: Batcher<string, Settled<string | undefined>>;
 
   constructor(conn: Connection, opts: PeopleBatchOptions = {}) {
     this.#conn = conn;
@@ -94,36 +127,39 @@ export class SalesforcePeople implements PeopleDirectory {
     // backlog), a next request that already has EAGER_TERMS terms goes without waiting.
     const o = { maxWeight: Math.max(1, opts.maxTerms ?? MAX_TERMS), maxInFlight: opts.maxInFlight ?? 1, lingerMs: opts.lingerMs ?? 2, eagerWeight: EAGER_TERMS };
     const search = { ...o, maxWeight: Math.min(o.maxWeight, MAX_SEARCH_TERMS) };
-    this.#byPhone = new Batcher((numbers) => this.#searchPhones(numbers), search);
-    this.#byName = new Batcher((names) => this.#searchNames(names), search);
-    this.#byId = new Batcher((ids) => this.#usersWhere(ids, (list) => `Id IN ${list}`, (u, id) => id15(u.Id) === id15(id)), o);
+    this.#byPhone = new Batcher(settledEach((numbers: string[]) => this.#searchPhones(numbers)), search);
+    this.#byName = new Batcher(settledEach((names: string[]) => this.#searchNames(names)), search);
+    this.#byId = new Batcher(settledEach((ids: string[]) => this.#usersWhere(ids, (list) => `Id IN ${list}`, (u, id) => id15(u.Id) === id15(id))), o);
     this.#byEmail = new Batcher(
-      (emails) => this.#usersWhere(emails, (list) => `Email IN ${list} AND IsActive = true`, (u, e) => (u.Email ?? '').toLowerCase() === e.toLowerCase()),
+      settledEach((emails: string[]) =>
+        this.#usersWhere(emails, (list) => `Email IN ${list} AND IsActive = true`, (u, e) => (u.Email ?? '').toLowerCase() === e.toLowerCase()),
+      ),
       o,
     );
-    this.#opportunity = new Batcher((accounts) => this.#openOpportunities(accounts), o);
+    this.#opportunity = new Batcher(settledEach((accounts: string[]) => this.#openOpportunities(accounts)), o);
   }
 
   userById(id: string): Promise<DirectoryUser | undefined> {
-    return this.#byId.submit(assertSalesforceId(id));
+    return this.#byId.submit(assertSalesforceId(id)).then(unwrap);
   }
 
   activeUserByEmail(email: string): Promise<DirectoryUser | undefined> {
-    return this.#byEmail.submit(email);
+    return this.#byEmail.submit(email).then(unwrap);
   }
 
   peopleByPhone(e164: string): Promise<DirectoryPerson[]> {
-    return this.#byPhone.submit(e164);
+    return this.#byPhone.submit(e164).then(unwrap);
   }
 
   async peopleByName(name: string): Promise<DirectoryPerson[]> {
-    const term = soslTerm(name);
-    if (term.replace(/\\./g, 'x').replace(/[^\p{L}\p{N}]/gu, '').length < 2) return []; // SOSL needs 2+ characters
-    return this.#byName.submit(name);
+    // SOSL refuses a search term shorter than two characters, and punctuation (escaped or not) is no character to
+    // it: "J-" searches for "J". Count the name's own letters and digits.
+    if (name.replace(/[^\p{L}\p{N}]/gu, '').length < 2) return [];
+    return this.#byName.submit(name).then(unwrap);
   }
 
   openOpportunity(accountId: string): Promise<string | undefined> {
-    return this.#opportunity.submit(assertSalesforceId(accountId));
+    return this.#opportunity.submit(assertSalesforceId(accountId)).then(unwrap);
   }
 
   async #search(terms: readonly string[], scope: 'PHONE' | 'NAME'): Promise<PersonRow[]> {

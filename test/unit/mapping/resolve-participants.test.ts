@@ -168,3 +168,43 @@ describe('resolveParticipants: the external party', () => {
     expect(telephony.calls.filter((c) => c.startsWith('externalNumber'))).toEqual([]);
   });
 });
+
+describe('resolveParticipants: name lookups that fail', () => {
+  /** The documented example with a second external speaker (two names to look up) and no call-log number. */
+  function twoCallers(): RecordingInsights {
+    const body = insights();
+    telephony.numbers.clear();
+    return { ...body, speakerInfo: [...body.speakerInfo, { speakerId: 'p-second-caller', name: 'Robin Second' }] };
+  }
+
+  /** Rejections nobody handled while `run` ran (each would kill the worker process). */
+  async function unhandledDuring(run: () => Promise<unknown>): Promise<unknown[]> {
+    const seen: unknown[] = [];
+    const onUnhandled = (reason: unknown) => void seen.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await run();
+      // Node reports an unhandled rejection once the microtasks drain: let that happen before looking.
+      for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    return seen;
+  }
+
+  it('leaves no rejection unhandled when an earlier name matches and a later lookup fails', async () => {
+    const byName = people.peopleByName.bind(people);
+    people.peopleByName = (n) => (n === 'Robin Second' ? Promise.reject(new Error('search failed')) : byName(n));
+    const seen = await unhandledDuring(async () => {
+      const r = await resolve(JOHN_MAPPED, twoCallers());
+      expect(r.ok && r.value).toMatchObject({ who: { type: 'Contact', id: TRACY }, matchedBy: 'name' });
+    });
+    expect(seen).toEqual([]);
+  });
+
+  it('fails with the first lookup that fails, leaving no other rejection unhandled', async () => {
+    people.peopleByName = (n) => Promise.reject(new Error(`search for ${n} failed`));
+    const seen = await unhandledDuring(() => expect(resolve(JOHN_MAPPED, twoCallers())).rejects.toThrow('search for Tracy Debolah failed'));
+    expect(seen).toEqual([]);
+  });
+});
