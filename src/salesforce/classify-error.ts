@@ -42,10 +42,19 @@ export function classifyCode(code: string, message = ''): CrmFailureKind {
   return 'permanent';
 }
 
+/**
+ * A Salesforce error message without the value it quotes: STRING_TOO_LONG says `Subject: data value too large:
+ * <the whole value> (max length=255)`, and the value is call content (a summary, a next step), which belongs
+ * neither in logs nor in the failed set. Shortened as well.
+ */
+export function crmMessage(raw: string): string {
+  return shortMessage(raw.replace(/data value too large: [\s\S]*?(?:\(max length=(\d+)\)|$)/g, (_m, max?: string) => `data value too large${max ? ` (max length=${max})` : ''}`));
+}
+
 export function classifyCrmError(error: unknown): CrmFailure {
   if (!error || typeof error !== 'object') return { kind: 'permanent', code: 'UNKNOWN', message: String(error) };
   const e = error as ErrorLike;
-  const message = shortMessage(str(e.message) ?? 'Salesforce request failed');
+  const message = crmMessage(str(e.message) ?? 'Salesforce request failed');
   const net = networkCode(e);
   if (net) return { kind: 'transient', code: net, message };
   if (e.name === 'TypeError' && message === 'fetch failed') return { kind: 'transient', code: 'FETCH_FAILED', message };

@@ -3,8 +3,9 @@ import { Batcher } from '../lib/batcher.ts';
 import { ServiceError, type Failure } from '../lib/service-error.ts';
 import type { CallDrafts, TaskDraft, TaskFields } from '../sync/build-drafts.ts';
 import { readVersion } from '../sync/describe-call.ts';
+import { compareVersions } from '../sync/version.ts';
 import type { FollowUpFailure, TaskWriter, WriteOptions, WriteReport } from '../sync/task-writer.port.ts';
-import { classifyCode, CrmError } from './classify-error.ts';
+import { classifyCode, crmMessage, CrmError } from './classify-error.ts';
 import { soqlQuery, withRetry } from './rest.ts';
 import { soqlList } from './soql.ts';
 
@@ -46,7 +47,7 @@ const KEY_CHUNK = 100;
 function failureOf(r: SaveResult): Failure {
   const e = r.errors?.[0];
   const code = e?.statusCode ?? e?.errorCode ?? 'UNKNOWN';
-  const message = (e?.message ?? 'Salesforce refused the record').slice(0, 300);
+  const message = crmMessage(e?.message ?? 'Salesforce refused the record');
   return { kind: classifyCode(code, message), code, message, ...(e?.fields?.length ? { fields: e.fields } : {}) };
 }
 
@@ -124,8 +125,9 @@ export class SalesforceTaskWriter implements TaskWriter {
     const call = results[0];
     if (!call?.success || !call.id) {
       const failure = call ? failureOf(call) : undefined;
-      // A refused call activity (or a deleted contact: the caller looks again) ends here; the rest is looked at.
-      if (failure?.kind === 'permanent' || failure?.kind === 'stale_reference') throw new CrmError(failure);
+      // A refused call activity (or a deleted contact: the caller looks again) ends here; the rest is looked at,
+      // a duplicate key too (the call is in Salesforce though the ledger did not know it: expired, or lost).
+      if (failure && failure.code !== 'DUPLICATE_VALUE' && (failure.kind === 'permanent' || failure.kind === 'stale_reference')) throw new CrmError(failure);
       throw new VerifyInstead(failure ? failure.code : 'NO_RESULT');
     }
     const failures: FollowUpFailure[] = [];
@@ -137,8 +139,8 @@ export class SalesforceTaskWriter implements TaskWriter {
         continue;
       }
       const failure = r ? failureOf(r) : undefined;
-      // Anything but a definite refusal (a lock, a duplicate, no result): look and create what is missing.
-      if (!failure || (failure.kind !== 'permanent' && failure.kind !== 'stale_reference')) throw new VerifyInstead(failure?.code ?? 'NO_RESULT');
+      // Anything but a definite refusal (a lock, a duplicate key, no result): look and create what is missing.
+      if (!failure || failure.code === 'DUPLICATE_VALUE' || (failure.kind !== 'permanent' && failure.kind !== 'stale_reference')) throw new VerifyInstead(failure?.code ?? 'NO_RESULT');
       failures.push({ key: draft.key, failure });
     }
     return { callTaskId: call.id, call: 'created', followUpsCreated: created, followUpsExisting: 0, followUpFailures: failures };
@@ -167,7 +169,7 @@ export class SalesforceTaskWriter implements TaskWriter {
     const existing = await this.#find(keys);
     const callTask = existing.get(drafts.call.key);
     const written = readVersion(callTask?.Description);
-    if (callTask && written !== undefined && written > drafts.version) {
+    if (callTask && written !== undefined && compareVersions(written, drafts.version) > 0) {
       // An older version arriving after a newer one (events out of order, a replay): it must not bring back
       // next steps the newer analysis reworded or dropped.
       const present = drafts.followUps.filter((f) => existing.has(f.key)).length;
@@ -210,7 +212,7 @@ export class SalesforceTaskWriter implements TaskWriter {
     }
 
     let call: WriteReport['call'] = callTask ? 'unchanged' : 'created';
-    if (callTask && (written ?? '') < drafts.version) {
+    if (callTask && (written === undefined || compareVersions(written, drafts.version) < 0)) {
       const update: { Id: string } & Record<string, unknown> = { Id: callTask.Id };
       for (const f of UPDATABLE) if (drafts.call.fields[f] !== undefined) update[f] = drafts.call.fields[f];
       try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyCrmError, DAILY_LIMIT_PAUSE_MS, SHORT_LIMIT_PAUSE_MS } from '../../../src/salesforce/classify-error.ts';
+import { classifyCrmError, crmMessage, DAILY_LIMIT_PAUSE_MS, SHORT_LIMIT_PAUSE_MS } from '../../../src/salesforce/classify-error.ts';
 
 /** Errors shaped exactly as jsforce 3 throws them (HttpApiError: name = errorCode, data = body). */
 function httpApiError(errorCode: string, message: string, fields?: string[]) {
@@ -55,6 +55,13 @@ describe('classifyCrmError', () => {
     const f = classifyCrmError(httpApiError('STRING_TOO_LONG', `Description: data value too large: ${'x'.repeat(1000)}`, ['Description']));
     expect(f.fields).toEqual(['Description']);
     expect(f.message.length).toBeLessThanOrEqual(300);
+  });
+
+  it('drops the value a STRING_TOO_LONG message quotes (call content), keeping the field and the limit', () => {
+    const said = 'Subject: data value too large: Call from John Smith to Tracy about the secret merger (max length=255)';
+    expect(classifyCrmError(httpApiError('STRING_TOO_LONG', said, ['Subject'])).message).toBe('Subject: data value too large (max length=255)');
+    expect(crmMessage(`Description: data value too large: ${'a secret '.repeat(50)}`)).toBe('Description: data value too large');
+    expect(crmMessage('Required fields are missing: [Subject]')).toBe('Required fields are missing: [Subject]');
   });
 
   it('calls unknown things permanent rather than retrying them forever', () => {

@@ -1,0 +1,55 @@
+/**
+ * A call already in Salesforce that the write ledger does not know (its entry expired, or Redis lost its data):
+ * written as new, it meets its own unique key. Over real HTTP with the unmodified jsforce against the simulator.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseMapping } from '../../src/config/load-mapping.ts';
+import { DEMO_IDS, demoSalesforceSeed } from '../../src/demo/demo-seed.ts';
+import { parseInsightsNotification, type RecordingInsights } from '../../src/ringcentral/insights-event.schema.ts';
+import { SalesforceTaskWriter } from '../../src/salesforce/task-writer.adapter.ts';
+import { SalesforceSimulator } from '../../src/simulators/salesforce/salesforce-simulator.ts';
+import { buildDrafts, type CallDrafts } from '../../src/sync/build-drafts.ts';
+import { loadEventFixture } from '../support/fixtures.ts';
+
+for (const k of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy']) delete process.env[k];
+const { default: jsforce } = await import('jsforce');
+
+const KEY_FIELD = 'RingSense_Call_Id__c';
+let sim: SalesforceSimulator | undefined;
+afterEach(async () => {
+  await sim?.stop();
+  sim = undefined;
+});
+
+const base: RecordingInsights = (() => {
+  const r = parseInsightsNotification(loadEventFixture('documented-example'));
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value.body;
+})();
+
+function drafts(lastModifiedTime: string): CallDrafts {
+  const m = parseMapping('', 'm.yaml').mapping;
+  return buildDrafts({ ...base, lastModifiedTime }, { ownerUserId: DEMO_IDS.userJohn, who: { type: 'Contact', id: DEMO_IDS.contactTracy }, speakerUserIds: new Map() }, { activity: m.activity, followUps: m.followUps });
+}
+
+describe('a call the ledger forgot, with a unique external id field', () => {
+  it('meets DUPLICATE_VALUE on the fast create path, then looks the call up instead of failing it', async () => {
+    sim = await SalesforceSimulator.start({ seed: demoSalesforceSeed(), taskExternalIdField: KEY_FIELD });
+    const conn = new jsforce.Connection({ loginUrl: sim.url, version: '62.0', oauth2: { clientId: sim.clientId, clientSecret: sim.clientSecret, loginUrl: sim.url } });
+    await conn.authorize({ grant_type: 'client_credentials' });
+    const writer = new SalesforceTaskWriter(conn, { externalIdField: KEY_FIELD });
+    const v1 = drafts('2024-09-04T21:00:00.000Z');
+    const first = await writer.writeCall(v1, { verify: false });
+    expect(first.call).toBe('created');
+
+    // The same version again, as new: nothing is written twice and nothing fails.
+    const again = await writer.writeCall(v1, { verify: false });
+    expect(again).toMatchObject({ callTaskId: first.callTaskId, call: 'unchanged', followUpsCreated: 0, followUpFailures: [] });
+    // A newer version written with an offset (21:30 UTC, though its text sorts before the first's): updated.
+    const v2 = drafts('2024-09-04T20:30:00-01:00');
+    const later = await writer.writeCall(v2, { verify: false });
+    expect(later).toMatchObject({ callTaskId: first.callTaskId, call: 'updated', followUpFailures: [] });
+    const tasks = sim.records('Task').filter((t) => String(t[KEY_FIELD]).startsWith(`ringsense:${base.sourceRecordId}`));
+    expect(tasks).toHaveLength(1 + v1.followUps.length);
+  });
+});
