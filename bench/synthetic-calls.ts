@@ -33,7 +33,14 @@ const STEPS = [
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'next week', 'end of month'];
 const NEW_FIRST = ['Wren', 'Soren', 'Ilse', 'Bram', 'Odile', 'Kofi', 'Marit', 'Thiago', 'Zofia', 'Emeka', 'Liv', 'Anouk'];
 const NEW_LAST = ['Halvorsen', 'Achterberg', 'Quispe', 'Varga', 'Lemaire', 'Mbeki', 'Strand', 'Oyelaran', 'Bianchi', 'Rautio'];
-const BASE_TIME = Date.parse('2025-03-03T14:00:00.000Z');
+/** A call starts every minute... */
+const SPACING_MS = 60_000;
+/**
+ * ...from a week ago, on the hour (so the calls fall into call-log hours the same way in every run). Recent, as
+ * real events are: the worker looks up a call whose recording is older than its write ledger keeps (14 days) in
+ * Salesforce before writing it, and 10,000 calls a minute apart span just under 7 days.
+ */
+const BASE_TIME = Math.floor((Date.now() - 7 * 86_400_000) / 3_600_000) * 3_600_000;
 
 function sentence(r: () => number, name: string): string {
   const t = pick(r, TOPICS);
@@ -78,8 +85,8 @@ export function syntheticCall(world: World, seed: number, i: number): SyntheticC
       : []),
   ];
   const durationMs = Math.round((5 + r() * 40) * 60_000);
-  const start = new Date(BASE_TIME + i * 120_000).toISOString();
-  const done = new Date(BASE_TIME + i * 120_000 + durationMs + 180_000).toISOString();
+  const start = new Date(BASE_TIME + i * SPACING_MS).toISOString();
+  const done = new Date(BASE_TIME + i * SPACING_MS + durationMs + 180_000).toISOString();
   const transcript: Array<{ speakerId: string; text: string; start: number; end: number }> = [];
   for (let t = 1 + r() * 3; t < durationMs / 1000 - 5; ) {
     const who = speakers[Math.floor(r() * speakers.length)]!;

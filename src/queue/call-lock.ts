@@ -52,7 +52,7 @@ export class CallLock {
    * and its `finish` is recorded when the lock is freed, in the same request (in that order, so the next holder
    * of the lock sees it).
    */
-  async with<T>(sourceRecordId: string, fn: (ledger: WriteLedger | undefined) => Promise<T>, waitMs = 10_000): Promise<T> {
+  async with<T>(sourceRecordId: string, fn: (ledger: WriteLedger | undefined, lockLost: AbortSignal) => Promise<T>, waitMs = 10_000): Promise<T> {
     const key = `${this.#prefix}:lock:call:${sourceRecordId}`;
     const token = randomUUID();
     const deadline = Date.now() + waitMs;
@@ -68,12 +68,20 @@ export class CallLock {
       if (Date.now() + delay > deadline) throw new CallBusyError(`call ${sourceRecordId} is being written by another worker`);
       await new Promise((r) => setTimeout(r, delay));
     }
+    // A lock found gone when renewed (expired during a stall, or Redis lost it) may already be another worker's:
+    // `lockLost` tells `fn`, which must not start writing then (the other worker may be writing the same Tasks).
+    const lost = new AbortController();
     const renew = setInterval(() => {
-      this.#redis.eval(RENEW, 1, key, token, String(this.#ttlMs)).catch(() => undefined);
+      this.#redis.eval(RENEW, 1, key, token, String(this.#ttlMs)).then(
+        (renewed) => {
+          if (renewed === 0) lost.abort(new CallBusyError(`call ${sourceRecordId}: its lock expired while this worker held it`));
+        },
+        () => undefined,
+      );
     }, Math.max(100, Math.floor(this.#ttlMs / 3)));
     const held = this.#ledger ? new HeldLedger(this.#ledger, sourceRecordId, entry) : undefined;
     try {
-      return await fn(held);
+      return await fn(held, lost.signal);
     } finally {
       clearInterval(renew);
       const finished = held?.finished;
@@ -100,6 +108,10 @@ class HeldLedger implements WriteLedger {
     this.#ledger = ledger;
     this.#id = id;
     this.#entry = { value: entry };
+  }
+
+  get retentionMs(): number {
+    return this.#ledger.retentionMs;
   }
 
   read(sourceRecordId: string): Promise<LedgerEntry | undefined> {

@@ -67,7 +67,10 @@ export function createCallProcessor(deps: CallProcessorDeps) {
     if (kind === 'rate_limited' || job.attemptsMade + 1 < (job.opts.attempts ?? 1)) deps.metrics?.jobRetries.inc({ kind });
   };
   return async (job: Job, _token?: string, signal?: AbortSignal): Promise<CallJobResult> => {
-    const { insights, from } = insightsOf(job, () => deps.process.mapping().mapping.activity.includeTranscript);
+    // One mapping for the whole call: the transcript is decoded only if the mapping writes it, and a reload in
+    // between must not write it empty.
+    const snap = deps.process.mapping();
+    const { insights, from } = insightsOf(job, () => snap.mapping.activity.includeTranscript);
     const log = deps.logger.child({ jobId: job.id, sourceRecordId: insights.sourceRecordId, attempt: job.attemptsMade + 1 });
     const note = (reason: UnmappedReason, subject: string | undefined): Promise<void> =>
       deps.unmapped && subject
@@ -77,8 +80,11 @@ export function createCallProcessor(deps: CallProcessorDeps) {
       // A replay asks Salesforce whatever the ledger says; a retry, a catch-up or a backfill unless the ledger shows
       // the call written; a first delivery lets the ledger decide.
       const verify = from.kind === 'insights' && from.source === 'replay' ? 'always' : job.attemptsMade > 0 || from.kind !== 'notification' ? 'unless_written' : undefined;
-      const { report, resolution } = await deps.lock.with(insights.sourceRecordId, (ledger) =>
-        processCall(insights, { ...deps.process, logger: log, ...(ledger ? { ledger } : {}) }, { ...(verify ? { verify } : {}), ...(signal ? { signal } : {}) }),
+      const { report, resolution } = await deps.lock.with(insights.sourceRecordId, (ledger, lockLost) =>
+        processCall(insights, { ...deps.process, mapping: () => snap, logger: log, ...(ledger ? { ledger } : {}) }, {
+          ...(verify ? { verify } : {}),
+          signal: signal ? AbortSignal.any([signal, lockLost]) : lockLost,
+        }),
       );
       const result: CallJobResult = {
         sourceRecordId: insights.sourceRecordId,

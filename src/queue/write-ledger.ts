@@ -37,6 +37,10 @@ export class RedisWriteLedger implements WriteLedger {
     this.ttlSeconds = ttlSeconds;
   }
 
+  get retentionMs(): number {
+    return this.ttlSeconds * 1000;
+  }
+
   key(sourceRecordId: string): string {
     return `${this.#prefix}:ledger:call:${sourceRecordId}`;
   }

@@ -6,6 +6,7 @@ import type { RecordingInsights } from '../ringcentral/insights-event.schema.ts'
 import { buildDrafts } from './build-drafts.ts';
 import { PermanentSyncError } from './sync-errors.ts';
 import type { TaskWriter, WriteReport } from './task-writer.port.ts';
+import { compareVersions } from './version.ts';
 import type { WriteLedger } from './write-ledger.port.ts';
 
 export interface ProcessDeps extends ResolveDeps {
@@ -42,6 +43,15 @@ async function resolveOrFail(insights: RecordingInsights, snap: MappingSnapshot,
   return r.value;
 }
 
+/** A day of margin: an entry is written when its call is synced, which can be a while after the recording started. */
+const LEDGER_MARGIN_MS = 86_400_000;
+
+/** The call may have been written longer ago than the ledger remembers (or its start time is unreadable). */
+function outlivedLedger(insights: RecordingInsights, ledger: WriteLedger): boolean {
+  const started = Date.parse(insights.recordingStartTime);
+  return Number.isNaN(started) || Date.now() - started > ledger.retentionMs - LEDGER_MARGIN_MS;
+}
+
 /**
  * The use case: resolve who the call belongs to, build the Tasks, write them idempotently. Throws
  * PermanentSyncError when a person must act, and ServiceError (classified) when Salesforce or RingCentral fails.
@@ -50,15 +60,18 @@ export async function processCall(insights: RecordingInsights, deps: ProcessDeps
   const { signal } = opts;
   const id = insights.sourceRecordId;
   const prior = deps.ledger ? await deps.ledger.read(id) : undefined;
-  if (opts.verify !== 'always' && prior && !prior.unfinished && prior.callTaskId && prior.version !== undefined && prior.version >= insights.lastModifiedTime) {
+  if (opts.verify !== 'always' && prior && !prior.unfinished && prior.callTaskId && prior.version !== undefined && compareVersions(prior.version, insights.lastModifiedTime) >= 0) {
     // The same delivery twice, or an older version after a newer one: written already, nothing to ask anyone.
     return { report: { callTaskId: prior.callTaskId, call: 'unchanged', followUpsCreated: 0, followUpsExisting: 0, followUpFailures: [] } };
   }
   const snap = deps.mapping();
   const m = snap.mapping;
   let resolution = await resolveOrFail(insights, snap, deps);
-  // Salesforce can hold Tasks of this call only if the ledger has seen it (or there is no ledger to ask).
-  let verify = opts.verify !== undefined || !deps.ledger || prior !== undefined;
+  // Salesforce can hold Tasks of this call only if the ledger has seen it (or there is no ledger to ask), or if the
+  // call is old enough for its entry to have expired (a version edited weeks later).
+  let verify = opts.verify !== undefined || !deps.ledger || prior !== undefined || outlivedLedger(insights, deps.ledger);
+  // Stopping (shutdown, or the call's lock lost to another worker) before anything is written costs nothing.
+  signal?.throwIfAborted();
   await deps.ledger?.begin(id);
   let report: WriteReport;
   try {

@@ -13,6 +13,8 @@ export interface LedgerEntry {
 }
 
 export interface WriteLedger {
+  /** How long an entry is kept after its last write: a call older than that may be in Salesforce with no entry. */
+  readonly retentionMs: number;
   read(sourceRecordId: string): Promise<LedgerEntry | undefined>;
   /** Before any Task of the call is created. */
   begin(sourceRecordId: string): Promise<void>;

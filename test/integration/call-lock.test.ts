@@ -83,6 +83,20 @@ describe('CallLock with the write ledger', () => {
     await held;
   });
 
+  it('tells the holder when its lock is found gone (expired in a stall, or lost by Redis), so it does not start writing', async () => {
+    const { redis, prefix, lock } = setup(300);
+    const seen = await lock.with(CALL, async (_held, lockLost) => {
+      await new Promise((r) => setTimeout(r, 150));
+      const before = lockLost.aborted;
+      await redis.del(`${prefix}:lock:call:${CALL}`); // gone: the next renewal finds it so
+      await new Promise((r) => setTimeout(r, 250));
+      return { before, after: lockLost.aborted, reason: lockLost.reason as unknown };
+    });
+    expect(seen.before).toBe(false);
+    expect(seen.after).toBe(true);
+    expect(seen.reason).toBeInstanceOf(CallBusyError);
+  });
+
   it('records the finished write even when its lock expired and another worker took the call, whose lock it leaves alone', async () => {
     const { redis, prefix, ledger, lock, errors } = setup(100);
     await lock.with(CALL, async (held) => {

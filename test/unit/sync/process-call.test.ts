@@ -13,6 +13,8 @@ const JOHN = '005Dm0000000001IAA';
 const SESSION = 's-a0e7b361acc0az191bec7e275z7cae070000';
 
 class MemoryLedger implements WriteLedger {
+  /** Remembers for ever, unless a test says otherwise (the fixture's call is from 2024). */
+  retentionMs = Number.POSITIVE_INFINITY;
   entries = new Map<string, { version?: string; callTaskId?: string; unfinished: boolean }>();
   read(id: string): Promise<LedgerEntry | undefined> {
     return Promise.resolve(this.entries.get(id));
@@ -105,6 +107,37 @@ describe('processCall with the write ledger', () => {
     writer.refuseFollowUps = false;
     await processCall(ins, deps);
     expect(writer.writes.map((w) => w.opts.verify)).toEqual([false, true]);
+  });
+
+  it('orders versions by the instant they name, not by their text', async () => {
+    const ins = event('2024-09-04T21:00:00.500Z');
+    await processCall(ins, deps);
+    // The same instant written another way: the same version, answered from the ledger.
+    await processCall(event('2024-09-04T23:00:00.5+02:00'), deps);
+    expect(writer.writes).toHaveLength(1);
+    // Later, though its text sorts first (no milliseconds; an offset): a newer version, looked up and written.
+    await processCall(event('2024-09-04T21:00:01Z'), deps);
+    await processCall(event('2024-09-04T20:30:00-01:00'), deps);
+    expect(writer.writes.map((w) => w.opts.verify)).toEqual([false, true, true]);
+  });
+
+  it('looks first for a call older than the ledger remembers, which Salesforce may hold with no entry left', async () => {
+    ledger.retentionMs = 14 * 86_400_000;
+    const now = Date.now();
+    const recent = { ...event(), sourceRecordId: 'recent', recordingStartTime: new Date(now - 3 * 86_400_000).toISOString() };
+    const old = { ...event(), sourceRecordId: 'old', recordingStartTime: new Date(now - 13.5 * 86_400_000).toISOString() };
+    await processCall(recent, deps);
+    await processCall(old, deps);
+    expect(writer.writes.map((w) => w.opts.verify)).toEqual([false, true]);
+  });
+
+  it('writes nothing, and marks nothing under way, once told to stop (its lock lost to another worker)', async () => {
+    const ins = event();
+    const stop = new AbortController();
+    stop.abort(new Error('lock lost'));
+    await expect(processCall(ins, deps, { signal: stop.signal })).rejects.toThrow('lock lost');
+    expect(writer.writes).toHaveLength(0);
+    expect(ledger.entries.get(ins.sourceRecordId)).toBeUndefined();
   });
 
   it('without a ledger, always looks first', async () => {
