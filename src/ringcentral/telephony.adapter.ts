@@ -32,7 +32,8 @@ export interface RingCentralTelephonyOptions {
 export class RingCentralTelephony implements TelephonyDirectory {
   readonly #platform: Platform;
   readonly #logger: Logger;
-  readonly #emails: TtlCache<string | undefined>;
+  /** Extension id -> e-mail; null when the extension has none (undefined from the cache is a miss). */
+  readonly #emails: TtlCache<string | null>;
   readonly #callLog: CallLogWindows;
   readonly #inflight = new Map<string, Promise<unknown>>();
   readonly #ttlMs: number;
@@ -55,13 +56,15 @@ export class RingCentralTelephony implements TelephonyDirectory {
   }
 
   async extensionEmail(extensionId: string): Promise<string | undefined> {
-    if (this.#emails.has(extensionId)) return this.#emails.get(extensionId);
+    // One read: an entry expiring between a has and a get would read as "no e-mail".
+    const known = this.#emails.get(extensionId);
+    if (known !== undefined) return known ?? undefined;
     return this.#once(`ext:${extensionId}`, async () => {
       const body = await getJson(this.#platform, `/restapi/v1.0/account/~/extension/${encodeURIComponent(extensionId)}`);
       const email = (body as { contact?: { email?: unknown } } | undefined)?.contact?.email;
       const value = typeof email === 'string' && email !== '' ? email : undefined;
       if (body === undefined) this.#logger.info('rc_extension_not_found', { extensionId });
-      this.#emails.set(extensionId, value, this.#ttlMs);
+      this.#emails.set(extensionId, value ?? null, this.#ttlMs);
       return value;
     });
   }

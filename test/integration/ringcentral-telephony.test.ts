@@ -78,6 +78,16 @@ describe('RingCentralTelephony', () => {
     expect(await telephony.extensionEmail('62264425018')).toBeUndefined();
   });
 
+  it('remembers that an extension has no e-mail, and asks again once that expires', async () => {
+    const { sim, telephony, clock } = await setup();
+    expect(await telephony.extensionEmail('62264425018')).toBeUndefined();
+    expect(await telephony.extensionEmail('62264425018')).toBeUndefined();
+    expect(sim.counters().requests.extension).toBe(1);
+    clock.now += 3600_000 + 1;
+    expect(await telephony.extensionEmail('62264425018')).toBeUndefined();
+    expect(sim.counters().requests.extension).toBe(2);
+  });
+
   it('reads the external number from the call log: `to` on Outbound, `from` on Inbound, none for internal calls', async () => {
     const { sim, telephony } = await setup();
     expect(await telephony.externalNumber(legQuery(OUTBOUND))).toBe('+14155550123');
