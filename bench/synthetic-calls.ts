@@ -33,14 +33,15 @@ const STEPS = [
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'next week', 'end of month'];
 const NEW_FIRST = ['Wren', 'Soren', 'Ilse', 'Bram', 'Odile', 'Kofi', 'Marit', 'Thiago', 'Zofia', 'Emeka', 'Liv', 'Anouk'];
 const NEW_LAST = ['Halvorsen', 'Achterberg', 'Quispe', 'Varga', 'Lemaire', 'Mbeki', 'Strand', 'Oyelaran', 'Bianchi', 'Rautio'];
-/** A call starts every minute... */
-const SPACING_MS = 60_000;
+/** A call starts every two minutes (30 an hour: how the call log's hours fill up)... */
+const SPACING_MS = 120_000;
 /**
- * ...from a week ago, on the hour (so the calls fall into call-log hours the same way in every run). Recent, as
- * real events are: the worker looks up a call whose recording is older than its write ledger keeps (14 days) in
- * Salesforce before writing it, and 10,000 calls a minute apart span just under 7 days.
+ * ...from 12 days ago, on the hour (so the calls fall into call-log hours the same way in every run). Recent, as
+ * real events are: the worker looks up a call whose recording is older than its write ledger keeps (14 days, less
+ * a day) in Salesforce before writing it. A 3,000-call backlog spans 4 days; the 10,000 calls of the memory run
+ * reach about two days ahead, which changes nothing for the worker.
  */
-const BASE_TIME = Math.floor((Date.now() - 7 * 86_400_000) / 3_600_000) * 3_600_000;
+const BASE_TIME = Math.floor((Date.now() - 12 * 86_400_000) / 3_600_000) * 3_600_000;
 
 function sentence(r: () => number, name: string): string {
   const t = pick(r, TOPICS);
