@@ -6,7 +6,7 @@ import { parseInsightsBody, parseInsightsNotification, type RecordingInsights } 
 import { processCall, type ProcessDeps } from '../sync/process-call.ts';
 import type { UnmappedReason, UnmappedRecorder } from '../mapping/unmapped-store.ts';
 import { PermanentSyncError } from '../sync/sync-errors.ts';
-import type { CallLock } from './call-lock.ts';
+import { CallBusyError, type CallLock } from './call-lock.ts';
 import { decodeCallJobDataSized } from './job-payload.ts';
 import type { CallJob } from './jobs.ts';
 
@@ -122,6 +122,12 @@ export function createCallProcessor(deps: CallProcessorDeps) {
         }
         log.warn('call_retry_later', { service: e.service, kind: f.kind, code: f.code, err: e.message });
         countRetry(job, f.kind);
+        throw e;
+      }
+      if (e instanceof CallBusyError) {
+        // Another worker is writing this call (or took it over): nothing is wrong, it is tried again later.
+        log.info('call_busy_retry_later', { reason: e.message });
+        countRetry(job, 'transient');
         throw e;
       }
       log.error('call_error', { err: e });
