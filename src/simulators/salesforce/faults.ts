@@ -10,6 +10,11 @@ export interface FaultSpec {
   method?: string;
   /** Substring of, or RegExp over, the request path (without query string). Absent: any `/services/data` request. */
   path?: string | RegExp;
+  /**
+   * Substring of, or RegExp over, the request's `q` parameter as decoded (a query's SOQL, a search's SOSL), to refuse
+   * only the requests that mention something. Absent: any.
+   */
+  query?: string | RegExp;
   /** Destroy the socket instead of answering. */
   resetConnection?: boolean;
 }
@@ -45,8 +50,8 @@ export class FaultInjector {
   }
 
   /** Consumes one matching fault, if any. */
-  take(method: string, path: string): FaultOutcome | undefined {
-    const hit = this.faults.find((f) => f.remaining > 0 && matches(f.spec, method, path));
+  take(method: string, path: string, query = ''): FaultOutcome | undefined {
+    const hit = this.faults.find((f) => f.remaining > 0 && matches(f.spec, method, path, query));
     if (hit === undefined) return undefined;
     hit.remaining -= 1;
     this.faults = this.faults.filter((f) => f.remaining > 0);
@@ -55,13 +60,16 @@ export class FaultInjector {
   }
 }
 
-function matches(spec: FaultSpec, method: string, path: string): boolean {
+const test = (pattern: string | RegExp, text: string): boolean => (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text));
+
+function matches(spec: FaultSpec, method: string, path: string, query: string): boolean {
   if (spec.method !== undefined && spec.method.toUpperCase() !== method.toUpperCase()) return false;
+  if (spec.query !== undefined && !test(spec.query, query)) return false;
   if (spec.path === undefined) return path.startsWith('/services/data');
-  return typeof spec.path === 'string' ? path.includes(spec.path) : spec.path.test(path);
+  return test(spec.path, path);
 }
 
-/** A fault as sent over `/_sim/faults` (path as a string, or `{ "regex": "..." }`). */
+/** A fault as sent over `/_sim/faults` (`path` or `pathRegex`, `query` or `queryRegex`, as strings). */
 export function faultFromJson(input: unknown): FaultSpec {
   if (typeof input !== 'object' || input === null) throw new Error('fault must be an object');
   const o = input as Record<string, unknown>;
@@ -72,6 +80,8 @@ export function faultFromJson(input: unknown): FaultSpec {
   if (typeof o.method === 'string') spec.method = o.method;
   if (typeof o.path === 'string') spec.path = o.path;
   if (typeof o.pathRegex === 'string') spec.path = new RegExp(o.pathRegex);
+  if (typeof o.query === 'string') spec.query = o.query;
+  if (typeof o.queryRegex === 'string') spec.query = new RegExp(o.queryRegex);
   if (o.resetConnection === true) spec.resetConnection = true;
   return spec;
 }

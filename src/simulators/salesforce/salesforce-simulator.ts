@@ -202,7 +202,7 @@ export class SalesforceSimulator {
 
   private async api(req: IncomingMessage, res: ServerResponse, method: string, url: URL, parts: string[], raw: string): Promise<void> {
     if (this.latencyMs > 0) await delay(this.latencyMs);
-    if (this.applyFault(res, method, url.pathname)) return;
+    if (this.applyFault(res, method, url.pathname, url.searchParams.get('q') ?? '')) return;
     const version = parseVersion(parts[2]);
     if (version === undefined) {
       this.send(res, errorResponse(new SfApiError(404, 'NOT_FOUND', 'The requested resource does not exist')), true);
@@ -255,8 +255,8 @@ export class SalesforceSimulator {
     this.byKind[kind] = (this.byKind[kind] ?? 0) + 1;
   }
 
-  private applyFault(res: ServerResponse, method: string, path: string): boolean {
-    const fault = this.faults.take(method, path);
+  private applyFault(res: ServerResponse, method: string, path: string, query = ''): boolean {
+    const fault = this.faults.take(method, path, query);
     if (fault === undefined) return false;
     if (fault.kind === 'reset') res.socket?.destroy();
     else if (typeof fault.body === 'string') res.writeHead(fault.status, { 'Content-Type': 'text/plain;charset=UTF-8' }).end(fault.body);
