@@ -3,28 +3,20 @@ export class TtlCache<V> {
   readonly #entries = new Map<string, { value: V; expires: number }>();
   readonly #max: number;
   readonly #now: () => number;
-  hits = 0;
-  misses = 0;
 
   constructor(opts: { maxEntries?: number; now?: () => number } = {}) {
     this.#max = opts.maxEntries ?? 10_000;
     this.#now = opts.now ?? Date.now;
   }
 
+  /** The live value, or undefined when absent or expired: read once (a has-then-get can see an entry expire between). */
   get(key: string): V | undefined {
     const e = this.#entries.get(key);
     if (!e || e.expires <= this.#now()) {
       if (e) this.#entries.delete(key);
-      this.misses++;
       return undefined;
     }
-    this.hits++;
     return e.value;
-  }
-
-  has(key: string): boolean {
-    const e = this.#entries.get(key);
-    return !!e && e.expires > this.#now();
   }
 
   set(key: string, value: V, ttlMs: number): void {

@@ -1,3 +1,4 @@
+import { nameKey } from '../config/load-mapping.ts';
 import { TtlCache } from '../lib/ttl-cache.ts';
 import type { DirectoryPerson, DirectoryUser, NewLead, PeopleDirectory } from './directory.port.ts';
 
@@ -15,8 +16,8 @@ export interface PeopleCacheOptions {
 /** What a lookup answered; null is "nobody" (undefined is never stored: a read that gives it is a miss). */
 type Entry = DirectoryUser | DirectoryPerson[] | string | null;
 
-/** A name's cache key: case and spacing are no part of a name to SOSL. */
-const nameKey = (name: string): string => `name:${name.trim().toLowerCase().split(/\s+/).join(' ')}`;
+/** A name's cache key: case and spacing are no part of a name to SOSL (the mapping file's own name key). */
+const nameEntry = (name: string): string => `name:${nameKey(name)}`;
 
 /**
  * Caches lookups so a steady flow of calls from known people costs no lookup requests. Entries expire, and
@@ -80,7 +81,7 @@ export class CachedPeople implements PeopleDirectory {
     return Array.isArray(v) ? v : [];
   }
   async peopleByName(name: string) {
-    return (await this.#cached(nameKey(name), this.#ttl.person, () => this.#inner.peopleByName(name))) ?? [];
+    return (await this.#cached(nameEntry(name), this.#ttl.person, () => this.#inner.peopleByName(name))) ?? [];
   }
   openOpportunity(accountId: string) {
     return this.#cached(`opp:${accountId}`, this.#ttl.person, () => this.#inner.openOpportunity(accountId));
@@ -92,8 +93,8 @@ export class CachedPeople implements PeopleDirectory {
     const name = [lead.firstName, lead.lastName].filter(Boolean).join(' ');
     const person: DirectoryPerson = { type: 'Lead', id, name, phones: lead.phone ? [lead.phone] : [], lastModified: new Date().toISOString() };
     if (lead.phone) this.#cache.set(`phone:${lead.phone}`, [person], this.#ttl.person);
-    const known = this.#cache.get(nameKey(name));
-    this.#cache.set(nameKey(name), [...(Array.isArray(known) ? known : []), person], this.#ttl.person);
+    const known = this.#cache.get(nameEntry(name));
+    this.#cache.set(nameEntry(name), [...(Array.isArray(known) ? known : []), person], this.#ttl.person);
     return id;
   }
 
