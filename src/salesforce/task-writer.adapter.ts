@@ -44,6 +44,14 @@ interface SaveResult {
 const UPDATABLE: ReadonlyArray<keyof TaskFields> = ['Subject', 'Description', 'CallDurationInSeconds', 'CallType', 'ActivityDate'];
 const KEY_CHUNK = 100;
 
+/**
+ * Salesforce refused the record itself (a validation rule, a deleted contact): writing it again will not help. Not a
+ * passing failure, and not a duplicate key, which means the record is there already.
+ */
+function refused(f: Failure): boolean {
+  return f.code !== 'DUPLICATE_VALUE' && (f.kind === 'permanent' || f.kind === 'stale_reference');
+}
+
 function failureOf(r: SaveResult): Failure {
   const e = r.errors?.[0];
   const code = e?.statusCode ?? e?.errorCode ?? 'UNKNOWN';
@@ -127,7 +135,7 @@ export class SalesforceTaskWriter implements TaskWriter {
       const failure = call ? failureOf(call) : undefined;
       // A refused call activity (or a deleted contact: the caller looks again) ends here; the rest is looked at,
       // a duplicate key too (the call is in Salesforce though the ledger did not know it: expired, or lost).
-      if (failure && failure.code !== 'DUPLICATE_VALUE' && (failure.kind === 'permanent' || failure.kind === 'stale_reference')) throw new CrmError(failure);
+      if (failure && refused(failure)) throw new CrmError(failure);
       throw new VerifyInstead(failure ? failure.code : 'NO_RESULT');
     }
     const failures: FollowUpFailure[] = [];
@@ -140,7 +148,7 @@ export class SalesforceTaskWriter implements TaskWriter {
       }
       const failure = r ? failureOf(r) : undefined;
       // Anything but a definite refusal (a lock, a duplicate key, no result): look and create what is missing.
-      if (!failure || failure.code === 'DUPLICATE_VALUE' || (failure.kind !== 'permanent' && failure.kind !== 'stale_reference')) throw new VerifyInstead(failure?.code ?? 'NO_RESULT');
+      if (!failure || !refused(failure)) throw new VerifyInstead(failure?.code ?? 'NO_RESULT');
       failures.push({ key: draft.key, failure });
     }
     return { callTaskId: call.id, call: 'created', followUpsCreated: created, followUpsExisting: 0, followUpFailures: failures };
@@ -199,7 +207,7 @@ export class SalesforceTaskWriter implements TaskWriter {
         // Another writer created it a moment ago (the external id is unique): it exists.
         if (failure.code === 'DUPLICATE_VALUE') return;
         if (draft.kind === 'call') throw new CrmError(failure);
-        if (failure.kind === 'permanent' || failure.kind === 'stale_reference') failures.push({ key: draft.key, failure });
+        if (refused(failure)) failures.push({ key: draft.key, failure });
         else transient ??= failure;
       });
     }
