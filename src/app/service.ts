@@ -167,7 +167,6 @@ export async function startService(cfg: AppConfig, mapping: () => MappingSnapsho
     const people = new CachedPeople(new SalesforcePeople(salesforce.conn));
     const writer = new SalesforceTaskWriter(salesforce.conn, { ...(mapping().mapping.salesforce.externalIdField ? { externalIdField: mapping().mapping.salesforce.externalIdField } : {}) });
     const lockRedis = conn('lock');
-    const ledger = new RedisWriteLedger(lockRedis, cfg.redis.prefix);
     worker = createCallWorker({
       connection: conn('worker'),
       prefix: cfg.redis.prefix,
@@ -175,14 +174,15 @@ export async function startService(cfg: AppConfig, mapping: () => MappingSnapsho
       logger,
       metrics,
       queue,
-      // The ledger shares the lock's connection: a call's lock and ledger entry are read and written together.
+      // The write ledger lives with the lock, on its connection: a call's lock and ledger entry are read and written
+      // together, and the lock hands each call its entry (processCall's ledger).
       lock: new CallLock(lockRedis, cfg.redis.prefix, {
         ttlMs: cfg.worker.lockDurationMs,
-        ledger,
+        ledger: new RedisWriteLedger(lockRedis, cfg.redis.prefix),
         onLedgerError: (e) => logger.warn('ledger_write_failed', { err: e instanceof Error ? e.message : String(e) }),
       }),
       unmapped: new UnmappedStore(lockRedis, cfg.redis.prefix),
-      process: { mapping, people, telephony: new RingCentralTelephony({ platform: rc.platform, logger }), writer, forget: (ids) => people.forget(ids), ledger },
+      process: { mapping, people, telephony: new RingCentralTelephony({ platform: rc.platform, logger }), writer, forget: (ids) => people.forget(ids) },
       lockDurationMs: cfg.worker.lockDurationMs,
       stalledIntervalMs: cfg.worker.stalledIntervalMs,
       failedRetentionDays: cfg.worker.failedRetentionDays,
