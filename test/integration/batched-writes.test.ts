@@ -3,32 +3,21 @@
  * same moment share searches and queries, over real HTTP with the unmodified jsforce against the simulator.
  * Exactness: one refused record fails neither its neighbours nor duplicates anything on the retry.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseMapping } from '../../src/config/load-mapping.ts';
 import { DEMO_IDS, demoSalesforceSeed } from '../../src/demo/demo-seed.ts';
 import { parseInsightsNotification, type RecordingInsights } from '../../src/ringcentral/insights-event.schema.ts';
 import { SalesforcePeople } from '../../src/salesforce/people.adapter.ts';
 import { SalesforceTaskWriter } from '../../src/salesforce/task-writer.adapter.ts';
-import { SalesforceSimulator } from '../../src/simulators/salesforce/salesforce-simulator.ts';
+import type { SalesforceSimulator } from '../../src/simulators/salesforce/salesforce-simulator.ts';
 import { buildDrafts, type CallDrafts } from '../../src/sync/build-drafts.ts';
 import { loadEventFixture } from '../support/fixtures.ts';
-
-for (const k of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy']) delete process.env[k];
-const { default: jsforce } = await import('jsforce');
-
-let sim: SalesforceSimulator | undefined;
-afterEach(async () => {
-  await sim?.stop();
-  sim = undefined;
-});
+import { connectedSalesforce } from '../support/salesforce-sim.ts';
 
 async function connect(extraContacts: Array<Record<string, unknown>> = []) {
   const seed = demoSalesforceSeed();
   seed.records = { ...seed.records, Contact: [...(seed.records?.Contact ?? []), ...extraContacts] };
-  sim = await SalesforceSimulator.start({ seed });
-  const conn = new jsforce.Connection({ loginUrl: sim.url, version: '62.0', oauth2: { clientId: sim.clientId, clientSecret: sim.clientSecret, loginUrl: sim.url } });
-  await conn.authorize({ grant_type: 'client_credentials' });
-  return { sim, conn };
+  return connectedSalesforce({ seed });
 }
 
 const base: RecordingInsights = (() => {

@@ -2,19 +2,10 @@
  * SalesforcePeople's shared lookups when Salesforce refuses one of them, and its searches by name, over real HTTP
  * with the unmodified jsforce against the Salesforce simulator.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CrmError } from '../../src/salesforce/classify-error.ts';
 import { SalesforcePeople } from '../../src/salesforce/people.adapter.ts';
-import { SalesforceSimulator } from '../../src/simulators/salesforce/salesforce-simulator.ts';
-
-for (const k of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy']) delete process.env[k];
-const { default: jsforce } = await import('jsforce');
-
-let sim: SalesforceSimulator | undefined;
-afterEach(async () => {
-  await sim?.stop();
-  sim = undefined;
-});
+import { connectedSalesforce } from '../support/salesforce-sim.ts';
 
 const USER_GOOD = '005Dm0000000001IAA';
 const USER_BAD = '005Dm0000000002IAA';
@@ -28,11 +19,9 @@ const id18 = (n: number) => contact(n, 'x').Id;
 
 /** The simulator seeded with `contacts`, a jsforce connection, and the SOQL/SOSL text of every lookup sent. */
 async function connect(contacts: Array<Record<string, unknown>>) {
-  sim = await SalesforceSimulator.start({
+  const { sim, conn } = await connectedSalesforce({
     seed: { records: { User: [{ Id: USER_GOOD, Username: 'a@example.com', Email: 'a@example.com', LastName: 'A', Alias: 'a', IsActive: true }], Contact: contacts } },
   });
-  const conn = new jsforce.Connection({ loginUrl: sim.url, version: '62.0', oauth2: { clientId: sim.clientId, clientSecret: sim.clientSecret, loginUrl: sim.url } });
-  await conn.authorize({ grant_type: 'client_credentials' });
   // What the adapter sends, read off jsforce's own requests (passed on untouched).
   const sent: string[] = [];
   const request = conn.request.bind(conn);

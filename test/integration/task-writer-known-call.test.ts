@@ -2,25 +2,16 @@
  * A call already in Salesforce that the write ledger does not know (its entry expired, or Redis lost its data):
  * written as new, it meets its own unique key. Over real HTTP with the unmodified jsforce against the simulator.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseMapping } from '../../src/config/load-mapping.ts';
 import { DEMO_IDS, demoSalesforceSeed } from '../../src/demo/demo-seed.ts';
 import { parseInsightsNotification, type RecordingInsights } from '../../src/ringcentral/insights-event.schema.ts';
 import { SalesforceTaskWriter } from '../../src/salesforce/task-writer.adapter.ts';
-import { SalesforceSimulator } from '../../src/simulators/salesforce/salesforce-simulator.ts';
 import { buildDrafts, type CallDrafts } from '../../src/sync/build-drafts.ts';
 import { loadEventFixture } from '../support/fixtures.ts';
-
-for (const k of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy']) delete process.env[k];
-const { default: jsforce } = await import('jsforce');
+import { connectedSalesforce } from '../support/salesforce-sim.ts';
 
 const KEY_FIELD = 'RingSense_Call_Id__c';
-let sim: SalesforceSimulator | undefined;
-afterEach(async () => {
-  await sim?.stop();
-  sim = undefined;
-});
-
 const base: RecordingInsights = (() => {
   const r = parseInsightsNotification(loadEventFixture('documented-example'));
   if (!r.ok) throw new Error(r.error.message);
@@ -34,9 +25,7 @@ function drafts(lastModifiedTime: string): CallDrafts {
 
 describe('a call the ledger forgot, with a unique external id field', () => {
   it('meets DUPLICATE_VALUE on the fast create path, then looks the call up instead of failing it', async () => {
-    sim = await SalesforceSimulator.start({ seed: demoSalesforceSeed(), taskExternalIdField: KEY_FIELD });
-    const conn = new jsforce.Connection({ loginUrl: sim.url, version: '62.0', oauth2: { clientId: sim.clientId, clientSecret: sim.clientSecret, loginUrl: sim.url } });
-    await conn.authorize({ grant_type: 'client_credentials' });
+    const { sim, conn } = await connectedSalesforce({ seed: demoSalesforceSeed(), taskExternalIdField: KEY_FIELD });
     const writer = new SalesforceTaskWriter(conn, { externalIdField: KEY_FIELD });
     const v1 = drafts('2024-09-04T21:00:00.000Z');
     const first = await writer.writeCall(v1, { verify: false });
