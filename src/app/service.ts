@@ -1,5 +1,5 @@
 import { Queue, type Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config/load-config.ts';
 import type { MappingSnapshot } from '../config/load-mapping.ts';
 import { startHttpServer, type OperatorHttpServer } from '../http/server.ts';
@@ -19,6 +19,7 @@ import type { CatchUp, CatchUpReason } from '../ringcentral/catch-up.ts';
 import { createRingCentralClient, type RingCentralClient } from '../ringcentral/sdk.ts';
 import type { InsightsListener } from '../ringcentral/subscription.ts';
 import type { LeaderElection } from './leader-election.ts';
+import { redisConnection } from './redis-connection.ts';
 import { RingCentralTelephony } from '../ringcentral/telephony.adapter.ts';
 import { createSalesforceSession, type SalesforceSession } from '../salesforce/connection.ts';
 import { SalesforcePeople } from '../salesforce/people.adapter.ts';
@@ -53,21 +54,6 @@ export interface RunningService {
   /** The operator endpoints, when cfg.http is set: the bound port, and more readiness checks. */
   readonly http: Pick<OperatorHttpServer, 'port' | 'url' | 'addCheck'> | undefined;
   stop(): Promise<void>;
-}
-
-/** Creates the Redis connection BullMQ needs: commands wait for a reconnect instead of failing. */
-export function redisConnection(url: string, logger: Logger, name: string): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, connectionName: `ringsense-sync:${name}` });
-  let down = false;
-  redis.on('error', (e: Error) => {
-    if (!down) logger.warn('redis_unreachable', { connection: name, err: e.message });
-    down = true;
-  });
-  redis.on('ready', () => {
-    if (down) logger.info('redis_reconnected', { connection: name });
-    down = false;
-  });
-  return redis;
 }
 
 async function withBackoff<T>(what: string, logger: Logger, fn: () => Promise<T>, stopped: () => boolean): Promise<T> {
