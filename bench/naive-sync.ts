@@ -8,10 +8,11 @@
 import type { Connection } from 'jsforce';
 import type { Mapping } from '../src/config/mapping.schema.ts';
 import { nameKey } from '../src/config/load-mapping.ts';
-import { toE164 } from '../src/mapping/phone.ts';
-import type { RecordingInsights } from '../src/ringcentral/insights-event.schema.ts';
+import { toE164 } from '../src/lib/phone.ts';
+import type { RecordingInsights } from '../src/calls/recording-insights.ts';
 import { soqlList, soslTerm } from '../src/salesforce/soql.ts';
-import { buildDrafts, type WhoRef } from '../src/sync/build-drafts.ts';
+import type { WhoRef } from '../src/mapping/resolve-participants.ts';
+import { buildDrafts } from '../src/sync/build-drafts.ts';
 
 export interface NaiveDeps {
   readonly conn: Connection;

@@ -3,7 +3,7 @@
  * to the mapping file, grouped under the section they belong to. Pure: no I/O.
  */
 import { nameKey, type MappingSnapshot } from '../config/load-mapping.ts';
-import { toE164 } from '../mapping/phone.ts';
+import { toE164 } from '../lib/phone.ts';
 import type { UnmappedEntry } from '../mapping/unmapped-store.ts';
 import type { ExtensionInfo } from '../ringcentral/extensions.ts';
 import { formatUtc, table } from './failed-format.ts';

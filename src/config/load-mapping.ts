@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { toE164 } from '../mapping/phone.ts';
+import { toE164 } from '../lib/phone.ts';
 import { ConfigError, type ConfigProblem } from './config-error.ts';
 import { mappingSchema, type ContactOverride, type Mapping } from './mapping.schema.ts';
 import { formatPath, locateKey, locateValue } from './yaml-locate.ts';

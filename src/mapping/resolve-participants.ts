@@ -1,11 +1,26 @@
+import type { RecordingInsights, Speaker } from '../calls/recording-insights.ts';
 import type { MappingSnapshot } from '../config/load-mapping.ts';
 import { nameKey } from '../config/load-mapping.ts';
 import type { ContactOverride, UserRef } from '../config/mapping.schema.ts';
+import { toE164 } from '../lib/phone.ts';
 import { err, ok, type Result } from '../lib/result.ts';
-import type { RecordingInsights, Speaker } from '../ringcentral/insights-event.schema.ts';
-import type { ResolvedParticipants, WhoRef } from '../sync/build-drafts.ts';
 import type { DirectoryPerson, PeopleDirectory, TelephonyDirectory } from './directory.port.ts';
-import { toE164 } from './phone.ts';
+
+/** The Contact or Lead a call is about (WhoId). */
+export interface WhoRef {
+  readonly type: 'Contact' | 'Lead';
+  readonly id: string;
+}
+
+/** Who the call belongs to in Salesforce, as resolved from the mapping and lookups. */
+export interface ResolvedParticipants {
+  readonly ownerUserId: string;
+  readonly who?: WhoRef;
+  /** Related To; never set when `who` is a Lead (Salesforce refuses WhatId with a Lead WhoId). */
+  readonly whatId?: string;
+  /** The Salesforce user of each internal speaker that maps to one, by speakerId. */
+  readonly speakerUserIds: ReadonlyMap<string, string>;
+}
 
 export type MissReason = 'unmapped_owner' | 'no_contact_match';
 

@@ -1,5 +1,9 @@
 import { z } from 'zod';
+import type { RecordingInsights } from '../calls/recording-insights.ts';
 import { err, ok, type Result } from '../lib/result.ts';
+
+// The edge parses into the core's type; callers of the parsers get it from here too.
+export type { RecordingInsights } from '../calls/recording-insights.ts';
 
 /** The event filter this service subscribes to (voice calls only; video is not supported). */
 export const PBX_INSIGHTS_EVENT_FILTER = '/ai/ringsense/v1/public/accounts/~/domains/pbx/insights';
@@ -82,11 +86,12 @@ const envelopeFields = {
 const envelopeSchema = z.object({ ...envelopeFields, body: z.unknown() });
 export const notificationSchema = z.object({ ...envelopeFields, body: insightsBodySchema });
 
-export type RecordingInsights = z.infer<typeof insightsBodySchema>;
+/** True only when A and B are the same type (each property's type, optionality and readonly alike). */
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+/** Fails to compile when the schema and the core's RecordingInsights (src/calls/) drift apart. */
+const _schemaProducesRecordingInsights: Same<z.output<typeof insightsBodySchema>, RecordingInsights> = true;
+
 export type InsightsNotification = z.infer<typeof notificationSchema>;
-export type Speaker = RecordingInsights['speakerInfo'][number];
-export type Utterance = RecordingInsights['insights']['Transcript'][number];
-export type SpeakerUnit = RecordingInsights['insights']['NextSteps'][number];
 
 export type RejectionReason = 'payload_too_large' | 'not_an_object' | 'missing_source_record_id' | 'unsupported_domain' | 'unknown_speaker' | 'invalid_event';
 

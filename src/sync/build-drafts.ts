@@ -1,24 +1,10 @@
+import type { RecordingInsights } from '../calls/recording-insights.ts';
 import type { Mapping } from '../config/mapping.schema.ts';
-import type { RecordingInsights } from '../ringcentral/insights-event.schema.ts';
+import type { ResolvedParticipants } from '../mapping/resolve-participants.ts';
 import { addBusinessDays } from './business-days.ts';
 import { callKey, followUpKey } from './call-key.ts';
 import { describeCall } from './describe-call.ts';
 import { cutOnWord, formatOffset } from './text.ts';
-
-export interface WhoRef {
-  readonly type: 'Contact' | 'Lead';
-  readonly id: string;
-}
-
-/** Who the call belongs to in Salesforce, as resolved from the mapping and lookups. */
-export interface ResolvedParticipants {
-  readonly ownerUserId: string;
-  readonly who?: WhoRef;
-  /** Related To; never set when `who` is a Lead (Salesforce refuses WhatId with a Lead WhoId). */
-  readonly whatId?: string;
-  /** The Salesforce user of each internal speaker that maps to one, by speakerId. */
-  readonly speakerUserIds: ReadonlyMap<string, string>;
-}
 
 export interface TaskFields {
   Subject: string;

@@ -1,4 +1,4 @@
-import type { RecordingInsights } from '../ringcentral/insights-event.schema.ts';
+import type { RecordingInsights } from '../calls/recording-insights.ts';
 import { cutOnWord, formatDuration, formatOffset, safeEnd } from './text.ts';
 
 /** Salesforce's limit for Task.Description (a 32,000-character text area). */

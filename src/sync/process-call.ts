@@ -2,7 +2,7 @@ import type { MappingSnapshot } from '../config/load-mapping.ts';
 import type { Logger } from '../lib/logger.ts';
 import { ServiceError } from '../lib/service-error.ts';
 import { resolveParticipants, type Resolution, type ResolveDeps } from '../mapping/resolve-participants.ts';
-import type { RecordingInsights } from '../ringcentral/insights-event.schema.ts';
+import type { RecordingInsights } from '../calls/recording-insights.ts';
 import { buildDrafts } from './build-drafts.ts';
 import { PermanentSyncError } from './sync-errors.ts';
 import type { TaskWriter, WriteReport } from './task-writer.port.ts';

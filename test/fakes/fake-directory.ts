@@ -1,4 +1,4 @@
-import { phoneDigits } from '../../src/mapping/phone.ts';
+import { phoneDigits } from '../../src/lib/phone.ts';
 import type { CallLegQuery, DirectoryPerson, DirectoryUser, NewLead, PeopleDirectory, TelephonyDirectory } from '../../src/mapping/directory.port.ts';
 
 /** In-memory Salesforce people, with a log of the calls made (to check caching and lookup order). */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseMapping } from '../../../src/config/load-mapping.ts';
 import { parseInsightsNotification, type RecordingInsights } from '../../../src/ringcentral/insights-event.schema.ts';
-import { buildDrafts, type ResolvedParticipants } from '../../../src/sync/build-drafts.ts';
+import type { ResolvedParticipants } from '../../../src/mapping/resolve-participants.ts';
+import { buildDrafts } from '../../../src/sync/build-drafts.ts';
 import { DESCRIPTION_LIMIT, readVersion } from '../../../src/sync/describe-call.ts';
 import { loadEventFixture, type FixtureName } from '../../support/fixtures.ts';
 

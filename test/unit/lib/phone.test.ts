@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toE164 } from '../../../src/mapping/phone.ts';
+import { toE164 } from '../../../src/lib/phone.ts';
 
 describe('toE164', () => {
   it('normalises a number as typed, in the default country', () => {
