@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { startService } from '../app/service.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { parseMapping } from '../config/load-mapping.ts';
-import { DEMO_MAPPING_YAML } from '../demo/demo-seed.ts';
+import { DEMO_MAPPING_YAML, demoSeed } from '../demo/demo-seed.ts';
 import { renderSalesforceReport } from '../demo/report.ts';
 import { sampleCalls, type SampleName } from '../demo/sample-calls.ts';
 import { findOrStartRedis, RedisUnavailableError } from '../lib/local-redis.ts';
@@ -33,7 +33,7 @@ export const demoCommand: Command = {
     const { values } = parseArgs({ args: [...ctx.args], options: { verbose: { type: 'boolean', short: 'v', default: false } } });
     const say = (s: string) => write(ctx.out, s);
     say('RingSense -> Salesforce sync: demo (no accounts needed)\n');
-    const sims = await startSimulators();
+    const sims = await startSimulators({ seed: demoSeed() });
     say(`- RingCentral simulator  ${sims.rc.url}\n- Salesforce simulator   ${sims.sf.url}`);
     let redis;
     try {

@@ -6,6 +6,7 @@
 import type { RingCentralSeed, SimRecording } from '../simulators/ringcentral/state.ts';
 import { to18 } from '../simulators/salesforce/ids.ts';
 import type { SalesforceSeed } from '../simulators/salesforce/salesforce-simulator.ts';
+import type { SimulatorsSeed } from '../simulators/start-simulators.ts';
 import { REP_JOHN, REP_MARIA, sampleCalls, type SampleName } from './sample-calls.ts';
 
 /** Fixed ids, so config/mapping.yaml can name them. */
@@ -37,6 +38,11 @@ const CALL_LOGS: Record<SampleName, SimRecording['callLog']> = {
   'no-next-steps': { from: { phoneNumber: MARIA_DID, name: 'Maria Garcia', extensionId: REP_MARIA }, to: { phoneNumber: '+16505550142', name: 'Tracy Debolah' } },
   'very-long-call': { from: { phoneNumber: JOHN_DID, name: 'John Smith', extensionId: REP_JOHN }, to: { phoneNumber: '+442079460321', name: 'Fabrikam Inc' } },
 };
+
+/** The whole demo world, for `startSimulators({ seed: demoSeed() })`. */
+export function demoSeed(): SimulatorsSeed {
+  return { ringcentral: demoRingCentralSeed(), salesforce: demoSalesforceSeed() };
+}
 
 export function demoRingCentralSeed(names: readonly SampleName[] = Object.keys(CALL_LOGS) as SampleName[]): RingCentralSeed {
   const calls = sampleCalls();

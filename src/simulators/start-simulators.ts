@@ -1,13 +1,18 @@
-import { demoRingCentralSeed, demoSalesforceSeed } from '../demo/demo-seed.ts';
 import { RingCentralSimulator, type RingCentralSeed } from './ringcentral/ringcentral-simulator.ts';
 import { SalesforceSimulator, type SalesforceSeed } from './salesforce/salesforce-simulator.ts';
+
+/** What to load into each simulator (either may be left empty). */
+export interface SimulatorsSeed {
+  ringcentral?: RingCentralSeed;
+  salesforce?: SalesforceSeed;
+}
 
 export interface SimulatorsOptions {
   host?: string;
   rcPort?: number;
   sfPort?: number;
-  /** Data to load; the demo's world by default, `null` for empty simulators. */
-  seed?: { ringcentral?: RingCentralSeed; salesforce?: SalesforceSeed } | null;
+  /** Data to load, e.g. the demo's world (`demoSeed()` in src/demo/demo-seed.ts); `null` for empty simulators. */
+  seed: SimulatorsSeed | null;
   /** Optional custom Task external id field in the simulated org (for the upsert mode). */
   taskExternalIdField?: string;
   /** The Salesforce org's daily API request allocation (default 15,000, a Developer Edition's). */
@@ -23,9 +28,9 @@ export interface Simulators {
 }
 
 /** Starts the RingCentral and Salesforce simulators side by side on loopback. */
-export async function startSimulators(opts: SimulatorsOptions = {}): Promise<Simulators> {
+export async function startSimulators(opts: SimulatorsOptions): Promise<Simulators> {
   const host = opts.host ?? '127.0.0.1';
-  const seed = opts.seed === undefined ? { ringcentral: demoRingCentralSeed(), salesforce: demoSalesforceSeed() } : opts.seed;
+  const seed = opts.seed;
   const rc = await RingCentralSimulator.start({ host, port: opts.rcPort ?? 0, ...(seed?.ringcentral ? { seed: seed.ringcentral } : {}) });
   let sf: SalesforceSimulator;
   try {

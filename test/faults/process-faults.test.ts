@@ -6,6 +6,7 @@ import { sampleCalls } from '../../src/demo/sample-calls.ts';
 import { silentLogger } from '../../src/lib/logger.ts';
 import { CALLS_QUEUE } from '../../src/queue/jobs.ts';
 import { enqueueNotification } from '../../src/queue/producer.ts';
+import { demoSeed } from '../../src/demo/demo-seed.ts';
 import { startSimulators, type Simulators } from '../../src/simulators/start-simulators.ts';
 import { spawnCli, type RunningCli } from '../support/cli.ts';
 import { waitFor } from '../support/pipeline.ts';
@@ -21,7 +22,7 @@ interface World {
 let w: World | undefined;
 
 async function world(): Promise<World> {
-  const sims = await startSimulators();
+  const sims = await startSimulators({ seed: demoSeed() });
   const prefix = `f${randomUUID().slice(0, 8)}`;
   const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
   const env = {

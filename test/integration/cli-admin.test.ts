@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startService, type RunningService } from '../../src/app/service.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { parseMapping } from '../../src/config/load-mapping.ts';
-import { DEMO_IDS, DEMO_MAPPING_YAML } from '../../src/demo/demo-seed.ts';
+import { DEMO_IDS, DEMO_MAPPING_YAML, demoSeed } from '../../src/demo/demo-seed.ts';
 import { REP_JOHN, REP_MARIA } from '../../src/demo/sample-calls.ts';
 import { silentLogger } from '../../src/lib/logger.ts';
 import { UnmappedStore } from '../../src/mapping/unmapped-store.ts';
@@ -76,7 +76,7 @@ describe('admin commands (as separate processes, on the simulators and a real Re
     runCli(args, { env: { ...sims.env, REDIS_URL: inject('redisUrl'), QUEUE_PREFIX: prefix, MAPPING_FILE: join(dir, 'mapping.yaml'), ...env } });
 
   beforeAll(async () => {
-    sims = await startSimulators();
+    sims = await startSimulators({ seed: demoSeed() });
     sims.sf.seed({ records: { Lead: [{ Id: CONVERTED_LEAD, FirstName: 'Old', LastName: 'Lead', Company: 'Debolah Consulting', IsConverted: true, ConvertedContactId: I.contactTracy }] } });
     sims.rc.seed({ extensions: [{ id: NEW_REP_EXT, extensionNumber: '107', name: 'Alex Doe', email: 'alex.doe@acme-robotics.example' }] });
     dir = mkdtempSync(join(tmpdir(), 'cli-admin-'));

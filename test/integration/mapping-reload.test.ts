@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { DEMO_MAPPING_YAML } from '../../src/demo/demo-seed.ts';
+import { DEMO_MAPPING_YAML, demoSeed } from '../../src/demo/demo-seed.ts';
 import { sampleCalls } from '../../src/demo/sample-calls.ts';
 import { CALLS_QUEUE } from '../../src/queue/jobs.ts';
 import { startSimulators, type Simulators } from '../../src/simulators/start-simulators.ts';
@@ -25,7 +25,7 @@ afterEach(async () => {
 
 describe('live mapping reload in a running service', () => {
   it('applies a valid change without a restart, refuses an invalid one and keeps the old mapping', async () => {
-    sims = await startSimulators();
+    sims = await startSimulators({ seed: demoSeed() });
     const dir = mkdtempSync(join(tmpdir(), 'reload-'));
     const file = join(dir, 'mapping.yaml');
     writeFileSync(file, DEMO_MAPPING_YAML);

@@ -9,7 +9,7 @@ import { inject } from 'vitest';
 import { startService, type RunningService, type ServiceOptions } from '../../src/app/service.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { parseMapping } from '../../src/config/load-mapping.ts';
-import { DEMO_MAPPING_YAML } from '../../src/demo/demo-seed.ts';
+import { DEMO_MAPPING_YAML, demoSeed } from '../../src/demo/demo-seed.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { decodeCallJobData } from '../../src/queue/job-payload.ts';
 import { startSimulators, type Simulators, type SimulatorsOptions } from '../../src/simulators/start-simulators.ts';
@@ -47,9 +47,9 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs 
   }
 }
 
-/** The whole product in-process: simulators, a real Redis (from the global setup), listener and worker. */
-export async function startPipeline(opts: { mappingYaml?: string; sims?: SimulatorsOptions; service?: ServiceOptions; env?: Record<string, string> } = {}): Promise<Pipeline> {
-  const sims = await startSimulators(opts.sims);
+/** The whole product in-process: simulators (the demo's world unless `sims.seed` says otherwise), a real Redis (from the global setup), listener and worker. */
+export async function startPipeline(opts: { mappingYaml?: string; sims?: Partial<SimulatorsOptions>; service?: ServiceOptions; env?: Record<string, string> } = {}): Promise<Pipeline> {
+  const sims = await startSimulators({ seed: demoSeed(), ...opts.sims });
   const cfg = loadConfig(
     // The operator endpoints on a free port (HTTP_ENABLED=false in opts.env turns them off).
     { ...sims.env, REDIS_URL: inject('redisUrl'), QUEUE_PREFIX: `t${randomUUID().slice(0, 8)}`, WORKER_CONCURRENCY: '4', HTTP_PORT: '0', ...opts.env },
