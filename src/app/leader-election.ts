@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../lib/logger.ts';
+import { reportRedisError } from './redis-health.ts';
 
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
@@ -83,8 +84,9 @@ export class LeaderElection {
         }
       }
     } catch (e) {
-      // Redis unreachable: keep the current role; the lock's expiry decides once Redis is back.
-      logger.warn('leader_election_error', { err: e instanceof Error ? e.message : String(e) });
+      // Redis unreachable: keep the current role; the lock's expiry decides once Redis is back. (That is the Redis
+      // health reporter's to log, once for the whole service.)
+      if (!reportRedisError(redis, 'leader', e)) logger.warn('leader_election_error', { err: e instanceof Error ? e.message : String(e) });
     }
   }
 

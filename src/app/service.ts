@@ -20,6 +20,7 @@ import { createRingCentralClient, type RingCentralClient } from '../ringcentral/
 import type { InsightsListener } from '../ringcentral/subscription.ts';
 import type { LeaderElection } from './leader-election.ts';
 import { redisConnection } from './redis-connection.ts';
+import { RedisHealth } from './redis-health.ts';
 import { RingCentralTelephony } from '../ringcentral/telephony.adapter.ts';
 import { createSalesforceSession, type SalesforceSession } from '../salesforce/connection.ts';
 import { SalesforcePeople } from '../salesforce/people.adapter.ts';
@@ -41,6 +42,8 @@ export interface ServiceOptions {
   readonly silenceTimeoutMs?: number;
   /** How often the API budget guard looks at the usage (default 10 s). */
   readonly budgetIntervalMs?: number;
+  /** While Redis is unreachable, how often that is logged again (default 30 s). */
+  readonly redisReminderMs?: number;
 }
 
 export interface RunningService {
@@ -104,14 +107,16 @@ export async function startService(cfg: AppConfig, mapping: () => MappingSnapsho
   if (!cfg.ringcentral) throw new Error('RingCentral is not configured');
   let stopping = false;
   const connections: Redis[] = [];
+  // One reporter for every Redis connection and client: an outage is one line when lost, one when back, reminders between.
+  const health = new RedisHealth({ logger, ...(opts.redisReminderMs ? { reminderMs: opts.redisReminderMs } : {}) });
   const conn = (name: string) => {
-    const r = redisConnection(cfg.redis.url, logger, name);
+    const r = redisConnection(cfg.redis.url, health, logger, name);
     connections.push(r);
     return r;
   };
   const queueRedis = conn('queue');
   const queue = new Queue(CALLS_QUEUE, { connection: queueRedis, prefix: cfg.redis.prefix });
-  queue.on('error', (e) => logger.warn('queue_error', { err: e.message }));
+  queue.on('error', (e) => health.clientError('queue', e) || logger.warn('queue_error', { err: e.message }));
 
   let worker: Worker<unknown, CallJobResult> | undefined;
   let salesforce: SalesforceSession | undefined;
@@ -141,6 +146,7 @@ export async function startService(cfg: AppConfig, mapping: () => MappingSnapsho
   } catch (e) {
     await http?.close();
     await queue.close().catch(() => undefined);
+    health.close();
     await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
     throw e;
   }
@@ -272,6 +278,7 @@ export async function startService(cfg: AppConfig, mapping: () => MappingSnapsho
       }
       await queue.close().catch(() => undefined);
       await rc.close();
+      health.close();
       await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
       logger.info('stopped');
     },

@@ -1,6 +1,7 @@
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../lib/logger.ts';
+import { reportRedisError } from '../app/redis-health.ts';
 import { boundedCode } from '../lib/metrics.ts';
 import { createCallProcessor, type CallJobResult, type CallProcessorDeps } from './call-processor.ts';
 import { backoffDelay, CALLS_QUEUE, KEEP_COMPLETED, KEEP_FAILED } from './jobs.ts';
@@ -55,6 +56,6 @@ export function createCallWorker(opts: CallWorkerOptions): Worker<unknown, CallJ
     opts.logger.error('job_failed', { jobId: job.id, reason: err.message.split(':')[0], attempts: job.attemptsMade });
     opts.metrics?.jobsFailed.inc({ reason: finalFailureReason(err) });
   });
-  worker.on('error', (err) => opts.logger.error('worker_error', { err }));
+  worker.on('error', (err) => reportRedisError(opts.connection, 'worker', err) || opts.logger.error('worker_error', { err }));
   return worker;
 }

@@ -15,6 +15,12 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
+/** Lines a call's processing writes: expected during and after an outage, unlike Redis errors. */
+const JOB_LINES = new Set(['event_enqueued', 'event_duplicate', 'call_synced', 'call_retry_later', 'call_busy_retry_later', 'catchup_started', 'catchup_finished', 'catchup_rechecked']);
+const HEALTH_LINES = new Set(['redis_unreachable', 'redis_still_unreachable', 'redis_reconnected']);
+/** The service's log lines from `from` on (by their timestamps). */
+const outageLines = (logs: ReadonlyArray<Record<string, unknown>>, from: number) => logs.filter((l) => Date.parse(String(l.timestamp)) >= from);
+
 const notified = (pl: Pipeline, n: number) => waitFor(() => (pl.service.listener?.stats().notifications ?? 0) >= n, 30_000, `${n} notifications`);
 
 describe('fault suite: Redis and the WebSocket', () => {
@@ -41,6 +47,55 @@ describe('fault suite: Redis and the WebSocket', () => {
     task.meta.fault = row;
     expect((await p.service.queue.getJobCounts('failed')).failed).toBe(0);
     expect(row).toMatchObject({ writtenOnce: FAULT_CALLS.length, duplicates: 0, lost: 0 });
+  });
+
+  it('Redis down 30 s while calls wait and run: none lost or doubled; one line when lost, one when back, reminders between', async ({ task }) => {
+    const dir = mkdtempSync(join(tmpdir(), 'fault-redis-down-'));
+    let redis = await startRedisServer({ appendOnly: true, dir });
+    cleanups.push(() => redis.stop());
+    const reminderMs = 10_000;
+    p = await startPipeline({ env: { REDIS_URL: redis.url }, service: { backoff: { baseMs: 200, maxMs: 1000 }, redisReminderMs: reminderMs } });
+    p.sims.sf.setLatency(400);
+    const before = FAULT_CALLS.slice(0, 4);
+    before.forEach((n) => p!.sims.rc.publishInsights(recordIdOf(n)));
+    await waitFor(async () => {
+      const c = await p!.service.queue.getJobCounts('active', 'wait', 'waiting');
+      return (c.active ?? 0) >= 1 && (c.active ?? 0) + (c.wait ?? 0) + (c.waiting ?? 0) >= 2;
+    }, 20_000, 'jobs waiting and active');
+    const downAt = Date.now(); // before stop(): the connections see the socket close before stop() returns
+    await redis.stop();
+    // Events arriving during the outage wait in memory for Redis.
+    FAULT_CALLS.slice(4).forEach((n) => p!.sims.rc.publishInsights(recordIdOf(n)));
+    await new Promise((r) => setTimeout(r, 30_000)); // the outage itself: Redis stays down for 30 s
+    const upAt = Date.now();
+    redis = await startRedisServer({ appendOnly: true, dir, port: redis.port });
+    await p.settled(FAULT_CALLS.length, 90_000);
+    await waitFor(() => p!.logs.some((l) => l.message === 'redis_reconnected'), 20_000, 'the reconnected line');
+    const lines = outageLines(p.logs, downAt);
+    const during = lines.filter((l) => Date.parse(String(l.timestamp)) < upAt);
+    const count = (m: string) => lines.filter((l) => l.message === m).length;
+    const byMessage = (ls: typeof lines) => Object.fromEntries(Object.entries(Object.groupBy(ls, (l) => String(l.message))).map(([m, v]) => [m, v?.length ?? 0]));
+    const counted = {
+      duringOutage: during.length,
+      unreachable: count('redis_unreachable'),
+      reminders: count('redis_still_unreachable'),
+      reconnected: count('redis_reconnected'),
+      stacksDuringOutage: during.filter((l) => JSON.stringify(l).includes('"stack"')).length,
+      otherDuringOutage: during.filter((l) => !JOB_LINES.has(String(l.message)) && !HEALTH_LINES.has(String(l.message))).length,
+    };
+    const row = {
+      scenario: `Redis down 30 s (log lines while down: ${counted.duringOutage}; ${counted.unreachable} lost, ${counted.reminders} reminders, ${counted.reconnected} back, ${counted.stacksDuringOutage} stacks)`,
+      ...tally(p.sims, FAULT_CALLS),
+      recoverMs: Date.now() - upAt,
+    };
+    task.meta.fault = row;
+    console.log(`Redis down 30 s, log lines counted: ${JSON.stringify(counted)}; while down: ${JSON.stringify(byMessage(during))}; after: ${JSON.stringify(byMessage(lines.filter((l) => !during.includes(l))))}`);
+    expect((await p.service.queue.getJobCounts('failed')).failed).toBe(0);
+    expect(row).toMatchObject({ writtenOnce: FAULT_CALLS.length, duplicates: 0, lost: 0 });
+    expect(counted).toMatchObject({ unreachable: 1, reconnected: 1, stacksDuringOutage: 0, otherDuringOutage: 0 });
+    // A reminder every 10 s of a 30 s outage: 2 or 3, as the restart takes a moment.
+    expect(counted.reminders).toBeGreaterThanOrEqual(Math.floor(30_000 / reminderMs) - 1);
+    expect(counted.reminders).toBeLessThanOrEqual(Math.ceil(30_000 / reminderMs) + 1);
   });
 
   it('the WebSocket drops and recovers its session: events sent meanwhile are delivered', async ({ task }) => {
