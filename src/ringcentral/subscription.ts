@@ -8,14 +8,15 @@
  * - a dropped socket is recovered by the client's own auto-recover ('reconnecting'); its outcome is reported
  *   through `onRecovered` so the caller can run a catch-up when events may have been lost;
  * - a socket on which nothing at all arrives for `silenceTimeoutMs` (half-open TCP) is terminated so that
- *   auto-recover takes over. The client sends a Heartbeat after `silenceTimeoutMs / 2` (at most 60 s) of
- *   silence and the gateway echoes it, so a healthy idle socket is never silent that long.
+ *   auto-recover takes over (SilenceWatchdog, subscription-watchdog.ts).
  */
 import type { SDK } from '@ringcentral/sdk';
 import type { WebSocket } from 'ws';
 import type { Logger } from '../lib/logger.ts';
 import { PBX_INSIGHTS_EVENT_FILTER } from './insights-event.schema.ts';
 import { disposeExtension, SafeSubscriptions, SubscriptionRequestError, WS_EVENTS, type GuardedWsExtension } from './safe-subscriptions.ts';
+import { backoffDelay, DEFAULT_REGISTER_BACKOFF, type RegisterBackoff } from './subscription-backoff.ts';
+import { heartbeatIntervalMs, SilenceWatchdog } from './subscription-watchdog.ts';
 
 export type ListenerState = 'starting' | 'connected' | 'reconnecting' | 'degraded' | 'stopped';
 
@@ -32,7 +33,7 @@ export interface InsightsListenerOptions {
   readonly onNotification: (raw: unknown) => void | Promise<void>;
   readonly onRecovered?: (info: RecoveryInfo) => void;
   /** Between failed register() attempts (default 2 s doubling to 60 s, with jitter). */
-  readonly backoff?: { readonly minMs: number; readonly maxMs: number };
+  readonly backoff?: RegisterBackoff;
   /** Terminate a socket on which no frame arrived for this long (default 120 s). */
   readonly silenceTimeoutMs?: number;
 }
@@ -50,15 +51,7 @@ export interface InsightsListener {
   stats(): { reconnects: number; registerFailures: number; notifications: number };
 }
 
-const DEFAULT_BACKOFF = { minMs: 2_000, maxMs: 60_000 };
 const DEFAULT_SILENCE_TIMEOUT_MS = 120_000;
-const OPEN = 1;
-
-/** Exponential backoff with equal jitter: attempt 1 waits minMs/2..minMs, doubling up to maxMs. */
-export function backoffDelay(attempt: number, backoff: { minMs: number; maxMs: number }, random: () => number = Math.random): number {
-  const cap = Math.min(backoff.maxMs, backoff.minMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(cap / 2 + random() * (cap / 2));
-}
 
 /** An error's name and message, without the ws access token a URL might carry. */
 function describe(e: unknown): string {
@@ -73,12 +66,11 @@ export function createInsightsListener(opts: InsightsListenerOptions): InsightsL
 class WsInsightsListener implements InsightsListener {
   readonly #opts: InsightsListenerOptions;
   readonly #log: Logger;
-  readonly #backoff: { minMs: number; maxMs: number };
-  readonly #silenceMs: number;
+  readonly #backoff: RegisterBackoff;
+  readonly #watchdog: SilenceWatchdog;
   readonly #subs: SafeSubscriptions;
   readonly #subscription: ReturnType<SafeSubscriptions['createSubscription']>;
   readonly #stats = { reconnects: 0, registerFailures: 0, notifications: 0 };
-  readonly #watchdogs = new Set<NodeJS.Timeout>();
   #state: ListenerState = 'starting';
   #lastError: string | undefined;
   #stopped = false;
@@ -95,11 +87,12 @@ class WsInsightsListener implements InsightsListener {
   constructor(opts: InsightsListenerOptions) {
     this.#opts = opts;
     this.#log = opts.logger;
-    this.#backoff = opts.backoff ?? DEFAULT_BACKOFF;
-    this.#silenceMs = opts.silenceTimeoutMs ?? DEFAULT_SILENCE_TIMEOUT_MS;
+    this.#backoff = opts.backoff ?? DEFAULT_REGISTER_BACKOFF;
+    const silenceMs = opts.silenceTimeoutMs ?? DEFAULT_SILENCE_TIMEOUT_MS;
+    this.#watchdog = new SilenceWatchdog({ silenceMs, logger: opts.logger });
     this.#subs = new SafeSubscriptions({
       sdk: opts.sdk,
-      pingServerIntervalMs: Math.max(10, Math.min(60_000, Math.floor(this.#silenceMs / 2))),
+      pingServerIntervalMs: heartbeatIntervalMs(silenceMs),
       hooks: {
         created: (ext) => this.#onExtension(ext),
         socket: (ext, ws) => this.#onSocket(ext, ws),
@@ -139,6 +132,7 @@ class WsInsightsListener implements InsightsListener {
   async #shutdown(): Promise<void> {
     this.#stopped = true;
     this.#state = 'stopped';
+    this.#watchdog.stop();
     clearTimeout(this.#retryTimer);
     const exts = [this.#active, this.#pending].filter((e): e is GuardedWsExtension => e !== undefined);
     this.#active = undefined;
@@ -146,8 +140,6 @@ class WsInsightsListener implements InsightsListener {
     // A register() waiting for the socket gives up at once instead of after its own 30 s timeout.
     for (const ext of exts) ext.eventEmitter.emit(WS_EVENTS.autoRecoverError, new Error('listener stopped'));
     await this.#attempt;
-    for (const t of this.#watchdogs) clearTimeout(t);
-    this.#watchdogs.clear();
     this.#log.info('rc_listener_stopped', this.stats());
   }
 
@@ -253,38 +245,7 @@ class WsInsightsListener implements InsightsListener {
       this.#state = 'reconnecting';
       this.#log.warn('rc_ws_disconnected', { code });
     });
-    this.#watch(ws);
-  }
-
-  /** Terminates `ws` once no frame at all has arrived on it for silenceTimeoutMs (also while still connecting). */
-  #watch(ws: WebSocket): void {
-    let lastFrameAt = Date.now();
-    let timer: NodeJS.Timeout | undefined;
-    const arm = (ms: number): void => {
-      timer = setTimeout(check, ms);
-      timer.unref();
-      this.#watchdogs.add(timer);
-    };
-    const disarm = (): void => {
-      if (timer) {
-        clearTimeout(timer);
-        this.#watchdogs.delete(timer);
-      }
-      timer = undefined;
-    };
-    const check = (): void => {
-      disarm();
-      if (this.#stopped || ws.readyState > OPEN) return;
-      const silentMs = Date.now() - lastFrameAt;
-      if (silentMs < this.#silenceMs) return arm(this.#silenceMs - silentMs);
-      this.#log.warn('rc_ws_silent_terminated', { silentMs });
-      ws.terminate();
-    };
-    ws.on('message', () => {
-      lastFrameAt = Date.now();
-    });
-    ws.on('close', disarm);
-    arm(this.#silenceMs);
+    this.#watchdog.watch(ws);
   }
 
   #deliver(evt: unknown): void {

@@ -10,7 +10,8 @@ import { createLogger } from '../../src/lib/logger.ts';
 import { RingCentralSimulator } from '../../src/simulators/ringcentral/ringcentral-simulator.ts';
 import { SAMPLE_EXTENSIONS, sampleRecording } from '../../src/simulators/ringcentral/sample-data.ts';
 import { createRingCentralClient } from '../../src/ringcentral/sdk.ts';
-import { backoffDelay, createInsightsListener, type InsightsListener, type InsightsListenerOptions, type RecoveryInfo } from '../../src/ringcentral/subscription.ts';
+import { createInsightsListener, type InsightsListener, type InsightsListenerOptions, type RecoveryInfo } from '../../src/ringcentral/subscription.ts';
+import { backoffDelay } from '../../src/ringcentral/subscription-backoff.ts';
 
 const RECORD_ID = '2728084995017';
 const EXPANDED = '/ai/ringsense/v1/public/accounts/809646016/domains/pbx/insights';
