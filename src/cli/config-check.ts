@@ -23,7 +23,9 @@ function printOffline(ctx: CommandContext, cfg: AppConfig, snap: MappingSnapshot
   write(ctx.out, `  when no contact:       ${m.noMatch.action}`);
   write(ctx.out, `  follow-ups:            ${m.followUps.enabled ? `on, due in ${m.followUps.dueInBusinessDays} business day(s), assigned to ${m.followUps.assignTo}` : 'off'}`);
   write(ctx.out, `  idempotency:           ${m.salesforce.externalIdField ? `upsert on Task.${m.salesforce.externalIdField}` : 'by call key in Task.CallObject (no custom field)'}`);
-  if (users === 0 && !m.defaultOwner && !m.lookups.ownerByExtensionEmail)
+  if (snap.empty)
+    write(ctx.out, '  warning: the file has no settings (it is empty or only comments): every default applies and no user is mapped; a running service refuses such a file on reload (write `users: {}` to mean it)');
+  else if (users === 0 && !m.defaultOwner && !m.lookups.ownerByExtensionEmail)
     write(ctx.out, '  warning: no users are mapped, no default owner is set and e-mail lookup is off: every call will fail as unmapped_owner');
 }
 

@@ -9,6 +9,8 @@ import type { ContactOverride, UserRef } from '../config/mapping.schema.ts';
 import { formatPath } from '../config/yaml-locate.ts';
 import { readExtensions } from '../ringcentral/extensions.ts';
 import type { PacedRequests } from '../ringcentral/paced-requests.ts';
+import type { Failure } from '../lib/service-error.ts';
+import { CrmError } from '../salesforce/classify-error.ts';
 import { id15, leadsById, recordsById, usersByEmail, usersById, type UserRecord } from '../salesforce/batch-lookup.ts';
 
 export interface OnlineProblem {
@@ -65,38 +67,102 @@ function emailProblem(email: string, users: readonly UserRecord[]): string | und
   return `no User has the e-mail ${email}`;
 }
 
+type Lookup<T> = (values: string[]) => Promise<ReadonlyMap<string, T>>;
+type AddProblem = (ref: Ref, problem: string) => void;
+
+/** Codes that say the integration user cannot read the object or a field: the same answer for every entry. */
+const ACCESS_CODES: ReadonlySet<string> = new Set(['INVALID_TYPE', 'INVALID_FIELD', 'INSUFFICIENT_ACCESS', 'INSUFFICIENT_ACCESS_OR_READONLY', 'API_DISABLED_FOR_ORG']);
+
+/**
+ * Salesforce's refusal of a lookup in words about the mapping entry. Its message is not shown whole: a SOQL error
+ * quotes the query (every value of the batch) with a caret under the culprit. Only a short last line that is not
+ * SOQL is kept.
+ */
+export function describeRefusal(failure: Failure, object: string): string {
+  const last = failure.message.split('\n').map((l) => l.trim()).filter(Boolean).at(-1) ?? '';
+  const detail = last && last.length <= 120 && !/\b(SELECT|FROM|WHERE|FIND)\b|\^|ERROR at Row/.test(last) ? `: ${last}` : '';
+  const code = failure.code;
+  if (code === 'INVALID_QUERY_FILTER_OPERATOR' || code === 'MALFORMED_ID' || /invalid ID/i.test(failure.message)) {
+    return `Salesforce refused the id as malformed (${code}): copy it again from the record's URL in Salesforce`;
+  }
+  if (code === 'INVALID_TYPE') return `the integration user cannot read ${object} records (Salesforce ${code}${detail}): give its profile or a permission set read access to ${object}`;
+  if (code === 'INVALID_FIELD') return `the integration user cannot see a field of ${object} the sync reads (Salesforce ${code}${detail}): check its field-level security`;
+  if (ACCESS_CODES.has(code)) return `the integration user may not read ${object} records (Salesforce ${code}${detail})`;
+  return `Salesforce refused to look it up (${code}${detail})`;
+}
+
+/** A refusal about this entry (or its object), as opposed to a failure that stops the whole check. */
+function refusalOf(e: unknown): Failure {
+  const err = CrmError.from(e);
+  if (err.failure.kind === 'permanent' || err.failure.kind === 'stale_reference') return err.failure;
+  throw err;
+}
+
+/**
+ * One batched lookup for `refs`; when Salesforce refuses the batch, each entry is asked alone, so a refusal is
+ * reported against the entry it concerns and the others are still checked. A refusal about the object (no access)
+ * is reported for every entry at once. Network, limit and auth failures end the check ("could not finish").
+ */
+async function lookUp<T>(refs: readonly Ref[], object: string, lookup: Lookup<T>, add: AddProblem): Promise<{ found: Map<string, T>; answered: Ref[] }> {
+  const found = new Map<string, T>();
+  const refuse = (r: Ref, f: Failure): void => add(r, describeRefusal(f, object));
+  try {
+    for (const [k, v] of await lookup(refs.map((r) => r.value))) found.set(k, v);
+    return { found, answered: [...refs] };
+  } catch (e) {
+    const batch = refusalOf(e);
+    if (refs.length === 1 || ACCESS_CODES.has(batch.code)) {
+      for (const r of refs) refuse(r, batch);
+      return { found, answered: [] };
+    }
+  }
+  const answered: Ref[] = [];
+  for (const r of refs) {
+    try {
+      for (const [k, v] of await lookup([r.value])) found.set(k, v);
+      answered.push(r);
+    } catch (e) {
+      refuse(r, refusalOf(e));
+    }
+  }
+  return { found, answered };
+}
+
 async function checkSalesforce(conn: Connection, refs: ReturnType<typeof references>, problems: OnlineProblem[]): Promise<void> {
-  const add = (what: string, ref: Ref, problem: string): void => {
-    problems.push({ what, key: formatPath(ref.path), problem });
-  };
+  const adder = (what: string): AddProblem => (ref, problem) => problems.push({ what, key: formatPath(ref.path), problem });
+  // Each lookup reports the entries Salesforce refused to look up; the loops judge the entries it answered.
   if (refs.userIds.length) {
-    const found = await usersById(conn, refs.userIds.map((r) => r.value));
-    for (const r of refs.userIds) {
+    const add = adder('Salesforce user');
+    const { found, answered } = await lookUp(refs.userIds, 'User', (ids) => usersById(conn, ids), add);
+    for (const r of answered) {
       const u = found.get(id15(r.value));
-      if (!u) add('Salesforce user', r, `no User ${r.value} ${NOT_VISIBLE}`);
-      else if (!u.IsActive) add('Salesforce user', r, `User ${r.value}${userName(u)} is inactive`);
+      if (!u) add(r, `no User ${r.value} ${NOT_VISIBLE}`);
+      else if (!u.IsActive) add(r, `User ${r.value}${userName(u)} is inactive`);
     }
   }
   if (refs.emails.length) {
-    const found = await usersByEmail(conn, refs.emails.map((r) => r.value));
-    for (const r of refs.emails) {
+    const add = adder('Salesforce user');
+    const { found, answered } = await lookUp(refs.emails, 'User', (emails) => usersByEmail(conn, emails), add);
+    for (const r of answered) {
       const problem = emailProblem(r.value, found.get(r.value.toLowerCase()) ?? []);
-      if (problem) add('Salesforce user', r, problem);
+      if (problem) add(r, problem);
     }
   }
   if (refs.byType.Lead.length) {
-    const found = await leadsById(conn, refs.byType.Lead.map((r) => r.value));
-    for (const r of refs.byType.Lead) {
+    const add = adder('Lead');
+    const { found, answered } = await lookUp(refs.byType.Lead, 'Lead', (ids) => leadsById(conn, ids), add);
+    for (const r of answered) {
       const lead = found.get(id15(r.value));
-      if (!lead) add('Lead', r, `no Lead ${r.value} ${NOT_VISIBLE}`);
-      else if (lead.IsConverted) add('Lead', r, `Lead ${r.value} is converted${lead.ConvertedContactId ? ` (to Contact ${lead.ConvertedContactId}): pin that contactId instead` : ''}`);
+      if (!lead) add(r, `no Lead ${r.value} ${NOT_VISIBLE}`);
+      else if (lead.IsConverted) add(r, `Lead ${r.value} is converted${lead.ConvertedContactId ? ` (to Contact ${lead.ConvertedContactId}): pin that contactId instead` : ''}`);
     }
   }
   for (const type of ['Contact', 'Account', 'Opportunity'] as const) {
     const list = refs.byType[type];
     if (!list.length) continue;
-    const found = await recordsById(conn, type, ['Id'], list.map((r) => r.value));
-    for (const r of list) if (!found.has(id15(r.value))) add(type, r, `no ${type} ${r.value} ${NOT_VISIBLE}`);
+    const add = adder(type);
+    const { found, answered } = await lookUp(list, type, (ids) => recordsById(conn, type, ['Id'], ids), add);
+    for (const r of answered) if (!found.has(id15(r.value))) add(r, `no ${type} ${r.value} ${NOT_VISIBLE}`);
   }
 }
 

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
-import type { z } from 'zod';
+import { isScalar, LineCounter, parseAllDocuments, parseDocument, type Document } from 'yaml';
 import { toE164 } from '../lib/phone.ts';
 import { ConfigError, type ConfigProblem } from './config-error.ts';
+import { readMappingFile } from './mapping-file.ts';
+import { closest, knownKeys } from './mapping-hints.ts';
 import { mappingSchema, type ContactOverride, type Mapping } from './mapping.schema.ts';
 import { formatPath, locateKey, locateValue } from './yaml-locate.ts';
 
@@ -10,6 +10,11 @@ import { formatPath, locateKey, locateValue } from './yaml-locate.ts';
 export interface MappingSnapshot {
   readonly file: string;
   readonly loadedAt: Date;
+  /**
+   * The file holds no settings at all (empty, or only comments): every default applies and no user is mapped.
+   * Valid, but a reload refuses it (an editor's half-written save must not unmap everyone) and `config check` warns.
+   */
+  readonly empty: boolean;
   readonly mapping: Mapping;
   /** Admin overrides by E.164 number. */
   readonly contactsByPhone: ReadonlyMap<string, ContactOverride>;
@@ -29,62 +34,6 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-type AnySchema = z.core.$ZodType;
-
-/** The keys an object schema at `path` accepts (for "did you mean" hints); empty when unknown. */
-function knownKeys(schema: AnySchema, path: readonly PropertyKey[]): string[] {
-  let s: AnySchema | undefined = schema;
-  const unwrap = (x: AnySchema): AnySchema | undefined => {
-    const def = x._zod.def as { type: string; innerType?: AnySchema; in?: AnySchema };
-    if (def.type === 'optional' || def.type === 'default' || def.type === 'prefault' || def.type === 'nullable') return def.innerType;
-    if (def.type === 'pipe') return def.in;
-    return undefined;
-  };
-  const settle = (x: AnySchema | undefined): AnySchema | undefined => {
-    let cur = x;
-    for (let next = cur && unwrap(cur); next; next = unwrap(next)) cur = next;
-    return cur;
-  };
-  for (const key of path) {
-    s = settle(s);
-    if (!s) return [];
-    const def = s._zod.def as { type: string; shape?: Record<string, AnySchema>; valueType?: AnySchema };
-    if (def.type === 'object' && def.shape) s = def.shape[String(key)];
-    else if (def.type === 'record') s = def.valueType;
-    else return [];
-  }
-  s = settle(s);
-  const def = s?._zod.def as { type: string; shape?: Record<string, AnySchema> } | undefined;
-  return def?.type === 'object' && def.shape ? Object.keys(def.shape) : [];
-}
-
-function closest(word: string, options: string[]): string | undefined {
-  const lower = word.toLowerCase();
-  const dist = (a: string, b: string): number => {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-    for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-    for (let i = 1; i <= a.length; i++)
-      for (let j = 1; j <= b.length; j++)
-        d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    return d[a.length]![b.length]!;
-  };
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const o of options) {
-    const dd = dist(lower, o.toLowerCase());
-    if (dd < bestD) [best, bestD] = [o, dd];
-  }
-  if (bestD <= Math.max(2, Math.floor(word.length / 3))) return best;
-  // Not a typo but a shortened or partial name (ownerByEmail -> ownerByExtensionEmail).
-  const prefix = (a: string, b: string) => { let i = 0; while (i < a.length && a[i] === b[i]) i++; return i; };
-  const suffix = (a: string, b: string) => prefix([...a].reverse().join(''), [...b].reverse().join(''));
-  const partial = options.filter((o) => {
-    const ol = o.toLowerCase();
-    return ol.includes(lower) || lower.includes(ol) || prefix(lower, ol) + suffix(lower, ol) >= Math.min(lower.length, ol.length) * 0.7;
-  });
-  return partial.length === 1 ? partial[0] : undefined;
-}
-
 /** A section whose keys are all commented out reads as null: treat it as absent (all defaults). */
 function withoutEmptySections(value: unknown): unknown {
   if (value === null || value === undefined) return {};
@@ -92,21 +41,45 @@ function withoutEmptySections(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null));
 }
 
-/** Parses and validates mapping text; `file` names it in errors. Throws ConfigError listing every problem. */
-export function parseMapping(text: string, file: string): MappingSnapshot {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: true, uniqueKeys: true });
+const YAML_OPTIONS = { prettyErrors: true, uniqueKeys: true } as const;
+
+/** Problems in file order (line, then column); those with no position (about the whole file) first. */
+function inFileOrder(problems: readonly ConfigProblem[]): ConfigProblem[] {
+  return [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+}
+
+/** The file's one YAML document; several are refused, located at the second. */
+function oneDocument(text: string, file: string, lc: LineCounter): Document.Parsed {
+  const docs = parseAllDocuments(text, { ...YAML_OPTIONS, lineCounter: lc });
+  if (docs.length > 1) {
+    const { line, col } = lc.linePos(docs[1]!.range[0]);
+    throw new ConfigError(file, [{
+      where: 'file',
+      message: `the mapping file must be one YAML document; found ${docs.length} (a "---" line starts another): keep one, or merge them into one`,
+      line,
+      column: col,
+    }]);
+  }
+  const doc = docs[0] ?? parseDocument(text, { ...YAML_OPTIONS, lineCounter: lc });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       file,
-      doc.errors.map((e) => ({
+      inFileOrder(doc.errors.map((e) => ({
         where: 'YAML syntax',
         message: (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, ''),
         line: e.linePos?.[0].line,
         column: e.linePos?.[0].col,
-      })),
+      }))),
     );
   }
+  return doc;
+}
+
+/** Parses and validates mapping text; `file` names it in errors. Throws ConfigError listing every problem, in file order. */
+export function parseMapping(text: string, file: string): MappingSnapshot {
+  const lc = new LineCounter();
+  const doc = oneDocument(text, file, lc);
+  const empty = doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null);
   const raw: unknown = withoutEmptySections(doc.toJS());
   const parsed = mappingSchema.safeParse(raw);
   const problems: ConfigProblem[] = [];
@@ -134,7 +107,7 @@ export function parseMapping(text: string, file: string): MappingSnapshot {
         problems.push({ where: formatPath(issue.path), message: issue.message, ...locateValue(doc, lc, issue.path) });
       }
     }
-    throw new ConfigError(file, problems);
+    throw new ConfigError(file, inFileOrder(problems));
   }
   const mapping = parsed.data;
   const byPhone = new Map<string, ContactOverride>();
@@ -170,25 +143,21 @@ export function parseMapping(text: string, file: string): MappingSnapshot {
   if (mapping.noMatch.action === 'create_lead' && !mapping.noMatch.lead.company.trim()) {
     problems.push({ where: 'noMatch.lead.company', message: 'create_lead needs a company name for new Leads', ...locateValue(doc, lc, ['noMatch', 'lead', 'company']) });
   }
-  if (problems.length) throw new ConfigError(file, problems);
+  if (problems.length) throw new ConfigError(file, inFileOrder(problems));
   return Object.freeze({
     file,
     loadedAt: new Date(),
+    empty,
     mapping: deepFreeze(mapping),
     contactsByPhone: byPhone,
     contactsByName: byName,
   });
 }
 
-/** Reads and validates the mapping file. A missing or unreadable file is a ConfigError too. */
+/** Reads and validates the mapping file. A missing, unreadable, oversized or binary file is a ConfigError too. */
 export function loadMapping(file: string): MappingSnapshot {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    const why = code === 'ENOENT' ? 'file not found (copy config/mapping.example.yaml to start one)' : `cannot read it (${code})`;
-    throw new ConfigError(file, [{ where: 'file', message: why }]);
-  }
-  return parseMapping(text, file);
+  const read = readMappingFile(file);
+  if (read.kind === 'missing') throw new ConfigError(file, [{ where: 'file', message: 'file not found (copy config/mapping.example.yaml to start one)' }]);
+  if (read.kind === 'refused') throw new ConfigError(file, [read.problem]);
+  return parseMapping(read.text, file);
 }

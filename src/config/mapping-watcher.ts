@@ -6,14 +6,16 @@
  *
  * A valid file becomes a new immutable snapshot passed to `onChange`; an invalid one is logged whole
  * (`mapping_reload_refused`, with every problem and its line) and passed to `onError` while the old mapping stays
- * in force. A file that is absent (between an editor's delete and write) is looked at again after `missingGraceMs`
+ * in force. So is a file with no settings at all (empty or only comments: a half-written save would otherwise
+ * unmap everyone), one over 1 MB, and one that is not UTF-8 text (its bytes are never logged). A file that is absent (between an editor's delete and write) is looked at again after `missingGraceMs`
  * before it is reported. A slow poll backs the watch up on file systems that send no events (NFS, some mounts).
  */
-import { readFileSync, watch, type FSWatcher } from 'node:fs';
+import { watch, type FSWatcher } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Logger } from '../lib/logger.ts';
 import { ConfigError } from './config-error.ts';
 import { parseMapping, type MappingSnapshot } from './load-mapping.ts';
+import { readMappingFile } from './mapping-file.ts';
 
 export interface MappingWatchOptions {
   readonly onChange: (snapshot: MappingSnapshot) => void;
@@ -31,16 +33,10 @@ export interface MappingWatch {
   close(): void;
 }
 
-type Read = { kind: 'text'; text: string } | { kind: 'missing' } | { kind: 'unreadable'; code: string };
-
-function read(file: string): Read {
-  try {
-    return { kind: 'text', text: readFileSync(file, 'utf8') };
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? 'error';
-    return code === 'ENOENT' ? { kind: 'missing' } : { kind: 'unreadable', code };
-  }
-}
+/** Why a reload refuses a file that parses: it has no settings (an editor's half-written save, a truncated copy). */
+export const EMPTY_MAPPING_REFUSED =
+  'the file has no settings (it is empty or only comments): a reload would unmap every user, so it is refused. ' +
+  'To run with no mapping on purpose, write `users: {}`';
 
 /**
  * Settings read once at start-up (a reload cannot change them): the keys that differ between two snapshots.
@@ -62,7 +58,7 @@ export function watchMapping(file: string, opts: MappingWatchOptions): MappingWa
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
   /** The text last acted on (applied, or refused and reported); undefined = absent or unreadable. */
-  const first = read(path);
+  const first = readMappingFile(path);
   let lastText: string | undefined = first.kind === 'text' ? first.text : undefined;
   let missingSince: number | undefined;
   /** The absent/unreadable state already reported, so it is reported once. */
@@ -91,7 +87,7 @@ export function watchMapping(file: string, opts: MappingWatchOptions): MappingWa
 
   function check(): void {
     if (closed) return;
-    const r = read(path);
+    const r = readMappingFile(path);
     if (r.kind !== 'text') {
       if (r.kind === 'missing') {
         const now = Date.now();
@@ -101,12 +97,12 @@ export function watchMapping(file: string, opts: MappingWatchOptions): MappingWa
           return schedule(graceMs - (now - missingSince));
         }
       }
-      const state = r.kind === 'missing' ? 'missing' : `unreadable:${r.code}`;
+      const problem = r.kind === 'missing' ? { where: 'file', message: 'file not found (deleted or moved away)' } : r.problem;
+      const state = `${problem.message}@${problem.line ?? ''}`;
       if (state === reportedState) return;
       reportedState = state;
       lastText = undefined;
-      const message = r.kind === 'missing' ? 'file not found (deleted or moved away)' : `cannot read it (${r.code})`;
-      return refuse(new ConfigError(path, [{ where: 'file', message }]));
+      return refuse(new ConfigError(path, [problem]));
     }
     missingSince = undefined;
     reportedState = undefined;
@@ -123,6 +119,7 @@ export function watchMapping(file: string, opts: MappingWatchOptions): MappingWa
       log.error('mapping_reload_failed', { file: path, err: e });
       return;
     }
+    if (snapshot.empty) return refuse(new ConfigError(path, [{ where: 'file', message: EMPTY_MAPPING_REFUSED }]));
     log.info('mapping_reloaded', {
       file: path,
       users: Object.keys(snapshot.mapping.users).length,

@@ -1,18 +1,21 @@
 import { z } from 'zod';
+import { KEY_PREFIX, salesforceIdProblem, type MappedObject } from './salesforce-id.ts';
 
-/** A Salesforce record id of one object type: 15 or 18 characters, starting with the type's key prefix. */
-const sfId = (prefix: string, what: string) =>
-  z
-    .string({ error: `expected a ${what} id (15 or 18 characters starting with ${prefix})` })
-    .regex(new RegExp(`^${prefix}[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$`), {
-      error: `expected a ${what} id (15 or 18 characters starting with ${prefix})`,
-    });
+/**
+ * A Salesforce record id of one object type: 15 or 18 characters, the type's key prefix, and (18 characters) a
+ * checksum that matches; each problem says which (salesforce-id.ts).
+ */
+const sfId = (object: MappedObject) =>
+  z.string({ error: `expected a Salesforce ${object} id (15 or 18 characters starting with ${KEY_PREFIX[object]})` }).superRefine((value, ctx) => {
+    const problem = salesforceIdProblem(value, object);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
-export const userIdSchema = sfId('005', 'Salesforce User');
-export const contactIdSchema = sfId('003', 'Salesforce Contact');
-export const leadIdSchema = sfId('00Q', 'Salesforce Lead');
-const accountIdSchema = sfId('001', 'Salesforce Account');
-const opportunityIdSchema = sfId('006', 'Salesforce Opportunity');
+export const userIdSchema = sfId('User');
+export const contactIdSchema = sfId('Contact');
+export const leadIdSchema = sfId('Lead');
+const accountIdSchema = sfId('Account');
+const opportunityIdSchema = sfId('Opportunity');
 
 const email = z.email({ error: 'expected an e-mail address' });
 

@@ -11,12 +11,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/config-error.ts';
 import type { MappingSnapshot } from '../../src/config/load-mapping.ts';
 import { parseMapping } from '../../src/config/load-mapping.ts';
-import { restartOnlyChanges, watchMapping, type MappingWatch } from '../../src/config/mapping-watcher.ts';
+import { EMPTY_MAPPING_REFUSED, restartOnlyChanges, watchMapping, type MappingWatch } from '../../src/config/mapping-watcher.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { waitFor } from '../support/pipeline.ts';
 
-const JOHN = '005Dm0000000001AAA';
-const MARIA = '005Dm0000000002AAA';
+const JOHN = '005Dm0000000001IAA';
+const MARIA = '005Dm0000000002IAA';
 const yamlFor = (users: Record<string, string>): string =>
   `users:\n${Object.entries(users).map(([ext, id]) => `  "${ext}": { salesforceUserId: "${id}" }`).join('\n')}\n`;
 const INVALID = 'users:\n  "62288320001": { salesforceUserId: "not-an-id" }\nfollowUps:\n  enabeld: true\n';
@@ -104,6 +104,33 @@ describe('watchMapping', () => {
     await waitFor(() => h.changes.length === 1, 10_000, 'onChange after the fix');
     expect(Object.keys(h.current().mapping.users)).toEqual(['62288320002']);
     expect(h.errors).toHaveLength(1);
+  });
+
+  it('an empty or comment-only file is refused, the old mapping kept and the reason logged; so are binary and oversized files', async () => {
+    const h = setup();
+    const before = h.current();
+    writeFileSync(h.file, '');
+    await waitFor(() => h.errors.length === 1, 10_000, 'the empty file to be refused');
+    expect(h.errors[0]!.problems).toEqual([{ where: 'file', message: EMPTY_MAPPING_REFUSED }]);
+    expect(h.logged('mapping_reload_refused')[0]).toMatchObject({ level: 'error', keeping: 'the previous mapping', detail: expect.stringContaining('empty or only comments') });
+    writeFileSync(h.file, '# users:\n#   "62288320001": { salesforceUserId: "005Dm0000000001IAA" }\n');
+    await waitFor(() => h.errors.length === 2, 10_000, 'the comment-only file to be refused');
+    expect(h.errors[1]!.problems[0]?.message).toBe(EMPTY_MAPPING_REFUSED);
+
+    writeFileSync(h.file, Buffer.concat([Buffer.from('users: secret-token-xyz'), Buffer.from([0, 0, 0xff])]));
+    await waitFor(() => h.errors.length === 3, 10_000, 'the binary file to be refused');
+    expect(h.errors[2]!.problems[0]?.message).toContain('NUL bytes');
+    writeFileSync(h.file, `# ${'x'.repeat(1024 * 1024)}\nusers: {}\n`);
+    await waitFor(() => h.errors.length === 4, 10_000, 'the oversized file to be refused');
+    expect(h.errors[3]!.problems[0]?.message).toContain('at most 1 MB');
+    expect(JSON.stringify(h.logs)).not.toContain('secret-token-xyz');
+    expect(h.changes).toEqual([]);
+    expect(h.current()).toBe(before);
+
+    // Saying it on purpose is accepted.
+    writeFileSync(h.file, 'users: {}\n');
+    await waitFor(() => h.changes.length === 1, 10_000, 'the explicit empty mapping');
+    expect(h.current().mapping.users).toEqual({});
   });
 
   it("an editor's save (write a temporary file, rename it over the mapping) is picked up, again and again", async () => {
