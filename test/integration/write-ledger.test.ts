@@ -1,4 +1,7 @@
-/** RedisWriteLedger on a real Redis: the states a call goes through, and its expiry. */
+/**
+ * RedisWriteLedger on a real Redis: how it keeps entries. What it answers (the states a call goes through, its
+ * retention) is the write-ledger contract's (test/contract/write-ledger.test.ts).
+ */
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedisWriteLedger } from '../../src/queue/write-ledger.ts';
 import { scratchRedis } from '../support/scratch-redis.ts';
@@ -14,18 +17,6 @@ function setup(ttlSeconds?: number) {
 }
 
 describe('RedisWriteLedger', () => {
-  it('knows nothing of a new call, an unfinished write after begin, the version and task after finish', async () => {
-    const { ledger } = setup();
-    expect(await ledger.read('2728084995017')).toBeUndefined();
-    await ledger.begin('2728084995017');
-    expect(await ledger.read('2728084995017')).toEqual({ unfinished: true });
-    await ledger.finish('2728084995017', '2024-08-07T18:05:00.000Z', '00TDm0000000001IAA');
-    expect(await ledger.read('2728084995017')).toEqual({ version: '2024-08-07T18:05:00.000Z', callTaskId: '00TDm0000000001IAA', unfinished: false });
-    // A newer version's write begins: finished before, unfinished now, the old version still known.
-    await ledger.begin('2728084995017');
-    expect(await ledger.read('2728084995017')).toEqual({ version: '2024-08-07T18:05:00.000Z', callTaskId: '00TDm0000000001IAA', unfinished: true });
-  });
-
   it('keeps each call in one small key that expires', async () => {
     const { redis, prefix, ledger } = setup(3600);
     await ledger.finish('42', 'v1', '00TDm0000000001IAA');

@@ -5,29 +5,12 @@ import { parseInsightsNotification, type RecordingInsights } from '../../../src/
 import type { CallDrafts } from '../../../src/sync/build-drafts.ts';
 import { processCall, type ProcessDeps } from '../../../src/sync/process-call.ts';
 import type { TaskWriter, WriteOptions, WriteReport } from '../../../src/sync/task-writer.port.ts';
-import type { LedgerEntry, WriteLedger } from '../../../src/sync/write-ledger.port.ts';
 import { FakePeople, FakeTelephony } from '../../fakes/fake-directory.ts';
+import { FakeWriteLedger } from '../../fakes/fake-write-ledger.ts';
 import { loadEventFixture } from '../../support/fixtures.ts';
 
 const JOHN = '005Dm0000000001IAA';
 const SESSION = 's-a0e7b361acc0az191bec7e275z7cae070000';
-
-class MemoryLedger implements WriteLedger {
-  /** Remembers for ever, unless a test says otherwise (the fixture's call is from 2024). */
-  retentionMs = Number.POSITIVE_INFINITY;
-  entries = new Map<string, { version?: string; callTaskId?: string; unfinished: boolean }>();
-  read(id: string): Promise<LedgerEntry | undefined> {
-    return Promise.resolve(this.entries.get(id));
-  }
-  begin(id: string): Promise<void> {
-    this.entries.set(id, { ...this.entries.get(id), unfinished: true });
-    return Promise.resolve();
-  }
-  finish(id: string, version: string, callTaskId: string): Promise<void> {
-    this.entries.set(id, { version, callTaskId, unfinished: false });
-    return Promise.resolve();
-  }
-}
 
 class RecordingWriter implements TaskWriter {
   writes: Array<{ drafts: CallDrafts; opts: WriteOptions }> = [];
@@ -45,13 +28,13 @@ const event = (lastModifiedTime?: string): RecordingInsights => {
   return lastModifiedTime ? { ...r.value.body, lastModifiedTime } : r.value.body;
 };
 
-let ledger: MemoryLedger;
+let ledger: FakeWriteLedger;
 let writer: RecordingWriter;
 let people: FakePeople;
 let deps: ProcessDeps;
 
 beforeEach(() => {
-  ledger = new MemoryLedger();
+  ledger = new FakeWriteLedger();
   writer = new RecordingWriter();
   people = new FakePeople();
   people.users = [{ id: JOHN, isActive: true }];
