@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -31,6 +32,15 @@ function readSeed(file: string): { ringcentral?: RingCentralSeed; salesforce?: S
   return parsed.data as { ringcentral?: RingCentralSeed; salesforce?: SalesforceSeed };
 }
 
+/** The mapping of the demo org's reps (the one `demo` runs with), beside the example mapping; absent from the image. */
+const SIMULATE_MAPPING = join(import.meta.dirname, '..', '..', 'config', 'mapping.simulate.yaml');
+
+/** `file` as the user would type it from `cwd`: relative when it is inside, else absolute. */
+function shown(file: string, cwd: string): string {
+  const rel = relative(cwd, file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}
+
 function port(value: string | undefined, flag: string): number {
   if (value === undefined) return 0;
   const n = Number(value);
@@ -55,7 +65,8 @@ export const simulateCommand: Command = {
         'task-external-id-field': { type: 'string' },
       },
     });
-    const seed = values.seed ? readSeed(values.seed) : values.empty ? null : demoSeed();
+    const demo = !values.seed && !values.empty;
+    const seed = values.seed ? readSeed(values.seed) : demo ? demoSeed() : null;
     const sims = await startSimulators({
       host: values.host,
       rcPort: port(values['rc-port'], '--rc-port'),
@@ -73,6 +84,10 @@ export const simulateCommand: Command = {
       '',
       'Point the service at them with these variables (e.g. in .env):',
       ...Object.entries(sims.env).map(([k, v]) => `  ${k}=${v}`),
+      // The demo org's reps are mapped, so the first call published lands (and not in the failed set as unmapped_owner).
+      ...(demo && existsSync(SIMULATE_MAPPING) ? [`  MAPPING_FILE=${shown(SIMULATE_MAPPING, ctx.cwd)}   # the demo org's reps`] : []),
+      '',
+      'Then, in another terminal: npm start (or: npm run cli -- start)',
       '',
       `Publish a loaded call:  curl -X POST ${sims.rc.url}/_sim/publish -H 'content-type: application/json' -d '{"sourceRecordId":"2728084995017"}'`,
       `See the Tasks written:  curl ${sims.sf.url}/_sim/records/Task`,

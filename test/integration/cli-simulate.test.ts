@@ -1,13 +1,26 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { DEMO_IDS } from '../../src/demo/demo-seed.ts';
 import { runCli, spawnCli, type RunningCli } from '../support/cli.ts';
+import { waitFor } from '../support/pipeline.ts';
 
 let running: RunningCli | undefined;
-afterEach(() => {
+let service: RunningCli | undefined;
+let cleanupPrefix: string | undefined;
+afterEach(async () => {
   running?.child.kill('SIGKILL');
-  running = undefined;
+  service?.child.kill('SIGKILL');
+  if (cleanupPrefix) {
+    const redis = new Redis(inject('redisUrl'));
+    const keys = await redis.keys(`${cleanupPrefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    await redis.quit();
+  }
+  [running, service, cleanupPrefix] = [undefined, undefined, undefined];
 });
 
 describe('ringsense-sync simulate', () => {
@@ -40,6 +53,34 @@ describe('ringsense-sync simulate', () => {
     running.child.kill('SIGINT');
     expect(await running.exited()).toBe(0);
     expect(running.stdout()).toContain('Simulators stopped.');
+  });
+
+  it('prints everything the first call needs: with its variables and mapping, `start` writes the call the printed curl publishes', async () => {
+    running = spawnCli(['simulate']);
+    await running.waitFor(/See the Tasks written/);
+    const out = running.stdout();
+    const env = Object.fromEntries([...out.matchAll(/^ {2}([A-Z_]+)=(\S+)/gm)].map((m) => [m[1]!, m[2]!]));
+    expect(env.MAPPING_FILE).toBe('config/mapping.simulate.yaml');
+    const publish = /curl -X POST (\S+) -H 'content-type: application\/json' -d '(\{.*\})'/.exec(out)!;
+    const tasks = /curl (\S+\/_sim\/records\/Task)/.exec(out)![1]!;
+    const prefix = `sim${randomUUID().slice(0, 8)}`;
+    service = spawnCli(['start'], { env: { ...env, REDIS_URL: inject('redisUrl'), QUEUE_PREFIX: prefix } });
+    cleanupPrefix = prefix;
+    await service.waitFor(/rc_subscription_registered/);
+    expect((await fetch(publish[1]!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: publish[2]! })).ok).toBe(true);
+    const written = async () => ((await (await fetch(tasks)).json()) as Array<Record<string, unknown>>).filter((t) => t.TaskSubtype === 'Call');
+    await waitFor(async () => (await written()).length === 1, 20_000, 'the published call in Salesforce');
+    const [call] = await written();
+    expect(call).toMatchObject({ CallObject: 'ringsense:2728084995017', OwnerId: DEMO_IDS.userJohn, WhoId: DEMO_IDS.contactTracy, Status: 'Completed' });
+    expect(service.stdout()).not.toContain('unmapped_owner');
+    service.child.kill('SIGTERM');
+    expect(await service.exited()).toBe(0);
+  });
+
+  it('with --seed or --empty, prints no mapping (the demo org is not loaded)', async () => {
+    running = spawnCli(['simulate', '--empty']);
+    await running.waitFor(/See the Tasks written/);
+    expect(running.stdout()).not.toContain('MAPPING_FILE=');
   });
 
   it('takes ports and a seed file, and refuses a broken seed file clearly', async () => {
