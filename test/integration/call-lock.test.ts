@@ -9,6 +9,22 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
+/** Resolves once `cond` holds (polled), or fails after `timeoutMs`: tests wait on what happened, not for a time. */
+async function until(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** A promise and its resolve function (to say from inside a lock's callback that it is running). */
+function signal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
 function setup(ttlMs = 30_000) {
   const { redis, prefix } = scratchRedis('lk', cleanups);
   const ledger = new RedisWriteLedger(redis, prefix);
@@ -56,18 +72,23 @@ describe('CallLock with the write ledger', () => {
   });
 
   it('makes the next writer of the call wait, and it sees what the first one finished', async () => {
-    const { ledger, lock } = setup();
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
+    const { ledger, lock, sent } = setup();
+    const gate = signal();
+    const holding = signal();
     const first = lock.with(CALL, async (held) => {
       await held!.begin(CALL);
-      await gate;
+      holding.resolve();
+      await gate.promise;
       await held!.finish(CALL, V1, '00TDm0000000001IAA');
     });
-    await new Promise((r) => setTimeout(r, 20));
-    const second = lock.with(CALL, (held) => held!.read(CALL), 5_000);
-    await new Promise((r) => setTimeout(r, 80));
-    release();
+    await holding.promise;
+    const from = sent.length;
+    let secondDone = false;
+    const second = lock.with(CALL, (held) => held!.read(CALL), 5_000).finally(() => (secondDone = true));
+    // The second has asked for the lock twice: refused once, it is waiting.
+    await until(() => sent.slice(from).filter((c) => c === 'eval').length >= 2, 'a second attempt at the lock');
+    expect(secondDone).toBe(false);
+    gate.resolve();
     await first;
     expect(await second).toEqual({ version: V1, callTaskId: '00TDm0000000001IAA', unfinished: false });
     expect(await ledger.read(CALL)).toEqual({ version: V1, callTaskId: '00TDm0000000001IAA', unfinished: false });
@@ -75,25 +96,36 @@ describe('CallLock with the write ledger', () => {
 
   it('gives up on a call held too long with CallBusyError', async () => {
     const { lock } = setup();
-    let release!: () => void;
-    const held = lock.with(CALL, () => new Promise<void>((r) => (release = r)));
-    await new Promise((r) => setTimeout(r, 20));
+    const release = signal();
+    const holding = signal();
+    const held = lock.with(CALL, () => {
+      holding.resolve();
+      return release.promise;
+    });
+    await holding.promise;
     await expect(lock.with(CALL, () => Promise.resolve(), 100)).rejects.toBeInstanceOf(CallBusyError);
-    release();
+    release.resolve();
     await held;
   });
 
   it('tells the holder when its lock is found gone (expired in a stall, or lost by Redis), so it does not start writing', async () => {
     const { redis, prefix, lock } = setup(300);
+    const key = `${prefix}:lock:call:${CALL}`;
     const seen = await lock.with(CALL, async (_held, lockLost) => {
-      await new Promise((r) => setTimeout(r, 150));
+      // A renewal that found the lock: its expiry goes back up (to 300 ms), and nothing is aborted.
+      let last = await redis.pttl(key);
+      await until(async () => {
+        const left = await redis.pttl(key);
+        const renewed = left > last;
+        last = left;
+        return renewed;
+      }, 'a renewal of the lock');
       const before = lockLost.aborted;
-      await redis.del(`${prefix}:lock:call:${CALL}`); // gone: the next renewal finds it so
-      await new Promise((r) => setTimeout(r, 250));
-      return { before, after: lockLost.aborted, reason: lockLost.reason as unknown };
+      await redis.del(key); // gone: the next renewal finds it so
+      await until(() => lockLost.aborted, 'the lock found gone');
+      return { before, reason: lockLost.reason as unknown };
     });
     expect(seen.before).toBe(false);
-    expect(seen.after).toBe(true);
     expect(seen.reason).toBeInstanceOf(CallBusyError);
   });
 
