@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError } from '../config/config-error.ts';
 import { ServiceError } from '../lib/service-error.ts';
 import { write, type Command, type CommandContext } from './command.ts';
@@ -50,9 +52,38 @@ async function help(): Promise<string> {
     'Commands:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `ringsense-sync <command> --help` for a command\'s options. Configuration: see .env.example and README.md.',
+    'Run `ringsense-sync <command> --help` for a command\'s options, `ringsense-sync --version` for the version.',
+    'Configuration: see .env.example and README.md.',
   ].join('\n');
 }
+
+/** The package's version: package.json sits two levels up from src/cli/main.ts and from dist/cli/main.js alike. */
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The commands of a group (`config`, `failed`: the first word of two-word names), for `ringsense-sync failed --help`. */
+async function groupHelp(group: string): Promise<string | undefined> {
+  const entries = COMMANDS.filter((c) => c.name.startsWith(`${group} `));
+  if (entries.length === 0) return undefined;
+  const commands = await Promise.all(entries.map(load));
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    `Usage: ringsense-sync ${group} <command> [options]`,
+    '',
+    'Commands:',
+    ...commands.flatMap((c) => [`  ${c.name.padEnd(width)}  ${c.summary}`, `  ${' '.repeat(width)}  usage: ${c.usage}`]),
+    '',
+    `Run \`ringsense-sync ${group} <command> --help\` for one command.`,
+  ].join('\n');
+}
+
+const isHelp = (arg: string | undefined): boolean => arg === '--help' || arg === '-h' || arg === 'help';
 
 /** Finds the command whose (possibly two-word) name starts `argv`. */
 function route(argv: readonly string[]): { entry: CommandEntry; rest: string[] } | undefined {
@@ -64,13 +95,23 @@ function route(argv: readonly string[]): { entry: CommandEntry; rest: string[] }
 }
 
 export async function main(argv: readonly string[], ctx: Omit<CommandContext, 'args'>): Promise<number> {
-  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+  if (argv.length === 0 || isHelp(argv[0])) {
     write(ctx.out, await help());
     return argv.length === 0 ? 1 : 0;
   }
+  if (argv[0] === '--version' || argv[0] === '-V' || argv[0] === 'version') {
+    write(ctx.out, `ringsense-sync ${version()}`);
+    return 0;
+  }
   const routed = route(argv);
   if (!routed) {
-    write(ctx.err, `Unknown command "${argv.join(' ')}".\n\n${await help()}`);
+    const group = await groupHelp(argv[0]!);
+    if (group && (argv.length === 1 || isHelp(argv[1]))) {
+      // `ringsense-sync failed` alone is a usage error; `failed --help` is what was asked for.
+      write(argv.length === 1 ? ctx.err : ctx.out, group);
+      return argv.length === 1 ? 2 : 0;
+    }
+    write(ctx.err, `Unknown command "${argv.join(' ')}".\n\n${group ?? (await help())}`);
     return 2;
   }
   const found = { command: await load(routed.entry), rest: routed.rest };

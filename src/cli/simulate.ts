@@ -9,6 +9,7 @@ import type { RingCentralSeed } from '../simulators/ringcentral/ringcentral-simu
 import type { SalesforceSeed } from '../simulators/salesforce/salesforce-simulator.ts';
 import { startSimulators } from '../simulators/start-simulators.ts';
 import { write, type Command } from './command.ts';
+import { untilSignal } from './signals.ts';
 
 const recordList = z.array(z.record(z.string(), z.unknown()));
 const seedFileSchema = z.strictObject({
@@ -93,11 +94,7 @@ export const simulateCommand: Command = {
       `See the Tasks written:  curl ${sims.sf.url}/_sim/records/Task`,
     ];
     write(ctx.out, lines.join('\n'));
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    await untilSignal();
     await sims.stop();
     write(ctx.out, 'Simulators stopped.');
     return 0;

@@ -3,25 +3,13 @@ import { createLogger, type Logger } from '../lib/logger.ts';
 import { startService, type ServiceRoles } from '../app/service.ts';
 import { restartOnlyChanges, watchMapping } from '../config/mapping-watcher.ts';
 import type { Command, CommandContext } from './command.ts';
+import { untilSignal } from './signals.ts';
 
 export function loggerFor(ctx: CommandContext, level: string, format: 'auto' | 'json' | 'pretty'): Logger {
   return createLogger({
     level: level as 'info',
     format: format === 'auto' ? ((ctx.out as NodeJS.WriteStream).isTTY ? 'pretty' : 'json') : format,
     stream: ctx.out,
-  });
-}
-
-/** Resolves on the first SIGINT or SIGTERM. */
-export function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const on = (s: NodeJS.Signals) => {
-      process.off('SIGINT', on);
-      process.off('SIGTERM', on);
-      resolve(s);
-    };
-    process.on('SIGINT', on);
-    process.on('SIGTERM', on);
   });
 }
 
@@ -35,6 +23,7 @@ function roleCommand(name: string, summary: string, roles: ServiceRoles): Comman
       const logger = loggerFor(ctx, cfg.log.level, cfg.log.format);
       let mapping = cfg.mapping!;
       logger.info('starting', { roles: Object.entries(roles).filter(([, on]) => on).map(([r]) => r), mappingFile: cfg.mappingFile, users: Object.keys(mapping.mapping.users).length });
+      if (mapping.empty) logger.warn('mapping_empty', { file: cfg.mappingFile, detail: 'the mapping file has no settings (empty or only comments): every default applies and no user is mapped' });
       // The admin edits the mapping file: a valid change takes effect without a restart (swapped whole), an
       // invalid one is refused with the full error and the old mapping stays in force.
       const watch = watchMapping(cfg.mappingFile, {
