@@ -86,6 +86,8 @@ describe('fault suite: Redis and the WebSocket', () => {
     const row = {
       scenario: `Redis down 30 s (log lines while down: ${counted.duringOutage}; ${counted.unreachable} lost, ${counted.reminders} reminders, ${counted.reconnected} back, ${counted.stacksDuringOutage} stacks)`,
       ...tally(p.sims, FAULT_CALLS),
+      // From Redis back. Calls that were being written lost their BullMQ job locks in the outage (they expired), so
+      // they wait for the stalled-job check (30 s) to run again: most of this time.
       recoverMs: Date.now() - upAt,
     };
     task.meta.fault = row;
