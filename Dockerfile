@@ -22,8 +22,12 @@ COPY --from=build /app/dist ./dist
 COPY config/mapping.example.yaml ./config/mapping.example.yaml
 USER node
 EXPOSE 8080
+# Liveness (/healthz), on purpose: orchestrators that act on an image's health check (Docker Swarm replaces an
+# unhealthy container) must not restart workers because Salesforce or Redis is down; the process recovers from
+# that by itself. Readiness (/readyz) is the compose file's health check, where failing it only marks the
+# container unhealthy, and belongs in a Kubernetes readinessProbe.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:8080/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.HTTP_PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # start, listen and work run with V8 heap limits sized for a ~200 MB process (src/cli/heap-limits.ts: 8 MB
 # semi-spaces, 512 MB old generation) unless NODE_OPTIONS sets a heap size, e.g. NODE_OPTIONS=--max-old-space-size=1024.
 ENTRYPOINT ["node", "dist/cli/main.js"]

@@ -27,11 +27,32 @@ describe('Dockerfile', () => {
   });
 });
 
+/** The URL a health check command fetches, after checking the script compiles (node -e runs it as is). */
+function healthCheckUrl(test: readonly string[]): string {
+  expect(test.slice(0, 3)).toEqual(['CMD', 'node', '-e']);
+  const script = test[3]!;
+  expect(() => new Function(script)).not.toThrow();
+  const m = /fetch\('http:\/\/127\.0\.0\.1:' \+ \(process\.env\.HTTP_PORT \|\| 8080\) \+ '(\/\w+)'\)/.exec(script);
+  expect(m, script).not.toBeNull();
+  return m![1]!;
+}
+
+describe('Dockerfile health check', () => {
+  it('checks liveness (/healthz) on the port the process listens on, and says why not readiness', () => {
+    const text = read('Dockerfile');
+    const cmd = /HEALTHCHECK [^\n]*\\\n\s+CMD (\[.*\])/.exec(text);
+    expect(cmd).not.toBeNull();
+    expect(healthCheckUrl(['CMD', ...(JSON.parse(cmd![1]!) as string[])])).toBe('/healthz');
+    expect(text).toMatch(/Liveness \(\/healthz\), on purpose: .*must not restart workers because Salesforce or Redis is down/s);
+  });
+});
+
 describe('docker-compose.yml', () => {
-  const compose = parse(read('docker-compose.yml'), { merge: true }) as {
-    services: Record<string, { image?: string; command?: string[]; environment?: Record<string, string>; volumes?: string[]; depends_on?: Record<string, unknown> }>;
-    volumes: Record<string, unknown>;
+  type Service = {
+    image?: string; command?: string[]; environment?: Record<string, string>; volumes?: string[]; depends_on?: Record<string, unknown>;
+    ports?: string[]; healthcheck?: { test: string[]; start_period?: string };
   };
+  const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
   it('runs Redis with append-only persistence on a volume and noeviction', () => {
     const redis = compose.services.redis!;
     expect(redis.command).toEqual(expect.arrayContaining(['--appendonly', 'yes', '--maxmemory-policy', 'noeviction']));
@@ -52,5 +73,33 @@ describe('docker-compose.yml', () => {
       // Every variable the compose file sets is one the service reads.
       for (const name of Object.keys(svc.environment!)) expect(known).toContain(`${name}:`);
     }
+  });
+  it('publishes each process\'s HTTP port on the host (loopback), one port per worker replica', () => {
+    const { listener, worker } = compose.services;
+    expect(listener!.ports).toEqual(['127.0.0.1:8080:8080']);
+    const [range] = worker!.ports!;
+    const m = /^127\.0\.0\.1:(\d+)-(\d+):8080$/.exec(range!);
+    expect(m, range).not.toBeNull();
+    const replicas = (worker as { deploy?: { replicas?: number } }).deploy!.replicas!;
+    expect(Number(m![2]) - Number(m![1]) + 1).toBeGreaterThanOrEqual(replicas);
+    for (const svc of [listener!, worker!]) expect(svc.environment).toMatchObject({ HTTP_HOST: '0.0.0.0', HTTP_PORT: '8080' });
+  });
+
+  it('checks readiness (/readyz) of the listener and the workers, with time to start', () => {
+    for (const name of ['listener', 'worker']) {
+      const hc = compose.services[name]!.healthcheck!;
+      expect(healthCheckUrl(hc.test)).toBe('/readyz');
+      expect(hc.start_period).toMatch(/^\d+s$/);
+    }
+    expect(read('docker-compose.yml')).toMatch(/Compose restarts a container only when\s+# it exits, never for failing its health check/);
+  });
+});
+
+describe('.env.example', () => {
+  it('sets no HTTP_HOST (as compose\'s env_file it would shut the endpoints inside the container), and says why', () => {
+    const text = read('.env.example');
+    expect(text.split('\n').filter((l) => /^\s*HTTP_HOST\s*=/.test(l))).toEqual([]);
+    expect(text).toContain('# HTTP_HOST=127.0.0.1');
+    expect(text).toMatch(/does not shut the endpoints inside the container/);
   });
 });
