@@ -11,7 +11,8 @@ import { Redis } from 'ioredis';
 import jsforce from 'jsforce';
 import { loadConfig } from '../src/config/load-config.ts';
 import { decodeCallJobData } from '../src/queue/job-payload.ts';
-import { CALLS_QUEUE, KEEP_COMPLETED, KEEP_FAILED, backoffDelay } from '../src/queue/jobs.ts';
+import { backoffDelay } from '../src/lib/backoff.ts';
+import { CALLS_QUEUE, JOB_BACKOFF, KEEP_COMPLETED, KEEP_FAILED } from '../src/queue/jobs.ts';
 import { parseInsightsBody, parseInsightsNotification } from '../src/ringcentral/insights-event.schema.ts';
 import { NaivePermanentError, syncCallNaively, type NaiveDeps } from './naive-sync.ts';
 
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
       concurrency: cfg.worker.concurrency,
       removeOnComplete: KEEP_COMPLETED,
       removeOnFail: KEEP_FAILED,
-      settings: { backoffStrategy: (attemptsMade: number) => backoffDelay(attemptsMade) },
+      settings: { backoffStrategy: (attemptsMade: number) => backoffDelay(attemptsMade, JOB_BACKOFF) },
     },
   );
   worker.on('failed', (job, err) => log('job_failed', { jobId: job?.id, err: err.message }));

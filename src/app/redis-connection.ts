@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Logger } from '../lib/logger.ts';
-import { isRedisConnectionError, registerRedisHealth, type RedisHealth } from './redis-health.ts';
+import { isRedisConnectionError, registerRedisHealth, type RedisHealth } from '../lib/redis-health.ts';
 
 /**
  * Creates the Redis connection BullMQ needs: commands wait for a reconnect instead of failing. Losing Redis and

@@ -1,3 +1,4 @@
+import type { GateState } from '../queue/outage-gate.ts';
 import type { CheckResult, ReadinessCheck } from './readiness.ts';
 
 /** What the checks read from the running service; getters, since the parts come up one after another. */
@@ -8,7 +9,7 @@ export interface ServiceParts {
   readonly leader?: () => { state(): 'leader' | 'follower' | 'stopped' } | undefined;
   readonly listener?: () => { state(): string; lastError(): string | undefined } | undefined;
   /** Set when this process runs the worker role. */
-  readonly salesforce?: () => { authenticated(): boolean } | undefined;
+  readonly salesforce?: () => { state(): GateState } | undefined;
 }
 
 export function redisCheck(ping: () => Promise<unknown>): ReadinessCheck {
@@ -38,12 +39,17 @@ export function subscriptionCheck(parts: Required<Pick<ServiceParts, 'leader' | 
   };
 }
 
-/** Salesforce: the last token request succeeded (a refused or exhausted re-authentication is not ready). */
-export function salesforceCheck(session: () => { authenticated(): boolean } | undefined): ReadinessCheck {
+/**
+ * Salesforce: answering (the outage gate is open). While the work is held, why (`login`, `auth`, `outage`,
+ * `daily_limit`, `concurrent_limit`), since when, how many probes so far and the last error.
+ */
+export function salesforceCheck(gate: () => { state(): GateState } | undefined): ReadinessCheck {
   return (): CheckResult => {
-    const s = session();
-    if (!s) return { ok: false, state: 'starting' };
-    return s.authenticated() ? { ok: true } : { ok: false, error: 'not authenticated: the last token request failed' };
+    const g = gate();
+    if (!g) return { ok: false, state: 'starting' };
+    const s = g.state();
+    if (s.open) return { ok: true };
+    return { ok: false, state: s.cause, since: new Date(s.since).toISOString(), probes: s.probes, ...(s.lastError ? { error: s.lastError } : {}) };
   };
 }
 

@@ -9,7 +9,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 
 export type EventSource = 'websocket' | 'catch_up' | 'replay' | 'backfill';
 export type CallOutcome = 'created' | 'updated' | 'unchanged';
-export type RetryKind = 'transient' | 'auth' | 'stale_reference' | 'rate_limited' | 'unknown';
+export type RetryKind = 'transient' | 'auth' | 'stale_reference' | 'rate_limited' | 'held' | 'unknown';
 export type SalesforceOperation = 'query' | 'search' | 'create' | 'update' | 'collection_create' | 'token' | 'other';
 
 /** What the scrape-time gauges read; every source is optional and read only when /metrics is scraped. */
@@ -22,6 +22,8 @@ export interface MetricsSources {
   readonly subscriptionActive?: () => boolean;
   /** The API budget guard's state: 0 normal, 1 slowed down, 2 paused. */
   readonly apiBudgetState?: () => number;
+  /** Why the work is held while Salesforce is unavailable (login, auth, outage, daily_limit...), or undefined. */
+  readonly salesforceHold?: () => string | undefined;
 }
 
 export interface Metrics {
@@ -51,7 +53,7 @@ const SCRAPE_TIMEOUT_MS = 1000;
 
 const EVENT_SOURCES: readonly EventSource[] = ['websocket', 'catch_up', 'replay', 'backfill'];
 const CALL_OUTCOMES: readonly CallOutcome[] = ['created', 'updated', 'unchanged'];
-const RETRY_KINDS: readonly RetryKind[] = ['transient', 'auth', 'stale_reference', 'rate_limited'];
+const RETRY_KINDS: readonly RetryKind[] = ['transient', 'auth', 'stale_reference', 'rate_limited', 'held'];
 
 /** A label value from something outside our control (an error code): kept only if it looks like a code. */
 export function boundedCode(value: unknown, fallback: string): string {
@@ -151,6 +153,18 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
     registers,
     collect() {
       this.set(sources.apiBudgetState?.() ?? 0);
+    },
+  });
+
+  new Gauge({
+    name: 'ringsense_salesforce_held',
+    help: '1 while the work is held because Salesforce is unavailable, labelled with why (login, auth, outage, daily_limit, concurrent_limit); no series while it answers',
+    labelNames: ['cause'] as const,
+    registers,
+    collect() {
+      this.reset();
+      const cause = sources.salesforceHold?.();
+      if (cause) this.set({ cause }, 1);
     },
   });
 

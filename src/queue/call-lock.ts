@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { backoffDelay, type Backoff } from '../lib/backoff.ts';
 import type { LedgerEntry, WriteLedger } from '../sync/write-ledger.port.ts';
 import { finishLua, LEDGER_FIELDS, ledgerEntry, type RedisWriteLedger } from './write-ledger.ts';
 
@@ -9,6 +10,9 @@ const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('
 const ACQUIRE_AND_READ = `if redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return redis.call('HMGET', KEYS[2], ${LEDGER_FIELDS.map((f) => `'${f}'`).join(', ')}) else return false end`;
 /** Records the finished write in the ledger entry (KEYS[2]), then frees the lock (KEYS[1]) if still ours. */
 const FINISH_AND_RELEASE = `${finishLua('KEYS[2]', 'ARGV[2]', 'ARGV[3]', 'ARGV[4]')} ${RELEASE}`;
+
+/** Waiting for a busy call's lock: 50 ms doubling up to 1 s. */
+const LOCK_WAIT_BACKOFF: Backoff = { baseMs: 50, maxMs: 1000, jitter: 'none' };
 
 export class CallBusyError extends Error {
   override readonly name = 'CallBusyError';
@@ -57,7 +61,8 @@ export class CallLock {
     const token = randomUUID();
     const deadline = Date.now() + waitMs;
     let entry: LedgerEntry | undefined;
-    for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
+    for (let attempt = 1; ; attempt++) {
+      const delay = backoffDelay(attempt, LOCK_WAIT_BACKOFF);
       if (this.#ledger) {
         const fields = (await this.#redis.eval(ACQUIRE_AND_READ, 2, key, this.#ledger.key(sourceRecordId), token, String(this.#ttlMs))) as Array<string | null> | null;
         if (fields) {

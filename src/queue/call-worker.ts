@@ -1,10 +1,11 @@
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../lib/logger.ts';
-import { reportRedisError } from '../app/redis-health.ts';
-import { boundedCode } from '../lib/metrics.ts';
+import { reportRedisError } from '../lib/redis-health.ts';
+import { failureReasonLabel } from './failure-reason.ts';
 import { createCallProcessor, type CallJobResult, type CallProcessorDeps } from './call-processor.ts';
-import { backoffDelay, CALLS_QUEUE, KEEP_COMPLETED, KEEP_FAILED } from './jobs.ts';
+import { backoffDelay } from '../lib/backoff.ts';
+import { CALLS_QUEUE, JOB_BACKOFF, KEEP_COMPLETED, KEEP_FAILED } from './jobs.ts';
 
 export interface CallWorkerOptions extends CallProcessorDeps {
   readonly connection: Redis;
@@ -21,12 +22,11 @@ export interface CallWorkerOptions extends CallProcessorDeps {
 }
 
 /**
- * The reason code of a final failure, for metrics: a permanent failure's `reason: message` prefix; a job that ran
- * out of attempts (its message is free text) is `retries_exhausted`.
+ * The reason code of a final failure, for metrics: a permanent failure's code; a job that ran out of attempts (its
+ * message is the service's error, with no code) is `retries_exhausted`.
  */
 export function finalFailureReason(err: Error): string {
-  if (err.name !== 'UnrecoverableError') return 'retries_exhausted';
-  return boundedCode(err.message.split(':')[0], 'other');
+  return failureReasonLabel(err.message, err.name !== 'UnrecoverableError');
 }
 
 /** The BullMQ worker for calls. Lifecycle (signals, shutdown) belongs to the caller. */
@@ -46,14 +46,14 @@ export function createCallWorker(opts: CallWorkerOptions): Worker<unknown, CallJ
     // While paused, look again every 5 s: a pause lifted early (the allocation freed up) resumes promptly.
     maximumRateLimitDelay: 5000,
     settings: {
-      backoffStrategy: (attemptsMade: number) => backoffDelay(attemptsMade, Math.random, opts.backoff),
+      backoffStrategy: (attemptsMade: number) => backoffDelay(attemptsMade, opts.backoff ?? JOB_BACKOFF),
     },
   });
   worker.on('failed', (job: Job | undefined, err: Error) => {
     if (!job) return;
     const final = err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
     if (!final) return;
-    opts.logger.error('job_failed', { jobId: job.id, reason: err.message.split(':')[0], attempts: job.attemptsMade });
+    opts.logger.error('job_failed', { jobId: job.id, reason: finalFailureReason(err), attempts: job.attemptsMade });
     opts.metrics?.jobsFailed.inc({ reason: finalFailureReason(err) });
   });
   worker.on('error', (err) => reportRedisError(opts.connection, 'worker', err) || opts.logger.error('worker_error', { err }));

@@ -1,4 +1,5 @@
 import type { Job, Queue } from 'bullmq';
+import { decodeFailureReason } from './failure-reason.ts';
 import { decodeCallJobData } from './job-payload.ts';
 
 /**
@@ -41,21 +42,7 @@ export interface FailedListing {
   readonly jobs: readonly FailedJob[];
 }
 
-/** A transient failure that used every attempt: its failedReason is the service error, not a reason code. */
-export const RETRIES_EXHAUSTED = 'retries_exhausted';
-/** A failure without a reason code that still had attempts left (a stalled job, a bug). */
-export const UNCLASSIFIED = 'error';
-
-const CODED = /^([a-z][a-z0-9_]*): ([\s\S]*)$/;
 const BATCH = 200;
-
-/** Splits `"<reason_code>: <message>"`; a reason without a code is `retries_exhausted` or `error`. */
-export function parseFailedReason(failedReason: string | undefined, attemptsExhausted: boolean): { reason: string; message: string } {
-  const text = failedReason ?? '';
-  const m = CODED.exec(text);
-  if (m) return { reason: m[1]!, message: m[2]! };
-  return { reason: attemptsExhausted ? RETRIES_EXHAUSTED : UNCLASSIFIED, message: text };
-}
 
 function field(obj: unknown, key: string): unknown {
   return obj && typeof obj === 'object' && !Array.isArray(obj) ? (obj as Record<string, unknown>)[key] : undefined;
@@ -82,7 +69,7 @@ function sourceOf(data: unknown): string | undefined {
 
 export function describeFailedJob(job: Job): FailedJob {
   const exhausted = job.attemptsMade >= (job.opts.attempts ?? 1);
-  const { reason, message } = parseFailedReason(job.failedReason, exhausted);
+  const { reason, message } = decodeFailureReason(job.failedReason, exhausted);
   return {
     jobId: job.id ?? '',
     sourceRecordId: sourceRecordIdOf(job.data),

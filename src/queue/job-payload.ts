@@ -147,11 +147,17 @@ function encodeParts(value: unknown, path: readonly string[], json?: string): { 
  * The job data of a call job. `json`: the payload's JSON when the caller has it already (payloadJson of the event
  * or insights); it gives the size of the event as it arrived without serializing the event whole again.
  */
-export function encodeCallJob(job: CallJob, json?: string): CallJobData {
+export function encodeCallJob(job: CallJob, json?: string, opts: { readonly validated?: boolean } = {}): CallJobData {
+  const validated = opts.validated ? { validated: true as const } : {};
   if (job.kind === 'notification') {
-    return { kind: 'notification', receivedAt: job.receivedAt, encoding: PAYLOAD_ENCODING, ...encodeParts(job.event, TRANSCRIPT_PATH.notification, json) };
+    return { kind: 'notification', receivedAt: job.receivedAt, encoding: PAYLOAD_ENCODING, ...encodeParts(job.event, TRANSCRIPT_PATH.notification, json), ...validated };
   }
-  return { kind: 'insights', receivedAt: job.receivedAt, source: job.source, encoding: PAYLOAD_ENCODING, ...encodeParts(job.insights, TRANSCRIPT_PATH.insights, json) };
+  return { kind: 'insights', receivedAt: job.receivedAt, source: job.source, encoding: PAYLOAD_ENCODING, ...encodeParts(job.insights, TRANSCRIPT_PATH.insights, json), ...validated };
+}
+
+/** Whether the producer validated this job's event when it arrived (read from the plain job data, not decoded). */
+export function validatedAtEnqueue(data: unknown): boolean {
+  return isRecord(data) && data.validated === true;
 }
 
 export interface DecodeOptions {

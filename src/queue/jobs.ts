@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import type { Backoff } from '../lib/backoff.ts';
 
 /**
  * The job catalog. Every RingSense event becomes one job in the calls queue; its data carries the event as it
@@ -38,8 +39,9 @@ export const WHOLE_PAYLOAD_ENCODING = 'br64';
  * of a call. There is no `transcript` when the value has no list where the transcript goes (an event refused at
  * the edge, say): `payload` is then the value whole. `bytes` is the size of the value's whole JSON (the event as it
  * arrived), for the worker's size check without the transcript in hand. What metrics, the failed set and the bench
- * read without decoding stays plain: the kind, `receivedAt` (event-to-Salesforce latency is measured from it) and
- * the REST source.
+ * read without decoding stays plain: the kind, `receivedAt` (event-to-Salesforce latency is measured from it),
+ * the REST source, and `validated`: the producer validated the event when it arrived (absent: it refused it, or the
+ * job was written by an earlier version), so the worker may decode it without its transcript.
  */
 export const callJobDataSchema = z.discriminatedUnion('kind', [
   z.object({
@@ -49,6 +51,7 @@ export const callJobDataSchema = z.discriminatedUnion('kind', [
     payload: z.string(),
     transcript: z.string().optional(),
     bytes: z.number().int().nonnegative(),
+    validated: z.literal(true).optional(),
   }),
   z.object({
     kind: z.literal('insights'),
@@ -58,6 +61,7 @@ export const callJobDataSchema = z.discriminatedUnion('kind', [
     payload: z.string(),
     transcript: z.string().optional(),
     bytes: z.number().int().nonnegative(),
+    validated: z.literal(true).optional(),
   }),
 ]);
 export type CallJobData = z.infer<typeof callJobDataSchema>;
@@ -84,11 +88,8 @@ export const CALL_JOB_ATTEMPTS = 14;
 export const BACKOFF_BASE_MS = 5_000;
 export const BACKOFF_MAX_MS = 10 * 60_000;
 
-/** Delay before retry `attemptsMade` (1-based): exponential, capped, with ±25 % jitter. */
-export function backoffDelay(attemptsMade: number, random: () => number = Math.random, limits = { baseMs: BACKOFF_BASE_MS, maxMs: BACKOFF_MAX_MS }): number {
-  const base = Math.min(limits.baseMs * 2 ** Math.max(0, attemptsMade - 1), limits.maxMs);
-  return Math.round(base * (0.75 + random() * 0.5));
-}
+/** The job retries' backoff (lib/backoff.ts): 5 s doubling up to 10 min, ±25 % jitter. */
+export const JOB_BACKOFF: Backoff = { baseMs: BACKOFF_BASE_MS, maxMs: BACKOFF_MAX_MS };
 
 /**
  * Completed jobs are kept a day (what an admin looks at in the dashboard; a repeated delivery meanwhile is

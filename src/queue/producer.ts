@@ -48,7 +48,7 @@ async function notificationJob(queue: Queue, raw: unknown, logger: Logger, recei
   // Serialized once: for the size check and for the job's compressed payload.
   const json = payloadJson(raw);
   const parsed = parseInsightsNotification(raw, { sizeBytes: Buffer.byteLength(json) });
-  const data = encodeCallJob({ kind: 'notification', receivedAt, event: raw }, json);
+  const data = encodeCallJob({ kind: 'notification', receivedAt, event: raw }, json, { validated: parsed.ok });
   if (!parsed.ok) {
     const jobId = invalidEventJobId(raw);
     const status = await add(queue, jobId, data);
@@ -70,7 +70,7 @@ export async function enqueueInsights(queue: Queue, insights: unknown, source: I
 
 async function insightsJob(queue: Queue, insights: unknown, source: InsightsSource, logger: Logger, receivedAt: number): Promise<EnqueueResult> {
   const parsed = parseInsightsBody(insights);
-  const data = encodeCallJob({ kind: 'insights', receivedAt, source, insights });
+  const data = encodeCallJob({ kind: 'insights', receivedAt, source, insights }, undefined, { validated: parsed.ok });
   if (!parsed.ok) {
     const jobId = invalidEventJobId(insights);
     const status = await add(queue, jobId, data);

@@ -60,6 +60,8 @@ export function classifyCrmError(error: unknown): CrmFailure {
   if (e.name === 'TypeError' && message === 'fetch failed') return { kind: 'transient', code: 'FETCH_FAILED', message };
   if (e.name === 'AbortError' || e.name === 'TimeoutError') return { kind: 'transient', code: 'TIMEOUT', message };
   if (/^Unable to refresh session/.test(message)) return { kind: 'auth', code: 'REFRESH_FAILED', message };
+  // jsforce with no session yet (the first login failed) has no instance URL to send a request to.
+  if (e.name === 'TypeError' && /^Failed to parse URL from \/services\//.test(message)) return { kind: 'auth', code: 'NO_SESSION', message: 'no Salesforce session yet (the login has not succeeded)' };
   let code = codeOf(e) ?? 'UNKNOWN';
   let fields: readonly string[] | undefined;
   if (code === 'MULTIPLE_API_ERRORS' && Array.isArray(e.data)) {

@@ -16,13 +16,15 @@ export interface SalesforceConnectionOptions {
 
 export interface SalesforceSession {
   readonly conn: Connection;
-  /** Runs the configured OAuth grant and establishes the session. */
+  /** Runs the configured OAuth grant and establishes the session (not counted in the refresh budget: pace it). */
   authorize(): Promise<void>;
   /**
    * True while Salesforce accepts the session: the last token request succeeded, or an API request succeeded
    * since (a 401 storm that ends by itself, with no new token needed, counts as over).
    */
   authenticated(): boolean;
+  /** A session exists (some login succeeded): requests have an instance to go to. */
+  established(): boolean;
   /** API usage from the last response's Sforce-Limit-Info header, if any. */
   apiUsage(): { used: number; limit: number } | undefined;
 }
@@ -64,7 +66,7 @@ export function createSalesforceSession(cfg: SalesforceConfig, opts: SalesforceC
       ...(cfg.auth.kind === 'client_credentials' ? { clientSecret: cfg.auth.clientSecret } : {}),
     },
     refreshFn: (_conn, callback) => {
-      requestToken().then(
+      requestToken(true).then(
         (res) => {
           callback(null, res.access_token, res);
         },
@@ -80,14 +82,17 @@ export function createSalesforceSession(cfg: SalesforceConfig, opts: SalesforceC
     opts.onRequest?.(operation, status);
   });
 
-  async function requestToken() {
+  /** `budgeted`: a refresh jsforce asks for on a 401 (bounded); an explicit login is paced by its caller. */
+  async function requestToken(budgeted: boolean) {
     const t = now();
-    while (recent.length && recent[0]! <= t - 60_000) recent.shift();
-    if (recent.length >= budget) {
-      ok = false;
-      throw new TokenBudgetExceededError(`Salesforce keeps rejecting new tokens: ${budget} token requests in the last minute; waiting before trying again`);
+    if (budgeted) {
+      while (recent.length && recent[0]! <= t - 60_000) recent.shift();
+      if (recent.length >= budget) {
+        ok = false;
+        throw new TokenBudgetExceededError(`Salesforce keeps rejecting new tokens: ${budget} token requests in the last minute; waiting before trying again`);
+      }
+      recent.push(t);
     }
-    recent.push(t);
     const params: { grant_type: string; [name: string]: string } =
       cfg.auth.kind === 'client_credentials'
         ? { grant_type: 'client_credentials' }
@@ -102,8 +107,9 @@ export function createSalesforceSession(cfg: SalesforceConfig, opts: SalesforceC
       ok = true;
       return res;
     } catch (e) {
+      // Not logged here: whoever waits on Salesforce says once that it is unavailable, and once that it is back.
       ok = false;
-      opts.logger.warn('salesforce_auth_failed', { flow: cfg.auth.kind, err: e });
+      opts.logger.debug('salesforce_token_refused', { flow: cfg.auth.kind, err: e });
       throw e;
     }
   }
@@ -111,9 +117,10 @@ export function createSalesforceSession(cfg: SalesforceConfig, opts: SalesforceC
   return {
     conn,
     async authorize() {
-      await requestToken();
+      await requestToken(false);
     },
     authenticated: () => ok,
+    established: () => Boolean(conn.instanceUrl && conn.accessToken),
     apiUsage: () => conn.limitInfo?.apiUsage,
   };
 }

@@ -6,7 +6,7 @@ import type { RecordingInsights } from '../calls/recording-insights.ts';
 import { buildDrafts } from './build-drafts.ts';
 import { PermanentSyncError } from './sync-errors.ts';
 import type { TaskWriter, WriteReport } from './task-writer.port.ts';
-import { compareVersions } from './version.ts';
+import { planCallWrite, type CallSource } from './plan-call-write.ts';
 import type { WriteLedger } from './write-ledger.port.ts';
 
 export interface ProcessDeps extends ResolveDeps {
@@ -21,13 +21,10 @@ export interface ProcessDeps extends ResolveDeps {
 }
 
 export interface ProcessOptions {
-  /**
-   * When to look in Salesforce before writing. By default the ledger decides (never seen: create straight away).
-   * 'unless_written': Salesforce may hold this call though the ledger does not know it (a retry, a catch-up or
-   * backfill, which also recover from a Redis that lost its data), so look first unless the ledger shows this
-   * version written. 'always': whatever the ledger says (a replay the admin asked for: a Task may have been deleted).
-   */
-  readonly verify?: 'unless_written' | 'always';
+  /** Where the call came from (default: the WebSocket event). */
+  readonly source?: CallSource;
+  /** 1 for the first attempt (default). */
+  readonly attempt?: number;
   readonly signal?: AbortSignal;
 }
 
@@ -43,15 +40,6 @@ async function resolveOrFail(insights: RecordingInsights, snap: MappingSnapshot,
   return r.value;
 }
 
-/** A day of margin: an entry is written when its call is synced, which can be a while after the recording started. */
-const LEDGER_MARGIN_MS = 86_400_000;
-
-/** The call may have been written longer ago than the ledger remembers (or its start time is unreadable). */
-function outlivedLedger(insights: RecordingInsights, ledger: WriteLedger): boolean {
-  const started = Date.parse(insights.recordingStartTime);
-  return Number.isNaN(started) || Date.now() - started > ledger.retentionMs - LEDGER_MARGIN_MS;
-}
-
 /**
  * The use case: resolve who the call belongs to, build the Tasks, write them idempotently. Throws
  * PermanentSyncError when a person must act, and ServiceError (classified) when Salesforce or RingCentral fails.
@@ -59,17 +47,23 @@ function outlivedLedger(insights: RecordingInsights, ledger: WriteLedger): boole
 export async function processCall(insights: RecordingInsights, deps: ProcessDeps, opts: ProcessOptions = {}): Promise<ProcessResult> {
   const { signal } = opts;
   const id = insights.sourceRecordId;
-  const prior = deps.ledger ? await deps.ledger.read(id) : undefined;
-  if (opts.verify !== 'always' && prior && !prior.unfinished && prior.callTaskId && prior.version !== undefined && compareVersions(prior.version, insights.lastModifiedTime) >= 0) {
-    // The same delivery twice, or an older version after a newer one: written already, nothing to ask anyone.
-    return { report: { callTaskId: prior.callTaskId, call: 'unchanged', followUpsCreated: 0, followUpsExisting: 0, followUpFailures: [] } };
+  const entry = deps.ledger ? await deps.ledger.read(id) : undefined;
+  const plan = planCallWrite({
+    source: opts.source ?? 'event',
+    attempt: opts.attempt ?? 1,
+    ledger: deps.ledger ? { entry, retentionMs: deps.ledger.retentionMs } : undefined,
+    version: insights.lastModifiedTime,
+    recordingStartTime: insights.recordingStartTime,
+    now: Date.now(),
+  });
+  if (plan.action === 'skip') {
+    return { report: { callTaskId: plan.callTaskId, call: 'unchanged', followUpsCreated: 0, followUpsExisting: 0, followUpFailures: [] } };
   }
+  deps.logger.debug('write_plan', { action: plan.action, reason: plan.reason });
   const snap = deps.mapping();
   const m = snap.mapping;
   let resolution = await resolveOrFail(insights, snap, deps);
-  // Salesforce can hold Tasks of this call only if the ledger has seen it (or there is no ledger to ask), or if the
-  // call is old enough for its entry to have expired (a version edited weeks later).
-  let verify = opts.verify !== undefined || !deps.ledger || prior !== undefined || outlivedLedger(insights, deps.ledger);
+  let verify = plan.action === 'look_first';
   // Stopping (shutdown, or the call's lock lost to another worker) before anything is written costs nothing.
   signal?.throwIfAborted();
   await deps.ledger?.begin(id);

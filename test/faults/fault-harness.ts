@@ -78,3 +78,41 @@ export function recentRecordings(names: readonly SampleName[], now = Date.now())
     };
   });
 }
+
+/**
+ * `n` distinct calls for the demo org: copies of the demo recordings (cycled) with their own recording, session and
+ * call-log ids, loaded into the RingCentral simulator. Returns their recording ids and follow-ups expected per call.
+ */
+export function loadManyCalls(sims: Simulators, n: number): Array<{ id: string; followUps: number }> {
+  const base = demoRingCentralSeed(FAULT_CALLS).recordings ?? [];
+  const out: Array<{ id: string; followUps: number }> = [];
+  for (let i = 0; i < n; i++) {
+    const r = structuredClone(base[i % base.length]!);
+    const id = `${9_100_000_000_000 + i}`;
+    r.insights.sourceRecordId = id;
+    r.insights.sourceSessionId = `${9_200_000_000_000 + i}`;
+    sims.rc.addRecording(r);
+    const steps = (r.insights.insights as { NextSteps?: Array<{ value: string }> }).NextSteps ?? [];
+    out.push({ id, followUps: new Set(steps.map((s) => s.value.trim().toLowerCase())).size });
+  }
+  return out;
+}
+
+/** The tally of `loadManyCalls` calls (as `tally` does for the named samples). */
+export function tallyCalls(sims: Simulators, calls: ReadonlyArray<{ id: string; followUps: number }>, keyField = 'CallObject'): Omit<FaultRow, 'scenario' | 'recoverMs'> {
+  const tasks = sims.sf.records('Task');
+  let writtenOnce = 0;
+  let duplicates = 0;
+  let lost = 0;
+  for (const c of calls) {
+    const key = callKey(c.id);
+    const activities = tasks.filter((t) => t[keyField] === key);
+    const steps = tasks.filter((t) => typeof t[keyField] === 'string' && t[keyField].startsWith(`${key}:step:`));
+    const distinct = new Set(steps.map((t) => t[keyField])).size;
+    duplicates += Math.max(0, activities.length - 1) + (steps.length - distinct);
+    const complete = activities.length >= 1 && distinct === c.followUps;
+    if (!complete) lost++;
+    if (activities.length === 1 && steps.length === distinct && complete) writtenOnce++;
+  }
+  return { sent: calls.length, writtenOnce, duplicates, lost };
+}

@@ -48,8 +48,10 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs 
 }
 
 /** The whole product in-process: simulators (the demo's world unless `sims.seed` says otherwise), a real Redis (from the global setup), listener and worker. */
-export async function startPipeline(opts: { mappingYaml?: string; sims?: Partial<SimulatorsOptions>; service?: ServiceOptions; env?: Record<string, string> } = {}): Promise<Pipeline> {
+export async function startPipeline(opts: { mappingYaml?: string; sims?: Partial<SimulatorsOptions>; service?: ServiceOptions; env?: Record<string, string>; beforeService?: (sims: Simulators) => void } = {}): Promise<Pipeline> {
   const sims = await startSimulators({ seed: demoSeed(), ...opts.sims });
+  // Faults that must be there when the service starts (a login refused at start).
+  opts.beforeService?.(sims);
   const cfg = loadConfig(
     // The operator endpoints on a free port (HTTP_ENABLED=false in opts.env turns them off).
     { ...sims.env, REDIS_URL: inject('redisUrl'), QUEUE_PREFIX: `t${randomUUID().slice(0, 8)}`, WORKER_CONCURRENCY: '4', HTTP_PORT: '0', ...opts.env },

@@ -43,7 +43,7 @@ describe('job failure labels', () => {
   it('a permanent failure is its reason code; running out of attempts is retries_exhausted', () => {
     expect(finalFailureReason(new UnrecoverableError('unmapped_owner: RingCentral extension 62288320099 is not mapped'))).toBe('unmapped_owner');
     expect(finalFailureReason(new UnrecoverableError('salesforce_rejected: FIELD_CUSTOM_VALIDATION_EXCEPTION: no'))).toBe('salesforce_rejected');
-    expect(finalFailureReason(new UnrecoverableError('something odd happened here'))).toBe('other');
+    expect(finalFailureReason(new UnrecoverableError('something odd happened here'))).toBe('error');
     expect(finalFailureReason(new Error('salesforce ERROR_HTTP_503: Service Unavailable'))).toBe('retries_exhausted');
   });
 

@@ -58,9 +58,10 @@ describe('service checks', () => {
     expect(check(leader('stopped'), undefined)).toEqual({ ok: false, state: 'stopped' });
   });
 
-  it('salesforce: ok while the last token request succeeded', () => {
-    expect(salesforceCheck(() => ({ authenticated: () => true }))()).toEqual({ ok: true });
-    expect(salesforceCheck(() => ({ authenticated: () => false }))()).toMatchObject({ ok: false, error: expect.stringContaining('not authenticated') });
+  it('salesforce: ok while it answers; while the work is held, why and since when', () => {
+    expect(salesforceCheck(() => ({ state: () => ({ open: true }) }))()).toEqual({ ok: true });
+    const held = { open: false, cause: 'outage', since: Date.UTC(2026, 11, 1, 21), probes: 2, lastError: 'SERVER_UNAVAILABLE: Server unavailable' } as const;
+    expect(salesforceCheck(() => ({ state: () => held }))()).toEqual({ ok: false, state: 'outage', since: '2026-12-01T21:00:00.000Z', probes: 2, error: 'SERVER_UNAVAILABLE: Server unavailable' });
     expect(salesforceCheck(() => undefined)()).toEqual({ ok: false, state: 'starting' });
   });
 

@@ -1,21 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { encodeCallJob } from '../../../src/queue/job-payload.ts';
-import { parseFailedReason, RETRIES_EXHAUSTED, sourceRecordIdOf, UNCLASSIFIED } from '../../../src/queue/failed-set.ts';
+import { sourceRecordIdOf } from '../../../src/queue/failed-set.ts';
+import { decodeFailureReason, encodeFailureReason, RETRIES_EXHAUSTED, UNCLASSIFIED } from '../../../src/queue/failure-reason.ts';
 
-describe('parseFailedReason', () => {
+describe('the failure reason encoding', () => {
   it.each([
     ['unmapped_owner: RingCentral extension 62288320099 is not mapped', 'unmapped_owner', 'RingCentral extension 62288320099 is not mapped'],
     ['missing_source_record_id: the event has no sourceRecordId', 'missing_source_record_id', 'the event has no sourceRecordId'],
     ['salesforce_rejected: FIELD_CUSTOM_VALIDATION_EXCEPTION: Calls need a Type (fields: Type)', 'salesforce_rejected', 'FIELD_CUSTOM_VALIDATION_EXCEPTION: Calls need a Type (fields: Type)'],
     ['unmapped_owner: line one\n  line two', 'unmapped_owner', 'line one\n  line two'],
   ])('splits %j into its reason code and message', (failedReason, reason, message) => {
-    expect(parseFailedReason(failedReason, false)).toEqual({ reason, message });
+    expect(decodeFailureReason(failedReason, false)).toEqual({ reason, message });
+  });
+
+  it('decodes what it encodes, a message with colons and line breaks included', () => {
+    const message = 'FIELD_CUSTOM_VALIDATION_EXCEPTION: no: really\nsecond line';
+    expect(decodeFailureReason(encodeFailureReason('salesforce_rejected', message), false)).toEqual({ reason: 'salesforce_rejected', message });
   });
 
   it('names a failure without a code by whether the attempts ran out', () => {
-    expect(parseFailedReason('salesforce ERROR_HTTP_503: Service Unavailable', true)).toEqual({ reason: RETRIES_EXHAUSTED, message: 'salesforce ERROR_HTTP_503: Service Unavailable' });
-    expect(parseFailedReason('job stalled more than allowable limit', false)).toEqual({ reason: UNCLASSIFIED, message: 'job stalled more than allowable limit' });
-    expect(parseFailedReason(undefined, false)).toEqual({ reason: UNCLASSIFIED, message: '' });
+    expect(decodeFailureReason('salesforce ERROR_HTTP_503: Service Unavailable', true)).toEqual({ reason: RETRIES_EXHAUSTED, message: 'salesforce ERROR_HTTP_503: Service Unavailable' });
+    expect(decodeFailureReason('job stalled more than allowable limit', false)).toEqual({ reason: UNCLASSIFIED, message: 'job stalled more than allowable limit' });
+    expect(decodeFailureReason(undefined, false)).toEqual({ reason: UNCLASSIFIED, message: '' });
   });
 });
 

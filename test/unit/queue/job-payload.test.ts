@@ -238,7 +238,8 @@ describe('the worker on undecodable job data', () => {
   const job = (data: unknown) => ({ id: 'call-1-1', data, attemptsMade: 0, opts: { attempts: 14 } }) as unknown as Job;
   // The processor decodes and validates before it touches any dependency but the mapping (for the transcript).
   const mapping = parseMapping('', 'm.yaml');
-  const processor = createCallProcessor({ process: { mapping: () => mapping } } as unknown as CallProcessorDeps);
+  const silent = createLogger({ level: 'error', format: 'json', stream: new Writable({ write: (_c, _e, done) => done() }) });
+  const processor = createCallProcessor({ process: { mapping: () => mapping }, logger: silent } as unknown as CallProcessorDeps);
 
   it('fails it permanently as invalid_job_data, with the problem', async () => {
     const corrupt = { ...encodeCallJob(notification), payload: 'bm90IGJyb3RsaQ==' };
@@ -255,14 +256,16 @@ describe('the worker on undecodable job data', () => {
       const m = parseMapping(yaml, 'm.yaml');
       return createCallProcessor({ process: { mapping: () => m }, lock: { with: () => Promise.reject(reached) }, logger: quiet } as unknown as CallProcessorDeps);
     };
-    const garbled = { ...encodeCallJob(notification), transcript: 'bm90IGJyb3RsaQ==' };
+    const garbled = { ...encodeCallJob(notification, undefined, { validated: true }), transcript: 'bm90IGJyb3RsaQ==' };
     await expect(processorWith('')(job(garbled))).rejects.toBe(reached);
     await expect(processorWith('activity: { includeTranscript: true }')(job(garbled))).rejects.toMatchObject({
       name: 'UnrecoverableError',
       message: expect.stringMatching(/^invalid_job_data: the job's br64-split transcript does not decode: it is not valid brotli data/),
     });
-    // A refused event is validated whole: its transcript is decoded whatever the mapping says.
-    const refused = { ...(job(garbled) as object), id: 'invalid-0123456789abcdef01234567' } as unknown as Job;
+    // An event the producer did not validate (refused, or queued by an earlier version) is validated whole: its
+    // transcript is decoded whatever the mapping says. The job data says so, not the job id.
+    const { validated: _validated, ...unvalidated } = garbled;
+    const refused = job(unvalidated);
     await expect(processorWith('')(refused)).rejects.toMatchObject({ name: 'UnrecoverableError', message: expect.stringMatching(/^invalid_job_data: the job's br64-split transcript/) });
   });
 

@@ -72,13 +72,13 @@ describe('processCall with the write ledger', () => {
 
     ledger.entries.set('other-1', { unfinished: true });
     await processCall({ ...ins, sourceRecordId: 'other-1' }, deps);
-    await processCall({ ...ins, sourceRecordId: 'other-2' }, deps, { verify: 'unless_written' });
+    await processCall({ ...ins, sourceRecordId: 'other-2' }, deps, { attempt: 2 });
     expect(writer.writes.map((w) => w.opts.verify)).toEqual([false, true, true, true]);
 
     // A catch-up of a call the ledger shows written: nothing; a replay the admin asked for: Salesforce is asked.
-    await processCall(ins, deps, { verify: 'unless_written' });
+    await processCall(ins, deps, { attempt: 2 });
     expect(writer.writes).toHaveLength(4);
-    await processCall(ins, deps, { verify: 'always' });
+    await processCall(ins, deps, { source: 'replay' });
     expect(writer.writes.map((w) => w.opts.verify)).toEqual([false, true, true, true, true]);
   });
 

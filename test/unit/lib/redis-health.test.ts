@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { isRedisConnectionError, RedisHealth, registerRedisHealth, reportRedisError, type HealthClock } from '../../../src/app/redis-health.ts';
+import { isRedisConnectionError, RedisHealth, registerRedisHealth, reportRedisError, type HealthClock } from '../../../src/lib/redis-health.ts';
 import { createLogger } from '../../../src/lib/logger.ts';
 
 /** A clock that moves only when told to, running the intervals that fall due on the way. */

@@ -1,0 +1,142 @@
+import type { Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { AppConfig, SalesforceConfig } from '../config/load-config.ts';
+import type { MappingSnapshot } from '../config/load-mapping.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { Metrics } from '../lib/metrics.ts';
+import { CachedPeople } from '../mapping/cached-people.ts';
+import { UnmappedStore } from '../mapping/unmapped-store.ts';
+import { warmMappedUsers } from '../mapping/warm-users.ts';
+import { CallLock } from '../queue/call-lock.ts';
+import type { CallJobResult } from '../queue/call-processor.ts';
+import { createCallWorker } from '../queue/call-worker.ts';
+import { OutageGate } from '../queue/outage-gate.ts';
+import { RedisWriteLedger } from '../queue/write-ledger.ts';
+import type { RingCentralClient } from '../ringcentral/sdk.ts';
+import { RingCentralTelephony } from '../ringcentral/telephony.adapter.ts';
+import { ApiBudgetGuard } from '../salesforce/api-budget.ts';
+import { createSalesforceSession, type SalesforceSession } from '../salesforce/connection.ts';
+import { SalesforcePeople } from '../salesforce/people.adapter.ts';
+import { SalesforceTaskWriter } from '../salesforce/task-writer.adapter.ts';
+import { firstLogin, salesforceProbe } from './salesforce-availability.ts';
+
+/** In-process knobs of the worker role (tests compress time with them). */
+export interface WorkerRoleOptions {
+  /** Retry backoff of jobs (default 5 s doubling up to 10 min). */
+  readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
+  /** How often the API budget guard looks at the usage (default 10 s). */
+  readonly budgetIntervalMs?: number;
+}
+
+export interface WorkerRole {
+  readonly worker: Worker<unknown, CallJobResult>;
+  readonly salesforce: SalesforceSession;
+  readonly gate: OutageGate;
+  readonly budget: ApiBudgetGuard;
+  stop(): Promise<void>;
+}
+
+export interface WorkerRoleDeps {
+  readonly cfg: AppConfig & { readonly salesforce: SalesforceConfig };
+  readonly mapping: () => MappingSnapshot;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly queue: Queue;
+  readonly rc: RingCentralClient;
+  /** A new Redis connection for a named use. */
+  readonly redis: (name: string) => Redis;
+}
+
+/**
+ * The worker role: the Salesforce session, the outage gate, the adapters, the BullMQ worker and the API budget
+ * guard. A first login that fails for a passing reason does not stop it: the worker starts held and the gate logs
+ * in again until it works; a login refused for a configuration reason throws (SalesforceConfigurationError).
+ */
+export async function startWorkerRole(d: WorkerRoleDeps, opts: WorkerRoleOptions = {}): Promise<WorkerRole> {
+  const { cfg, logger, metrics, queue } = d;
+  const salesforce = createSalesforceSession(cfg.salesforce, { logger, onRequest: (operation, status) => metrics.salesforceRequests.inc({ operation, status }) });
+  const held = await firstLogin(salesforce, logger);
+  const people = new CachedPeople(new SalesforcePeople(salesforce.conn));
+  const externalIdField = d.mapping().mapping.salesforce.externalIdField;
+  const writer = new SalesforceTaskWriter(salesforce.conn, externalIdField ? { externalIdField } : {});
+  const lockRedis = d.redis('lock');
+  // The gate and the worker know each other: the gate pauses and resumes the worker, the worker's jobs report to it.
+  const gate = new OutageGate({
+    logger,
+    probe: salesforceProbe(salesforce),
+    pause: () => worker.pause(true),
+    resume: async () => {
+      // A worker that started held has never run: resume() starts it.
+      await worker.resume();
+      // The retries that waited out the outage with a backoff are due now.
+      await queue.promoteJobs().catch((e: unknown) => logger.warn('promote_delayed_failed', { err: e instanceof Error ? e.message : String(e) }));
+    },
+  });
+  const worker: Worker<unknown, CallJobResult> = createCallWorker({
+    autorun: false,
+    connection: d.redis('worker'),
+    prefix: cfg.redis.prefix,
+    concurrency: cfg.worker.concurrency,
+    logger,
+    metrics,
+    queue,
+    gate,
+    // The write ledger lives with the lock, on its connection: a call's lock and ledger entry are read and written
+    // together, and the lock hands each call its entry (processCall's ledger).
+    lock: new CallLock(lockRedis, cfg.redis.prefix, {
+      ttlMs: cfg.worker.lockDurationMs,
+      ledger: new RedisWriteLedger(lockRedis, cfg.redis.prefix),
+      onLedgerError: (e) => logger.warn('ledger_write_failed', { err: e instanceof Error ? e.message : String(e) }),
+    }),
+    unmapped: new UnmappedStore(lockRedis, cfg.redis.prefix),
+    process: { mapping: d.mapping, people, telephony: new RingCentralTelephony({ platform: d.rc.platform, logger }), writer, forget: (ids) => people.forget(ids) },
+    lockDurationMs: cfg.worker.lockDurationMs,
+    stalledIntervalMs: cfg.worker.stalledIntervalMs,
+    failedRetentionDays: cfg.worker.failedRetentionDays,
+    ...(opts.backoff ? { backoff: opts.backoff } : {}),
+  });
+  if (held) await gate.hold(held.cause, held.error);
+  else void worker.run().catch((e: unknown) => logger.error('worker_error', { err: e }));
+  logger.info('worker_started', { concurrency: cfg.worker.concurrency, prefix: cfg.redis.prefix, ...(held ? { held: held.cause } : {}) });
+  // The mapped owners, looked up while the first jobs are fetched: the first calls find them cached.
+  if (!held) void warmMappedUsers(d.mapping(), people).then((n) => logger.debug('mapped_users_warmed', n));
+  const budget = startBudgetGuard(cfg, salesforce, worker, queue, gate, logger, opts.budgetIntervalMs);
+  return {
+    worker,
+    salesforce,
+    gate,
+    budget,
+    async stop() {
+      await gate.close();
+      await budget.stop();
+    },
+  };
+}
+
+/** Watches the org's API usage (from every response, and GET /limits while paused) and acts on the queue. */
+function startBudgetGuard(cfg: AppConfig, sf: SalesforceSession, worker: Worker, queue: Queue, gate: OutageGate, logger: Logger, intervalMs?: number): ApiBudgetGuard {
+  const guard = new ApiBudgetGuard({
+    logger,
+    ...(intervalMs ? { intervalMs } : {}),
+    concurrency: cfg.worker.concurrency,
+    slowAt: cfg.apiBudget.slowAt,
+    pauseAt: cfg.apiBudget.pauseAt,
+    lastUsage: () => sf.apiUsage(),
+    fetchUsage: async () => {
+      // While the gate holds the work, its probe is the only request: the guard reads the last usage seen.
+      if (!gate.isOpen()) return undefined;
+      const limits = await sf.conn.limits();
+      const daily = limits.DailyApiRequests;
+      return daily ? { used: daily.Max - daily.Remaining, limit: daily.Max } : undefined;
+    },
+    actuators: {
+      pauseFor: (ms) => queue.rateLimit(ms),
+      resume: () => queue.removeRateLimitKey().then(() => undefined),
+      setConcurrency: (n) => {
+        worker.concurrency = n;
+      },
+    },
+  });
+  guard.start();
+  return guard;
+}
