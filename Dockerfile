@@ -4,10 +4,9 @@
 FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# --ignore-scripts: the image already has Node 24, so the `node` devDependency's binary download is skipped.
-# `npm install` rather than `npm ci`: the lock file was made where the registry mirror lacks other platforms'
-# builds of an optional native addon (see .ci/run); it installs the locked versions all the same.
-RUN npm install --no-audit --no-fund --ignore-scripts
+# npm ci: exactly the versions in package-lock.json. --ignore-scripts: the image already has Node 24, so the
+# `node` devDependency's binary download is skipped.
+RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN ./node_modules/.bin/tsc -p tsconfig.build.json
@@ -17,7 +16,7 @@ FROM node:24-slim AS runtime
 ENV NODE_ENV=production LOG_FORMAT=json HTTP_HOST=0.0.0.0 HTTP_PORT=8080
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm install --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean --force
+RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY config/mapping.example.yaml ./config/mapping.example.yaml
 USER node
