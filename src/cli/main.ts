@@ -5,6 +5,7 @@ import { ConfigError } from '../config/config-error.ts';
 import { ServiceError } from '../lib/service-error.ts';
 import { write, type Command, type CommandContext } from './command.ts';
 import { relaunchWithServiceHeap } from './heap-limits.ts';
+import { notifyOutputClosed } from './signals.ts';
 
 /**
  * A command by name, and how to load it. Each command's module (and what it imports: the simulators, the admin
@@ -138,10 +139,13 @@ export async function main(argv: readonly string[], ctx: Omit<CommandContext, 'a
   }
 }
 
-// `ringsense-sync ... | head` closes stdout early: that is not an error.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-});
+// `ringsense-sync ... | head` closes stdout early: that is not an error. A command that has something to clean up
+// first (the demo: its Redis keys, its redis-server) is told and ends by itself; any other ends at once.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE' && !notifyOutputClosed()) process.exit(process.exitCode ?? 0);
+  });
+}
 
 const isEntryPoint = import.meta.filename === process.argv[1] || process.argv[1]?.endsWith('/ringsense-sync');
 if (isEntryPoint) {

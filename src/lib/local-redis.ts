@@ -20,6 +20,13 @@ export interface StartRedisOptions {
   dir?: string;
   /** Port to bind; a free one by default. */
   port?: number;
+  /**
+   * End the server when this process ends, however it ends: a normal exit or process.exit() (an 'exit' handler),
+   * and a crash or SIGKILL too (a watchdog `sh` whose stdin is a pipe from this process kills the server when the
+   * pipe closes). The server and its watchdog get process groups of their own, so a Ctrl-C in the terminal reaches
+   * only this process, which can then stop what uses the server before the server. For commands like `demo`.
+   */
+  stopWithParent?: boolean;
 }
 
 export class RedisUnavailableError extends Error {
@@ -84,7 +91,8 @@ export async function startRedisServer(opts: StartRedisOptions = {}): Promise<Lo
     '--daemonize', 'no',
     '--loglevel', 'warning',
   ];
-  const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'], detached: opts.stopWithParent === true });
+  const release = opts.stopWithParent ? stopWhenParentEnds(child) : () => undefined;
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const url = `redis://127.0.0.1:${port}`;
@@ -92,6 +100,7 @@ export async function startRedisServer(opts: StartRedisOptions = {}): Promise<Lo
   while (!(await redisAnswers(url, 500))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
+      release();
       throw new RedisUnavailableError(`redis-server on port ${port} did not start: ${stderr.trim() || 'no answer within 10 s'}`);
     }
     await new Promise((r) => setTimeout(r, 50));
@@ -106,14 +115,36 @@ export async function startRedisServer(opts: StartRedisOptions = {}): Promise<Lo
     async stop() {
       if (stopped) return;
       stopped = true;
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-        if (child.exitCode === null) child.kill('SIGKILL');
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       }
+      release();
       if (ownDir) rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** See StartRedisOptions.stopWithParent. Returns what undoes it once the server is stopped. */
+function stopWhenParentEnds(server: ChildProcess): () => void {
+  const onExit = (): void => {
+    if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
+  };
+  process.once('exit', onExit);
+  // `read` returns at end of input: when this process is gone, however it went, its end of the pipe is closed.
+  const watchdog = spawn('sh', ['-c', 'read _; kill -TERM "$0" 2>/dev/null', String(server.pid)], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+  watchdog.on('error', () => undefined); // no sh: the 'exit' handler still covers every exit but a kill
+  watchdog.stdin?.on('error', () => undefined);
+  // Neither keeps this process alive.
+  watchdog.unref();
+  (watchdog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  server.unref();
+  (server.stderr as unknown as { unref?: () => void } | null)?.unref?.();
+  return () => {
+    process.off('exit', onExit);
+    watchdog.kill('SIGKILL');
   };
 }
 
@@ -121,9 +152,9 @@ export async function startRedisServer(opts: StartRedisOptions = {}): Promise<Lo
  * Uses `preferredUrl` when a Redis answers there; otherwise starts a private `redis-server`.
  * Throws RedisUnavailableError with instructions when neither is possible.
  */
-export async function findOrStartRedis(preferredUrl?: string): Promise<LocalRedis> {
+export async function findOrStartRedis(preferredUrl?: string, opts: Pick<StartRedisOptions, 'stopWithParent'> = {}): Promise<LocalRedis> {
   if (preferredUrl && (await redisAnswers(preferredUrl))) {
     return { url: preferredUrl, owned: false, stop: () => Promise.resolve() };
   }
-  return startRedisServer();
+  return startRedisServer(opts);
 }

@@ -1,6 +1,8 @@
-import { describe, expect, inject, it } from 'vitest';
-import { redisServerInstalled } from '../../src/lib/local-redis.ts';
-import { runCli } from '../support/cli.ts';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { redisAnswers, redisServerInstalled } from '../../src/lib/local-redis.ts';
+import { runCli, spawnCli, type RunningCli } from '../support/cli.ts';
+import { waitFor } from '../support/pipeline.ts';
 
 function expectDemoOutput(stdout: string) {
   expect(stdout).toContain('7 events received, 6 jobs (1 duplicate dropped by its job id): 6 calls synced, 0 failed');
@@ -10,19 +12,87 @@ function expectDemoOutput(stdout: string) {
   expect(stdout).toMatch(/2024-09-06\s+Write a developer guide for the API\.\s+John Smith\s+Tracy Debolah \(Contact\)\s+Not Started/);
 }
 
+/** No Redis answers here, so the demo starts its own. */
+const NO_REDIS = { REDIS_URL: 'redis://127.0.0.1:1' };
+/** The demo's own redis-server: the URL it printed. */
+async function privateRedisOf(demo: RunningCli): Promise<string> {
+  const [, url] = await demo.waitFor(/Redis\s+(redis:\/\/127\.0\.0\.1:\d+) \(started for the demo\)/);
+  expect(await redisAnswers(url!)).toBe(true);
+  return url!;
+}
+const gone = (url: string) => waitFor(async () => !(await redisAnswers(url, 300)), 10_000, `the redis-server at ${url} to be stopped`);
+
 describe('ringsense-sync demo (as a separate process)', () => {
-  it('runs the whole flow against the simulators and prints what landed in Salesforce', async () => {
+  let redis: Redis;
+  /** Every key in the tests' Redis: a demo that borrowed it must leave it as it found it. */
+  const allKeys = async () => (await redis.keys('*')).sort();
+  beforeAll(async () => {
+    redis = new Redis(inject('redisUrl'));
+    await redis.set('someone-else:key', 'theirs');
+  });
+  afterAll(async () => {
+    await redis.del('someone-else:key');
+    await redis.quit();
+  });
+
+  it('runs the whole flow against the simulators, prints what landed in Salesforce, and leaves no key in the Redis it used', async () => {
+    const before = await allKeys();
     const r = await runCli(['demo'], { env: { REDIS_URL: inject('redisUrl') } });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`Redis                  ${inject('redisUrl')}`);
+    expect(r.stdout).toMatch(new RegExp(`Redis {18}${inject('redisUrl')} \\(keys under ringsense-demo-[0-9a-f]{8}:, deleted at the end\\)`));
     expectDemoOutput(r.stdout);
+    expect(await allKeys()).toEqual(before);
   });
 
-  it.runIf(redisServerInstalled())('starts its own redis-server when none answers at REDIS_URL', async () => {
-    const r = await runCli(['demo'], { env: { REDIS_URL: 'redis://127.0.0.1:1' } });
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/Redis\s+redis:\/\/127\.0\.0\.1:\d+ \(started for the demo\)/);
-    expectDemoOutput(r.stdout);
+  it('stopped by SIGINT half-way, or with its output closed (`demo | head`), it still deletes its keys', async () => {
+    const before = await allKeys();
+    const interrupted = spawnCli(['demo'], { env: { REDIS_URL: inject('redisUrl') } });
+    await interrupted.waitFor(/Listener subscribed/);
+    interrupted.child.kill('SIGINT');
+    expect(await interrupted.exited()).toBe(130);
+    expect(interrupted.stderr()).toContain('The demo stopped (SIGINT); what it started is stopped and its Redis keys are deleted.');
+    expect(await allKeys()).toEqual(before);
+
+    const piped = spawnCli(['demo'], { env: { REDIS_URL: inject('redisUrl') } });
+    await piped.waitFor(/^- Redis/m);
+    piped.child.stdout!.destroy(); // the reader goes away: the demo's next line gets EPIPE
+    expect(await piped.exited()).toBe(0);
+    expect(piped.stderr()).toBe('');
+    expect(await allKeys()).toEqual(before);
+  });
+
+  describe.runIf(redisServerInstalled())('with a redis-server of its own', () => {
+    it('starts it when none answers at REDIS_URL, and stops it at the end', async () => {
+      const demo = spawnCli(['demo'], { env: NO_REDIS });
+      const url = await privateRedisOf(demo);
+      expect(await demo.exited()).toBe(0);
+      expectDemoOutput(demo.stdout());
+      expect(await redisAnswers(url)).toBe(false);
+    });
+
+    it('never orphans it: not when its output closes (EPIPE), nor on SIGTERM or SIGHUP, nor when killed with SIGKILL', async () => {
+      const piped = spawnCli(['demo'], { env: NO_REDIS });
+      const pipedUrl = await privateRedisOf(piped);
+      piped.child.stdout!.destroy();
+      expect(await piped.exited()).toBe(0);
+      await gone(pipedUrl);
+
+      for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+        const demo = spawnCli(['demo'], { env: NO_REDIS });
+        const url = await privateRedisOf(demo);
+        demo.child.kill(signal);
+        expect(await demo.exited()).toBe(code);
+        expect(demo.stderr()).toContain(`The demo stopped (${signal})`);
+        await gone(url);
+      }
+
+      // SIGKILL cannot be handled: the watchdog that holds a pipe from the demo ends the server when it closes.
+      const killed = spawnCli(['demo'], { env: NO_REDIS });
+      const killedUrl = await privateRedisOf(killed);
+      killed.child.kill('SIGKILL');
+      await killed.exited();
+      await gone(killedUrl);
+    });
   });
 });
