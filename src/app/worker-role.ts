@@ -17,7 +17,7 @@ import { RingCentralTelephony } from '../ringcentral/telephony.adapter.ts';
 import { ApiBudgetGuard } from '../salesforce/api-budget.ts';
 import { createSalesforceSession, type SalesforceSession } from '../salesforce/connection.ts';
 import { SalesforcePeople } from '../salesforce/people.adapter.ts';
-import { SalesforceTaskWriter } from '../salesforce/task-writer.adapter.ts';
+import { SalesforceTaskStore } from '../salesforce/task-store.adapter.ts';
 import { firstLogin, salesforceProbe } from './salesforce-availability.ts';
 
 /** In-process knobs of the worker role (tests compress time with them). */
@@ -58,7 +58,7 @@ export async function startWorkerRole(d: WorkerRoleDeps, opts: WorkerRoleOptions
   const held = await firstLogin(salesforce, logger);
   const people = new CachedPeople(new SalesforcePeople(salesforce.conn));
   const externalIdField = d.mapping().mapping.salesforce.externalIdField;
-  const writer = new SalesforceTaskWriter(salesforce.conn, externalIdField ? { externalIdField } : {});
+  const tasks = new SalesforceTaskStore(salesforce.conn, externalIdField ? { externalIdField } : {});
   const lockRedis = d.redis('lock');
   // The gate and the worker know each other: the gate pauses and resumes the worker, the worker's jobs report to it.
   const gate = new OutageGate({
@@ -89,7 +89,7 @@ export async function startWorkerRole(d: WorkerRoleDeps, opts: WorkerRoleOptions
       onLedgerError: (e) => logger.warn('ledger_write_failed', { err: e instanceof Error ? e.message : String(e) }),
     }),
     unmapped: new UnmappedStore(lockRedis, cfg.redis.prefix),
-    process: { mapping: d.mapping, people, telephony: new RingCentralTelephony({ platform: d.rc.platform, logger }), writer, forget: (ids) => people.forget(ids) },
+    process: { mapping: d.mapping, people, telephony: new RingCentralTelephony({ platform: d.rc.platform, logger }), tasks, forget: (ids) => people.forget(ids) },
     lockDurationMs: cfg.worker.lockDurationMs,
     stalledIntervalMs: cfg.worker.stalledIntervalMs,
     failedRetentionDays: cfg.worker.failedRetentionDays,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { backoffDelay, type Backoff } from '../lib/backoff.ts';
-import type { LedgerEntry, WriteLedger } from '../sync/write-ledger.port.ts';
+import type { CallLedger, FinishedWrite, LedgerEntry } from '../sync/write-ledger.port.ts';
 import { finishLua, LEDGER_FIELDS, ledgerEntry, type RedisWriteLedger } from './write-ledger.ts';
 
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
@@ -16,6 +16,18 @@ const LOCK_WAIT_BACKOFF: Backoff = { baseMs: 50, maxMs: 1000, jitter: 'none' };
 
 export class CallBusyError extends Error {
   override readonly name = 'CallBusyError';
+}
+
+/** What the holder of a call's lock is handed: the call's ledger (when the lock has one), and a lost-lock signal. */
+export interface HeldCall {
+  readonly ledger?: CallLedger;
+  readonly lockLost: AbortSignal;
+}
+
+/** What the holder hands back: its result, and the write it finished (recorded in the ledger with the release). */
+export interface HeldOutcome<T> {
+  readonly value: T;
+  readonly finished?: FinishedWrite;
 }
 
 export interface CallLockOptions {
@@ -52,11 +64,11 @@ export class CallLock {
 
   /**
    * Runs `fn` holding the call's lock; waits up to `waitMs` for it, else throws CallBusyError (retried later).
-   * With a ledger, `fn` gets the call's ledger as read when the lock was taken: its first `read` costs nothing,
-   * and its `finish` is recorded when the lock is freed, in the same request (in that order, so the next holder
-   * of the lock sees it).
+   * With a ledger, `fn` is handed the call's entry as read when the lock was taken (no request of its own) and a
+   * `begin` that marks a write under way; it hands back the write it finished, which is recorded when the lock is
+   * freed, in the same request (in that order, so the next holder of the lock sees it).
    */
-  async with<T>(sourceRecordId: string, fn: (ledger: WriteLedger | undefined, lockLost: AbortSignal) => Promise<T>, waitMs = 10_000): Promise<T> {
+  async with<T>(sourceRecordId: string, fn: (held: HeldCall) => Promise<HeldOutcome<T>>, waitMs = 10_000): Promise<T> {
     const key = `${this.#prefix}:lock:call:${sourceRecordId}`;
     const token = randomUUID();
     const deadline = Date.now() + waitMs;
@@ -84,56 +96,26 @@ export class CallLock {
         () => undefined,
       );
     }, Math.max(100, Math.floor(this.#ttlMs / 3)));
-    const held = this.#ledger ? new HeldLedger(this.#ledger, sourceRecordId, entry) : undefined;
+    const ledger = this.#ledger;
+    let finished: FinishedWrite | undefined;
     try {
-      return await fn(held, lost.signal);
+      const held: HeldCall = {
+        lockLost: lost.signal,
+        ...(ledger ? { ledger: { entry, retentionMs: ledger.retentionMs, begin: () => ledger.begin(sourceRecordId) } } : {}),
+      };
+      const outcome = await fn(held);
+      finished = outcome.finished;
+      return outcome.value;
     } finally {
       clearInterval(renew);
-      const finished = held?.finished;
-      if (finished && this.#ledger) {
+      if (finished && ledger) {
         await this.#redis
-          .eval(FINISH_AND_RELEASE, 2, key, this.#ledger.key(sourceRecordId), token, finished.version, finished.callTaskId, String(this.#ledger.ttlSeconds))
+          .eval(FINISH_AND_RELEASE, 2, key, ledger.key(sourceRecordId), token, finished.version, finished.callTaskId, String(ledger.ttlSeconds))
           .catch((e: unknown) => {
             this.#onLedgerError(e);
             return this.#redis.eval(RELEASE, 1, key, token).catch(() => undefined);
           });
       } else await this.#redis.eval(RELEASE, 1, key, token).catch(() => undefined);
     }
-  }
-}
-
-/** The ledger of the one call whose lock is held: read once with the lock, finished with its release. */
-class HeldLedger implements WriteLedger {
-  readonly #ledger: RedisWriteLedger;
-  readonly #id: string;
-  #entry: { value: LedgerEntry | undefined } | undefined;
-  finished: { version: string; callTaskId: string } | undefined;
-
-  constructor(ledger: RedisWriteLedger, id: string, entry: LedgerEntry | undefined) {
-    this.#ledger = ledger;
-    this.#id = id;
-    this.#entry = { value: entry };
-  }
-
-  get retentionMs(): number {
-    return this.#ledger.retentionMs;
-  }
-
-  read(sourceRecordId: string): Promise<LedgerEntry | undefined> {
-    if (sourceRecordId !== this.#id) return this.#ledger.read(sourceRecordId);
-    const first = this.#entry;
-    this.#entry = undefined; // read with the lock: later reads ask Redis
-    return first ? Promise.resolve(first.value) : this.#ledger.read(sourceRecordId);
-  }
-
-  begin(sourceRecordId: string): Promise<void> {
-    if (sourceRecordId === this.#id) this.finished = undefined;
-    return this.#ledger.begin(sourceRecordId);
-  }
-
-  finish(sourceRecordId: string, version: string, callTaskId: string): Promise<void> {
-    if (sourceRecordId !== this.#id) return this.#ledger.finish(sourceRecordId, version, callTaskId);
-    this.finished = { version, callTaskId };
-    return Promise.resolve();
   }
 }

@@ -95,13 +95,15 @@ export function createCallProcessor(deps: CallProcessorDeps) {
       sourceRecordId = insights.sourceRecordId;
       log = log.child({ sourceRecordId });
       const source = from.kind === 'notification' ? 'event' : from.source;
-      const { report, resolution } = await deps.lock.with(insights.sourceRecordId, (ledger, lockLost) =>
-        processCall(insights, { ...deps.process, mapping: () => snap, logger: log, ...(ledger ? { ledger } : {}) }, {
+      const { report, resolution } = await deps.lock.with(insights.sourceRecordId, async ({ ledger, lockLost }) => {
+        const r = await processCall(insights, { ...deps.process, mapping: () => snap, logger: log }, {
           source,
           attempt: job.attemptsMade + 1,
+          ...(ledger ? { ledger } : {}),
           signal: signal ? AbortSignal.any([signal, lockLost]) : lockLost,
-        }),
-      );
+        });
+        return { value: r, ...(r.finished ? { finished: r.finished } : {}) };
+      });
       deps.gate?.succeeded();
       const result: CallJobResult = {
         sourceRecordId: insights.sourceRecordId,

@@ -1,23 +1,22 @@
+import type { RecordingInsights } from '../calls/recording-insights.ts';
 import type { MappingSnapshot } from '../config/load-mapping.ts';
 import type { Logger } from '../lib/logger.ts';
 import { ServiceError } from '../lib/service-error.ts';
 import { resolveParticipants, type Resolution, type ResolveDeps } from '../mapping/resolve-participants.ts';
-import type { RecordingInsights } from '../calls/recording-insights.ts';
 import { buildDrafts } from './build-drafts.ts';
-import { PermanentSyncError } from './sync-errors.ts';
-import type { TaskWriter, WriteReport } from './task-writer.port.ts';
 import { planCallWrite, type CallSource } from './plan-call-write.ts';
-import type { WriteLedger } from './write-ledger.port.ts';
+import { PermanentSyncError } from './sync-errors.ts';
+import type { TaskStore } from './task-store.port.ts';
+import { writeCall, type WriteReport } from './write-call.ts';
+import type { CallLedger, FinishedWrite } from './write-ledger.port.ts';
 
 export interface ProcessDeps extends ResolveDeps {
   /** The mapping in force now (it may be reloaded between calls). */
   readonly mapping: () => MappingSnapshot;
-  readonly writer: TaskWriter;
+  readonly tasks: TaskStore;
   readonly logger: Logger;
   /** Drops cached lookups that mention these record ids (after Salesforce says a reference is stale). */
   readonly forget?: (ids: readonly string[]) => void;
-  /** What was written already; without it every write looks in Salesforce first. */
-  readonly ledger?: WriteLedger;
 }
 
 export interface ProcessOptions {
@@ -25,6 +24,8 @@ export interface ProcessOptions {
   readonly source?: CallSource;
   /** 1 for the first attempt (default). */
   readonly attempt?: number;
+  /** The call's write ledger, as its lock hands it over; without one every write looks in Salesforce first. */
+  readonly ledger?: CallLedger;
   readonly signal?: AbortSignal;
 }
 
@@ -32,6 +33,8 @@ export interface ProcessResult {
   readonly report: WriteReport;
   /** Absent when the ledger showed this version (or a newer one) written already: nothing was looked up. */
   readonly resolution?: Resolution;
+  /** The write to record in the ledger (when every Task of this version is in Salesforce). */
+  readonly finished?: FinishedWrite;
 }
 
 async function resolveOrFail(insights: RecordingInsights, snap: MappingSnapshot, deps: ProcessDeps): Promise<Resolution> {
@@ -41,17 +44,16 @@ async function resolveOrFail(insights: RecordingInsights, snap: MappingSnapshot,
 }
 
 /**
- * The use case: resolve who the call belongs to, build the Tasks, write them idempotently. Throws
- * PermanentSyncError when a person must act, and ServiceError (classified) when Salesforce or RingCentral fails.
+ * The use case: decide the write (plan-call-write.ts), resolve who the call belongs to, build the Tasks, write them
+ * idempotently (write-call.ts). Throws PermanentSyncError when a person must act, and ServiceError (classified)
+ * when Salesforce or RingCentral fails.
  */
 export async function processCall(insights: RecordingInsights, deps: ProcessDeps, opts: ProcessOptions = {}): Promise<ProcessResult> {
-  const { signal } = opts;
-  const id = insights.sourceRecordId;
-  const entry = deps.ledger ? await deps.ledger.read(id) : undefined;
+  const { signal, ledger } = opts;
   const plan = planCallWrite({
     source: opts.source ?? 'event',
     attempt: opts.attempt ?? 1,
-    ledger: deps.ledger ? { entry, retentionMs: deps.ledger.retentionMs } : undefined,
+    ledger: ledger ? { entry: ledger.entry, retentionMs: ledger.retentionMs } : undefined,
     version: insights.lastModifiedTime,
     recordingStartTime: insights.recordingStartTime,
     now: Date.now(),
@@ -63,32 +65,27 @@ export async function processCall(insights: RecordingInsights, deps: ProcessDeps
   const snap = deps.mapping();
   const m = snap.mapping;
   let resolution = await resolveOrFail(insights, snap, deps);
-  let verify = plan.action === 'look_first';
   // Stopping (shutdown, or the call's lock lost to another worker) before anything is written costs nothing.
   signal?.throwIfAborted();
-  await deps.ledger?.begin(id);
+  await ledger?.begin();
   let report: WriteReport;
   try {
-    report = await deps.writer.writeCall(buildDrafts(insights, resolution, m), { verify }, signal);
+    report = await writeCall(deps.tasks, buildDrafts(insights, resolution, m), plan.action, signal);
   } catch (e) {
     if (!(e instanceof ServiceError) || e.failure.kind !== 'stale_reference' || !deps.forget) throw e;
     // A contact, lead or account was deleted since we looked it up: forget it, look again, write once more.
     deps.logger.warn('stale_reference_retry', { code: e.failure.code, fields: e.failure.fields });
     deps.forget([resolution.who?.id, resolution.whatId, resolution.ownerUserId].filter((x): x is string => !!x));
     resolution = await resolveOrFail(insights, snap, deps);
-    verify = true;
-    report = await deps.writer.writeCall(buildDrafts(insights, resolution, m), { verify }, signal);
+    report = await writeCall(deps.tasks, buildDrafts(insights, resolution, m), 'look_first', signal);
   }
   if (report.followUpFailures.length > 0) {
+    // Not recorded as finished: the retry looks first and adds the missing ones.
     const first = report.followUpFailures[0]!.failure;
     throw new PermanentSyncError(
       'followups_rejected',
       `Salesforce refused ${report.followUpFailures.length} follow-up task(s) (${first.code}: ${first.message}). The call activity and the other follow-ups were written; fix the cause and retry this call to add the missing ones.`,
     );
   }
-  if (deps.ledger) {
-    // Not recording it costs one lookup if the call comes again, never a duplicate: the write stays marked unfinished.
-    await deps.ledger.finish(id, insights.lastModifiedTime, report.callTaskId).catch((e: unknown) => deps.logger.warn('ledger_write_failed', { err: e instanceof Error ? e.message : String(e) }));
-  }
-  return { report, resolution };
+  return { report, resolution, ...(ledger ? { finished: { version: insights.lastModifiedTime, callTaskId: report.callTaskId } } : {}) };
 }

@@ -21,3 +21,21 @@ export interface WriteLedger {
   /** After every Task of this version is in Salesforce. */
   finish(sourceRecordId: string, version: string, callTaskId: string): Promise<void>;
 }
+
+/** A write finished: every Task of this version is in Salesforce. */
+export interface FinishedWrite {
+  readonly version: string;
+  readonly callTaskId: string;
+}
+
+/**
+ * One call's ledger as the writer of the call holds it (the call lock hands it over): the entry read when the call
+ * was taken, and `begin` to mark a write under way before any Task is created. The finished write is handed back
+ * to the lock, which records it as it frees the call.
+ */
+export interface CallLedger {
+  /** Undefined: the ledger has never seen this call. */
+  readonly entry: LedgerEntry | undefined;
+  readonly retentionMs: number;
+  begin(): Promise<void>;
+}

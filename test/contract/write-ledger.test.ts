@@ -1,9 +1,9 @@
 /** The write-ledger contract against each WriteLedger: the in-memory fake, the Redis adapter, the call lock's. */
 import type { Redis } from 'ioredis';
 import { afterEach } from 'vitest';
-import { CallLock } from '../../src/queue/call-lock.ts';
+import { CallLock, type HeldOutcome } from '../../src/queue/call-lock.ts';
 import { RedisWriteLedger } from '../../src/queue/write-ledger.ts';
-import type { WriteLedger } from '../../src/sync/write-ledger.port.ts';
+import type { CallLedger, WriteLedger } from '../../src/sync/write-ledger.port.ts';
 import { FakeWriteLedger } from '../fakes/fake-write-ledger.ts';
 import { scratchRedis } from '../support/scratch-redis.ts';
 import { writeLedgerContract, type LedgerUnderTest } from './write-ledger.contract.ts';
@@ -52,8 +52,9 @@ writeLedgerContract('RedisWriteLedger', ({ retentionMs }) => {
 });
 
 /**
- * The ledger CallLock.with hands a call, one hold per operation (as the worker holds a call for one write): the
- * read is the one made with the lock, and the finish is recorded with its release.
+ * The ledger as CallLock.with hands it to a call's writer, one hold per operation (as the worker holds a call for one
+ * write): the entry is the one read with the lock, `begin` marks the write under way, and the finished write handed
+ * back is recorded with the release.
  */
 writeLedgerContract('CallLock held ledger', async ({ retentionMs }): Promise<LedgerUnderTest> => {
   const { redis, prefix, ledger: redisLedgerOfLock, remainingMs, advance } = redisLedger('wlk', retentionMs);
@@ -63,17 +64,17 @@ writeLedgerContract('CallLock held ledger', async ({ retentionMs }): Promise<Led
       throw e;
     },
   });
-  const held = <T>(id: string, fn: (l: WriteLedger) => Promise<T>): Promise<T> =>
-    lock.with(id, (l) => {
-      if (!l) throw new Error('CallLock with a ledger handed the call none');
-      return fn(l);
+  const held = <T>(id: string, fn: (l: CallLedger) => Promise<HeldOutcome<T>>): Promise<T> =>
+    lock.with(id, ({ ledger }) => {
+      if (!ledger) throw new Error('CallLock with a ledger handed the call none');
+      return fn(ledger);
     });
-  const kept = await held('retention', (l) => Promise.resolve(l.retentionMs));
+  const kept = await held('retention', (l) => Promise.resolve({ value: l.retentionMs }));
   const ledger: WriteLedger = {
     retentionMs: kept,
-    read: (id) => held(id, (l) => l.read(id)),
-    begin: (id) => held(id, (l) => l.begin(id)),
-    finish: (id, version, callTaskId) => held(id, (l) => l.finish(id, version, callTaskId)),
+    read: (id) => held(id, (l) => Promise.resolve({ value: l.entry })),
+    begin: (id) => held(id, async (l) => ({ value: await l.begin() })),
+    finish: (id, version, callTaskId) => held(id, () => Promise.resolve({ value: undefined, finished: { version, callTaskId } })),
   };
   return { ledger, remainingMs, advance };
 });

@@ -8,7 +8,8 @@ import { parseMapping } from '../../src/config/load-mapping.ts';
 import { DEMO_IDS, demoSalesforceSeed } from '../../src/demo/demo-seed.ts';
 import { parseInsightsNotification, type RecordingInsights } from '../../src/ringcentral/insights-event.schema.ts';
 import { SalesforcePeople } from '../../src/salesforce/people.adapter.ts';
-import { SalesforceTaskWriter } from '../../src/salesforce/task-writer.adapter.ts';
+import { SalesforceTaskStore } from '../../src/salesforce/task-store.adapter.ts';
+import { writeCall } from '../../src/sync/write-call.ts';
 import type { SalesforceSimulator } from '../../src/simulators/salesforce/salesforce-simulator.ts';
 import { buildDrafts, type CallDrafts } from '../../src/sync/build-drafts.ts';
 import { loadEventFixture } from '../support/fixtures.ts';
@@ -38,11 +39,11 @@ const tasksOf = (s: SalesforceSimulator, n: number) => s.records('Task').filter(
 describe('batched writes', () => {
   it('writes the Tasks of calls arriving together in one collection request', async () => {
     const { sim, conn } = await connect();
-    const writer = new SalesforceTaskWriter(conn);
+    const store = new SalesforceTaskStore(conn);
     sim.setLatency(50);
     sim.resetCounters();
     const calls = [1, 2, 3, 4, 5].map((n) => draftsFor(n, DEMO_IDS.userJohn));
-    const reports = await Promise.all(calls.map((d) => writer.writeCall(d, { verify: false })));
+    const reports = await Promise.all(calls.map((d) => writeCall(store, d, 'create')));
     expect(reports.map((r) => r.call)).toEqual(['created', 'created', 'created', 'created', 'created']);
     for (const [i, d] of calls.entries()) {
       expect(reports[i]!.followUpsCreated).toBe(d.followUps.length);
@@ -55,12 +56,12 @@ describe('batched writes', () => {
 
   it('one refused call fails alone: its neighbours are written, and retrying everything duplicates nothing', async () => {
     const { sim, conn } = await connect();
-    const writer = new SalesforceTaskWriter(conn);
+    const store = new SalesforceTaskStore(conn);
     sim.setLatency(50);
     // Call 2 belongs to a deactivated user: Salesforce refuses its records (INACTIVE_OWNER_OR_USER), only its.
     const calls = [draftsFor(1, DEMO_IDS.userJohn), draftsFor(2, DEMO_IDS.userFormer), draftsFor(3, DEMO_IDS.userMaria)];
     sim.resetCounters();
-    const outcomes = await Promise.allSettled(calls.map((d) => writer.writeCall(d, { verify: false })));
+    const outcomes = await Promise.allSettled(calls.map((d) => writeCall(store, d, 'create')));
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(String((outcomes[1] as PromiseRejectedResult).reason)).toMatch(/INACTIVE_OWNER_OR_USER/);
     expect(tasksOf(sim, 1)).toHaveLength(1 + calls[0]!.followUps.length);
@@ -71,7 +72,7 @@ describe('batched writes', () => {
 
     // The admin fixes the owner; every call is written again (as retries are: looking first).
     const again = [draftsFor(1, DEMO_IDS.userJohn), draftsFor(2, DEMO_IDS.userMaria), draftsFor(3, DEMO_IDS.userMaria)];
-    const reports = await Promise.all(again.map((d) => writer.writeCall(d, { verify: true })));
+    const reports = await Promise.all(again.map((d) => writeCall(store, d, 'look_first')));
     expect(reports.map((r) => r.call)).toEqual(['unchanged', 'created', 'unchanged']);
     for (const n of [1, 2, 3]) {
       const keys = tasksOf(sim, n).map((t) => String(t.CallObject));
@@ -82,11 +83,11 @@ describe('batched writes', () => {
 
   it('a collection request that fails as a whole is written call by call, each looked up first', async () => {
     const { sim, conn } = await connect();
-    const writer = new SalesforceTaskWriter(conn);
+    const store = new SalesforceTaskStore(conn);
     sim.setLatency(30);
     sim.injectFault({ status: 503, count: 1, method: 'POST', path: /composite\/sobjects/ });
     const calls = [1, 2, 3].map((n) => draftsFor(n, DEMO_IDS.userJohn));
-    const reports = await Promise.all(calls.map((d) => writer.writeCall(d, { verify: false })));
+    const reports = await Promise.all(calls.map((d) => writeCall(store, d, 'create')));
     expect(reports.every((r) => r.call === 'created')).toBe(true);
     for (const n of [1, 2, 3]) expect(tasksOf(sim, n)).toHaveLength(1 + calls[n - 1]!.followUps.length);
   });

@@ -48,11 +48,10 @@ describe('CallLock with the write ledger', () => {
     const { redis, prefix, ledger, lock, sent } = setup();
     await ledger.finish(CALL, V1, '00TDm0000000001IAA');
     sent.length = 0;
-    const seen = await lock.with(CALL, async (held) => {
-      const entry = await held!.read(CALL);
-      await held!.finish(CALL, '2024-08-08T09:00:00.000Z', '00TDm0000000001IAA');
-      return entry;
-    });
+    const seen = await lock.with(CALL, ({ ledger: held }) =>
+      // The entry is handed over as read with the lock; the finished write is handed back.
+      Promise.resolve({ value: held?.entry, finished: { version: '2024-08-08T09:00:00.000Z', callTaskId: '00TDm0000000001IAA' } }),
+    );
     expect(seen).toEqual({ version: V1, callTaskId: '00TDm0000000001IAA', unfinished: false });
     expect(sent).toEqual(['eval', 'eval']);
     expect(await ledger.read(CALL)).toEqual({ version: '2024-08-08T09:00:00.000Z', callTaskId: '00TDm0000000001IAA', unfinished: false });
@@ -62,8 +61,8 @@ describe('CallLock with the write ledger', () => {
   it('leaves a write that failed marked unfinished, and frees the call', async () => {
     const { redis, prefix, ledger, lock } = setup();
     await expect(
-      lock.with(CALL, async (held) => {
-        await held!.begin(CALL);
+      lock.with(CALL, async ({ ledger: held }) => {
+        await held!.begin();
         throw new Error('Salesforce said no');
       }),
     ).rejects.toThrow('Salesforce said no');
@@ -75,16 +74,16 @@ describe('CallLock with the write ledger', () => {
     const { ledger, lock, sent } = setup();
     const gate = signal();
     const holding = signal();
-    const first = lock.with(CALL, async (held) => {
-      await held!.begin(CALL);
+    const first = lock.with(CALL, async ({ ledger: held }) => {
+      await held!.begin();
       holding.resolve();
       await gate.promise;
-      await held!.finish(CALL, V1, '00TDm0000000001IAA');
+      return { value: undefined, finished: { version: V1, callTaskId: '00TDm0000000001IAA' } };
     });
     await holding.promise;
     const from = sent.length;
     let secondDone = false;
-    const second = lock.with(CALL, (held) => held!.read(CALL), 5_000).finally(() => (secondDone = true));
+    const second = lock.with(CALL, ({ ledger: held }) => Promise.resolve({ value: held?.entry }), 5_000).finally(() => (secondDone = true));
     // The second has asked for the lock twice: refused once, it is waiting.
     await until(() => sent.slice(from).filter((c) => c === 'eval').length >= 2, 'a second attempt at the lock');
     expect(secondDone).toBe(false);
@@ -98,12 +97,13 @@ describe('CallLock with the write ledger', () => {
     const { lock } = setup();
     const release = signal();
     const holding = signal();
-    const held = lock.with(CALL, () => {
+    const held = lock.with(CALL, async () => {
       holding.resolve();
-      return release.promise;
+      await release.promise;
+      return { value: undefined };
     });
     await holding.promise;
-    await expect(lock.with(CALL, () => Promise.resolve(), 100)).rejects.toBeInstanceOf(CallBusyError);
+    await expect(lock.with(CALL, () => Promise.resolve({ value: undefined }), 100)).rejects.toBeInstanceOf(CallBusyError);
     release.resolve();
     await held;
   });
@@ -111,7 +111,7 @@ describe('CallLock with the write ledger', () => {
   it('tells the holder when its lock is found gone (expired in a stall, or lost by Redis), so it does not start writing', async () => {
     const { redis, prefix, lock } = setup(300);
     const key = `${prefix}:lock:call:${CALL}`;
-    const seen = await lock.with(CALL, async (_held, lockLost) => {
+    const seen = await lock.with(CALL, async ({ lockLost }) => {
       // A renewal that found the lock: its expiry goes back up (to 300 ms), and nothing is aborted.
       let last = await redis.pttl(key);
       await until(async () => {
@@ -123,7 +123,7 @@ describe('CallLock with the write ledger', () => {
       const before = lockLost.aborted;
       await redis.del(key); // gone: the next renewal finds it so
       await until(() => lockLost.aborted, 'the lock found gone');
-      return { before, reason: lockLost.reason as unknown };
+      return { value: { before, reason: lockLost.reason as unknown } };
     });
     expect(seen.before).toBe(false);
     expect(seen.reason).toBeInstanceOf(CallBusyError);
@@ -131,10 +131,10 @@ describe('CallLock with the write ledger', () => {
 
   it('records the finished write even when its lock expired and another worker took the call, whose lock it leaves alone', async () => {
     const { redis, prefix, ledger, lock, errors } = setup(100);
-    await lock.with(CALL, async (held) => {
+    await lock.with(CALL, async () => {
       // This lock lapses (no renewal reaches Redis in time) and another worker takes the call.
       await redis.set(`${prefix}:lock:call:${CALL}`, 'someone-else', 'PX', 60_000);
-      await held!.finish(CALL, V1, '00TDm0000000001IAA');
+      return { value: undefined, finished: { version: V1, callTaskId: '00TDm0000000001IAA' } };
     });
     expect(await redis.get(`${prefix}:lock:call:${CALL}`)).toBe('someone-else');
     expect(await ledger.read(CALL)).toEqual({ version: V1, callTaskId: '00TDm0000000001IAA', unfinished: false });

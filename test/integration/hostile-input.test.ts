@@ -73,7 +73,7 @@ describe('hostile and broken input', () => {
     });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${file} has 2 problems`);
-    expect(r.stderr).toContain('line 2, column 38: users."62288320001".salesforceUserId: expected a Salesforce User id');
+    expect(r.stderr).toContain('line 2, column 38: users."62288320001".salesforceUserId: "not-an-id" is not a Salesforce id');
     expect(r.stderr).toMatch(/line 3, column \d+: noMatch\.action: Invalid option/);
   });
 

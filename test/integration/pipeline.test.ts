@@ -198,12 +198,16 @@ describe('pipeline: RingCentral event -> queue -> worker -> Salesforce', () => {
     expect(followUps(p)).toHaveLength(4);
   });
 
-  it('re-authenticates a bounded number of times while Salesforce answers 401, and completes once it clears', async () => {
+  it('holds the work while Salesforce answers 401, re-authenticating a bounded number of times, and completes once it clears', async () => {
     p = await startPipeline();
     const tokensBefore = p.sims.sf.counters().tokenRequests;
     p.sims.sf.setAlways401(true);
     p.sims.rc.publishInsights('2728084995017');
-    await waitFor(async () => (await p!.service.queue.getJobCounts('delayed')).delayed === 1, 20_000, 'the job to wait for a retry');
+    // Salesforce refuses the session: the work is held (the call back in the queue, no attempt used) and probed.
+    await waitFor(() => p!.service.gate?.state().open === false, 20_000, 'the work to be held');
+    expect(p.service.gate?.state()).toMatchObject({ open: false, cause: 'auth' });
+    await waitFor(async () => (await p!.service.queue.getJobs(['wait', 'waiting'])).length === 1, 10_000, 'the call back in the queue');
+    expect((await p.service.queue.getJobs(['wait', 'waiting']))[0]!.attemptsMade).toBe(0);
     const tokensDuring = p.sims.sf.counters().tokenRequests - tokensBefore;
     expect(tokensDuring).toBeGreaterThan(0);
     expect(tokensDuring).toBeLessThanOrEqual(4); // jsforce alone would loop hundreds of times a second

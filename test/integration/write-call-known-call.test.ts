@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { parseMapping } from '../../src/config/load-mapping.ts';
 import { DEMO_IDS, demoSalesforceSeed } from '../../src/demo/demo-seed.ts';
 import { parseInsightsNotification, type RecordingInsights } from '../../src/ringcentral/insights-event.schema.ts';
-import { SalesforceTaskWriter } from '../../src/salesforce/task-writer.adapter.ts';
+import { SalesforceTaskStore } from '../../src/salesforce/task-store.adapter.ts';
+import { writeCall } from '../../src/sync/write-call.ts';
 import { buildDrafts, type CallDrafts } from '../../src/sync/build-drafts.ts';
 import { loadEventFixture } from '../support/fixtures.ts';
 import { connectedSalesforce } from '../support/salesforce-sim.ts';
@@ -26,17 +27,17 @@ function drafts(lastModifiedTime: string): CallDrafts {
 describe('a call the ledger forgot, with a unique external id field', () => {
   it('meets DUPLICATE_VALUE on the fast create path, then looks the call up instead of failing it', async () => {
     const { sim, conn } = await connectedSalesforce({ seed: demoSalesforceSeed(), taskExternalIdField: KEY_FIELD });
-    const writer = new SalesforceTaskWriter(conn, { externalIdField: KEY_FIELD });
+    const store = new SalesforceTaskStore(conn, { externalIdField: KEY_FIELD });
     const v1 = drafts('2024-09-04T21:00:00.000Z');
-    const first = await writer.writeCall(v1, { verify: false });
+    const first = await writeCall(store, v1, 'create');
     expect(first.call).toBe('created');
 
     // The same version again, as new: nothing is written twice and nothing fails.
-    const again = await writer.writeCall(v1, { verify: false });
+    const again = await writeCall(store, v1, 'create');
     expect(again).toMatchObject({ callTaskId: first.callTaskId, call: 'unchanged', followUpsCreated: 0, followUpFailures: [] });
     // A newer version written with an offset (21:30 UTC, though its text sorts before the first's): updated.
     const v2 = drafts('2024-09-04T20:30:00-01:00');
-    const later = await writer.writeCall(v2, { verify: false });
+    const later = await writeCall(store, v2, 'create');
     expect(later).toMatchObject({ callTaskId: first.callTaskId, call: 'updated', followUpFailures: [] });
     const tasks = sim.records('Task').filter((t) => String(t[KEY_FIELD]).startsWith(`ringsense:${base.sourceRecordId}`));
     expect(tasks).toHaveLength(1 + v1.followUps.length);

@@ -1,0 +1,55 @@
+import type { Failure } from '../lib/service-error.ts';
+import type { CallDrafts, TaskDraft, TaskFields } from './build-drafts.ts';
+import { readVersion } from './describe-call.ts';
+import type { CreateOutcome, FoundTask } from './task-store.port.ts';
+import { compareVersions } from './version.ts';
+
+/**
+ * The diff: a call's drafts against the Tasks Salesforce holds for it, as what to create and what to update. Pure.
+ * The rules: a newer version updates the call activity (never its owner, who or what) and adds the follow-ups that
+ * are new, never touching those there (a rep may have edited or closed them); the same version changes nothing; an
+ * older version (events out of order, a replay) changes nothing either, so a next step a newer analysis reworded or
+ * dropped is not brought back.
+ */
+
+/** Fields refreshed on the call activity when a newer version of the insights arrives (never owner/who/what). */
+export const UPDATABLE: ReadonlyArray<keyof TaskFields> = ['Subject', 'Description', 'CallDurationInSeconds', 'CallType', 'ActivityDate'];
+
+export type TaskDiff =
+  /** Salesforce holds a newer version: nothing to write. */
+  | { readonly kind: 'older'; readonly callTaskId: string; readonly followUpsPresent: number }
+  | {
+      readonly kind: 'write';
+      readonly create: readonly TaskDraft[];
+      /** The call activity, when it is there already. */
+      readonly callTaskId?: string;
+      readonly update?: { readonly id: string; readonly fields: Partial<TaskFields> };
+    };
+
+export function diffTasks(drafts: CallDrafts, existing: ReadonlyMap<string, FoundTask>): TaskDiff {
+  const callTask = existing.get(drafts.call.key);
+  const written = readVersion(callTask?.description);
+  const newer = written !== undefined ? compareVersions(written, drafts.version) : -1;
+  if (callTask && newer > 0) {
+    return { kind: 'older', callTaskId: callTask.id, followUpsPresent: drafts.followUps.filter((f) => existing.has(f.key)).length };
+  }
+  const create = [...(callTask ? [] : [drafts.call]), ...drafts.followUps.filter((f) => !existing.has(f.key))];
+  if (!callTask) return { kind: 'write', create };
+  if (newer === 0) return { kind: 'write', create, callTaskId: callTask.id };
+  const fields: Partial<Record<keyof TaskFields, unknown>> = {};
+  for (const f of UPDATABLE) if (drafts.call.fields[f] !== undefined) fields[f] = drafts.call.fields[f];
+  return { kind: 'write', create, callTaskId: callTask.id, update: { id: callTask.id, fields: fields as Partial<TaskFields> } };
+}
+
+/**
+ * What Salesforce's refusal of one record means for the write: `refused` for good (a validation rule, a deleted
+ * contact), `exists` (a duplicate key: another writer created it a moment ago, or a write the ledger forgot), or
+ * `passing` (a lock, no result: the whole idempotent write is worth running again).
+ */
+export function refusalOf(failure: Failure): 'refused' | 'exists' | 'passing' {
+  if (failure.code === 'DUPLICATE_VALUE') return 'exists';
+  return failure.kind === 'permanent' || failure.kind === 'stale_reference' ? 'refused' : 'passing';
+}
+
+/** The outcome of a create the store returned nothing for. */
+export const NO_RESULT: CreateOutcome = { ok: false, failure: { kind: 'transient', code: 'NO_RESULT', message: 'Salesforce returned no result for this record' } };
