@@ -127,6 +127,11 @@ export async function main(argv: readonly string[], ctx: Omit<CommandContext, 'a
       write(ctx.err, e.message);
       return 1;
     }
+    // A Salesforce connected app refused at the first login (app/salesforce-availability.ts): its message says what to check.
+    if (e instanceof Error && e.name === 'SalesforceConfigurationError') {
+      write(ctx.err, e.message);
+      return 1;
+    }
     if (e instanceof ServiceError && e.failure.kind === 'auth') {
       write(ctx.err, `${e.service === 'ringcentral' ? 'RingCentral' : 'Salesforce'} refused the credentials (${e.failure.code}): ${e.failure.message}\nCheck the ${e.service === 'ringcentral' ? 'RINGCENTRAL_*' : 'SALESFORCE_*'} settings (see .env.example).`);
       return 1;

@@ -92,7 +92,7 @@ export class SalesforceTaskStore implements TaskStore {
   async update(id: string, fields: Partial<TaskFields>): Promise<void> {
     let r: SaveResult;
     try {
-      r = (await this.#conn.sobject('Task').update({ Id: id, ...fields })) as SaveResult;
+      r = await this.#conn.sobject('Task').update({ Id: id, ...fields });
     } catch (e) {
       throw CrmError.from(e);
     }
