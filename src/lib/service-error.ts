@@ -2,9 +2,9 @@
 export type FailureKind =
   /** Retry with backoff: network, 5xx, row locks, server unavailable. */
   | 'transient'
-  /** A rate or API limit: pause the whole queue for `waitMs`, do not burn attempts. */
+  /** A rate or API limit: wait (RingCentral's Retry-After, `waitMs`) or hold the work (Salesforce); no attempt used. */
   | 'rate_limited'
-  /** Credentials refused or the session cannot be refreshed: wait and retry; readiness fails. */
+  /** Credentials refused or the session cannot be refreshed: Salesforce's holds the work; readiness fails. */
   | 'auth'
   /** A referenced record was deleted or is not visible: forget it and retry without it. */
   | 'stale_reference'
@@ -17,7 +17,7 @@ export interface Failure {
   readonly code: string;
   readonly message: string;
   readonly fields?: readonly string[];
-  /** For rate_limited: how long to pause. */
+  /** For rate_limited: how long the service asked us to wait (RingCentral's Retry-After). */
   readonly waitMs?: number;
 }
 

@@ -5,6 +5,7 @@
 import { assertNever } from '../lib/assert-never.ts';
 import type { Failure, FailureKind } from '../lib/service-error.ts';
 import { DEFAULT_RATE_LIMIT_WAIT_MS } from './ringcentral-error.ts';
+import { backoffDelay, type Backoff } from '../lib/backoff.ts';
 
 export type RateGroup = 'heavy' | 'light';
 /** RingCentral's default plan (basics/rate-limits), used when the headers are missing; `reserve` is left for others. */
@@ -45,6 +46,8 @@ export function pauseBefore(last: RateWindow | undefined, group: RateGroup, now:
 
 export const MAX_RATE_LIMITED_RETRIES = 10;
 export const MAX_TRANSIENT_RETRIES = 4;
+/** A failed call-log or insights request: 1, 2, 4, 8 s. */
+const TRANSIENT_BACKOFF: Backoff = { baseMs: 1000, maxMs: 8000, jitter: 'none' };
 export type RetryDecision =
   | { readonly retry: true; readonly reason: 'rate_limited' | 'transient'; readonly waitMs: number }
   | { readonly retry: false; readonly reason: FailureKind };
@@ -55,7 +58,7 @@ export function retryDecision(failure: Failure, attempt: number): RetryDecision 
     case 'rate_limited':
       return attempt <= MAX_RATE_LIMITED_RETRIES ? { retry: true, reason: 'rate_limited', waitMs: failure.waitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS } : { retry: false, reason: 'rate_limited' };
     case 'transient':
-      return attempt <= MAX_TRANSIENT_RETRIES ? { retry: true, reason: 'transient', waitMs: 1000 * 2 ** (attempt - 1) } : { retry: false, reason: 'transient' };
+      return attempt <= MAX_TRANSIENT_RETRIES ? { retry: true, reason: 'transient', waitMs: backoffDelay(attempt, TRANSIENT_BACKOFF) } : { retry: false, reason: 'transient' };
     case 'auth':
     case 'permanent':
     case 'stale_reference':

@@ -10,6 +10,7 @@
  *   eating the insights rate limit until they expire.
  */
 import type { Redis } from 'ioredis';
+import { backoffDelay } from '../lib/backoff.ts';
 
 /** First re-check a minute after first seen, doubling up to every 15 minutes. */
 export const FIRST_RECHECK_MS = 60_000;
@@ -26,7 +27,7 @@ export interface PendingRecording {
 
 /** Delay before the next look at a recording whose insights answered 404 `checks` times. */
 export function recheckDelay(checks: number): number {
-  return Math.min(MAX_RECHECK_MS, FIRST_RECHECK_MS * 2 ** Math.max(0, checks - 1));
+  return backoffDelay(checks, { baseMs: FIRST_RECHECK_MS, maxMs: MAX_RECHECK_MS, jitter: 'none' });
 }
 
 /**

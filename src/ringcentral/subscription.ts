@@ -15,7 +15,7 @@ import type { WebSocket } from 'ws';
 import type { Logger } from '../lib/logger.ts';
 import { PBX_INSIGHTS_EVENT_FILTER } from './insights-event.schema.ts';
 import { disposeExtension, SafeSubscriptions, SubscriptionRequestError, WS_EVENTS, type GuardedWsExtension } from './safe-subscriptions.ts';
-import { backoffDelay, DEFAULT_REGISTER_BACKOFF, type RegisterBackoff } from './subscription-backoff.ts';
+import { backoffDelay, type Backoff } from '../lib/backoff.ts';
 import { heartbeatIntervalMs, SilenceWatchdog } from './subscription-watchdog.ts';
 
 export type ListenerState = 'starting' | 'connected' | 'reconnecting' | 'degraded' | 'stopped';
@@ -26,6 +26,9 @@ export interface RecoveryInfo {
   readonly reason: 'recovery_successful' | 'recovery_failed' | 'resubscribed';
 }
 
+/** Between failed register() attempts: 2 s doubling to 60 s, never sooner than half the step (equal jitter). */
+export const REGISTER_BACKOFF: Backoff = { baseMs: 2_000, maxMs: 60_000, jitter: 'equal' };
+
 export interface InsightsListenerOptions {
   readonly sdk: SDK;
   readonly logger: Logger;
@@ -33,7 +36,7 @@ export interface InsightsListenerOptions {
   readonly onNotification: (raw: unknown) => void | Promise<void>;
   readonly onRecovered?: (info: RecoveryInfo) => void;
   /** Between failed register() attempts (default 2 s doubling to 60 s, with jitter). */
-  readonly backoff?: RegisterBackoff;
+  readonly backoff?: Backoff;
   /** Terminate a socket on which no frame arrived for this long (default 120 s). */
   readonly silenceTimeoutMs?: number;
 }
@@ -66,7 +69,7 @@ export function createInsightsListener(opts: InsightsListenerOptions): InsightsL
 class WsInsightsListener implements InsightsListener {
   readonly #opts: InsightsListenerOptions;
   readonly #log: Logger;
-  readonly #backoff: RegisterBackoff;
+  readonly #backoff: Backoff;
   readonly #watchdog: SilenceWatchdog;
   readonly #subs: SafeSubscriptions;
   readonly #subscription: ReturnType<SafeSubscriptions['createSubscription']>;
@@ -87,7 +90,7 @@ class WsInsightsListener implements InsightsListener {
   constructor(opts: InsightsListenerOptions) {
     this.#opts = opts;
     this.#log = opts.logger;
-    this.#backoff = opts.backoff ?? DEFAULT_REGISTER_BACKOFF;
+    this.#backoff = opts.backoff ?? REGISTER_BACKOFF;
     const silenceMs = opts.silenceTimeoutMs ?? DEFAULT_SILENCE_TIMEOUT_MS;
     this.#watchdog = new SilenceWatchdog({ silenceMs, logger: opts.logger });
     this.#subs = new SafeSubscriptions({

@@ -16,10 +16,6 @@ const TRANSIENT_CODES = new Set([
 const STALE_CODES = new Set(['INVALID_CROSS_REFERENCE_KEY', 'ENTITY_IS_DELETED']);
 const AUTH_CODES = new Set(['INVALID_SESSION_ID', 'invalid_grant', 'invalid_client', 'invalid_client_id', 'unauthorized_client', 'INVALID_AUTH_HEADER']);
 
-/** The daily allocation resets over a rolling 24 h: pause long. Concurrency limits clear fast. */
-export const DAILY_LIMIT_PAUSE_MS = 15 * 60_000;
-export const SHORT_LIMIT_PAUSE_MS = 30_000;
-
 interface ErrorLike {
   name?: unknown;
   errorCode?: unknown;
@@ -73,9 +69,9 @@ export function classifyCrmError(error: unknown): CrmFailure {
   } else if (e.data && typeof e.data === 'object' && Array.isArray((e.data as ErrorLike).fields)) {
     fields = (e.data as { fields: string[] }).fields;
   }
-  const kind = classifyCode(code, message);
-  const waitMs = kind === 'rate_limited' ? (/TotalRequests|Limit exceeded/i.test(message) && code === 'REQUEST_LIMIT_EXCEEDED' ? DAILY_LIMIT_PAUSE_MS : SHORT_LIMIT_PAUSE_MS) : undefined;
-  return { kind, code, message, ...(fields?.length ? { fields } : {}), ...(waitMs ? { waitMs } : {}) };
+  // A limit carries no wait: Salesforce sends no Retry-After, and how long to hold is the retry policy's (the daily
+  // allocation and the concurrency limit are told apart by the message there).
+  return { kind: classifyCode(code, message), code, message, ...(fields?.length ? { fields } : {}) };
 }
 
 /** The one error type the Salesforce adapter throws. */

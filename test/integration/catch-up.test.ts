@@ -225,7 +225,7 @@ describe('CatchUp', () => {
         recoveries.push(i);
         if (!i.recovered) void catchUp.run(i.reason);
       },
-      backoff: { minMs: 100, maxMs: 400 },
+      backoff: { baseMs: 100, maxMs: 400, jitter: 'equal' },
     });
     cleanups.push(() => listener.stop());
     await listener.start();

@@ -137,7 +137,7 @@ describe('operator HTTP endpoints', () => {
     await waitFor(async () => (await metrics(p!)).includes('ringsense_catchup_runs_total{reason="recovery_successful"} 1'), 5000, 'the catch-up after the recovery');
   });
 
-  it('readiness reports Salesforce not ok once re-authentication keeps failing (401 on every request)', async () => {
+  it('readiness and metrics say the work is held for auth once re-authentication keeps failing (401 on every request)', async () => {
     p = await startPipeline({ service: FAST_RETRY });
     expect((await readyz(p)).body.checks.salesforce).toEqual({ ok: true });
     p.sims.sf.setAlways401(true);
@@ -148,10 +148,11 @@ describe('operator HTTP endpoints', () => {
       return report.body.checks.salesforce?.ok === false;
     }, 30_000, 'the salesforce check to fail');
     expect(report!.status).toBe(503);
-    expect(report!.body.checks).toMatchObject({ redis: { ok: true }, subscription: { ok: true }, salesforce: { ok: false } });
+    expect(report!.body.checks).toMatchObject({ redis: { ok: true }, subscription: { ok: true }, salesforce: { ok: false, state: 'auth' } });
     const text = await metrics(p);
+    expect(sample(text, 'ringsense_salesforce_held{cause="auth"}')).toBe(1);
     expect(text).toMatch(/^ringsense_salesforce_requests_total\{operation="(query|search)",status="INVALID_SESSION_ID"\} [1-9]/m);
-    expect(sample(text, 'ringsense_job_retries_total{kind="auth"}')).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'ringsense_job_retries_total{kind="held"}')).toBeGreaterThanOrEqual(1); // back in the queue, no attempt used
     for (const s of secretsOf(p)) expect(text + JSON.stringify(report)).not.toContain(s);
 
     p.sims.sf.setAlways401(false);

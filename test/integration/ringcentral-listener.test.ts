@@ -11,7 +11,6 @@ import { RingCentralSimulator } from '../../src/simulators/ringcentral/ringcentr
 import { SAMPLE_EXTENSIONS, sampleRecording } from '../../src/simulators/ringcentral/sample-data.ts';
 import { createRingCentralClient } from '../../src/ringcentral/sdk.ts';
 import { createInsightsListener, type InsightsListener, type InsightsListenerOptions, type RecoveryInfo } from '../../src/ringcentral/subscription.ts';
-import { backoffDelay } from '../../src/ringcentral/subscription-backoff.ts';
 
 const RECORD_ID = '2728084995017';
 const EXPANDED = '/ai/ringsense/v1/public/accounts/809646016/domains/pbx/insights';
@@ -83,7 +82,7 @@ async function setup(
         received.push(raw as Record<string, unknown>);
       }),
     onRecovered: (info) => recoveries.push(info),
-    backoff: { minMs: 100, maxMs: 400 },
+    backoff: { baseMs: 100, maxMs: 400, jitter: 'equal' },
     ...(opts.silenceTimeoutMs ? { silenceTimeoutMs: opts.silenceTimeoutMs } : {}),
   });
   cleanups.push(() => listener.stop());
@@ -248,13 +247,5 @@ describe('RingSense insights listener', () => {
     await waitFor(() => h.logged('rc_notification_handler_failed') === 2, 2000, 'two logged failures');
     expect(h.listener.state()).toBe('connected');
     expect(h.listener.stats().notifications).toBe(3);
-  });
-});
-
-describe('backoffDelay', () => {
-  it('doubles from minMs up to maxMs, with jitter in the upper half', () => {
-    const b = { minMs: 1000, maxMs: 5000 };
-    expect([1, 2, 3, 4, 10].map((n) => backoffDelay(n, b, () => 1))).toEqual([1000, 2000, 4000, 5000, 5000]);
-    expect([1, 2, 3, 4].map((n) => backoffDelay(n, b, () => 0))).toEqual([500, 1000, 2000, 2500]);
   });
 });

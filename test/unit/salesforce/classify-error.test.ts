@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyCrmError, crmMessage, DAILY_LIMIT_PAUSE_MS, SHORT_LIMIT_PAUSE_MS } from '../../../src/salesforce/classify-error.ts';
+import { classifyCrmError, crmMessage } from '../../../src/salesforce/classify-error.ts';
 
 /** Errors shaped exactly as jsforce 3 throws them (HttpApiError: name = errorCode, data = body). */
 function httpApiError(errorCode: string, message: string, fields?: string[]) {
@@ -24,10 +24,15 @@ describe('classifyCrmError', () => {
     expect(classifyCrmError(httpApiError(code, message)).kind).toBe(kind);
   });
 
-  it('pauses long on the daily limit and briefly on other limits', () => {
-    expect(classifyCrmError(httpApiError('REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'))).toMatchObject({ kind: 'rate_limited', waitMs: DAILY_LIMIT_PAUSE_MS });
-    expect(classifyCrmError(httpApiError('REQUEST_LIMIT_EXCEEDED', 'ConcurrentPerOrgLongTxn Limit exceeded.'))).toMatchObject({ kind: 'rate_limited' });
-    expect(classifyCrmError(httpApiError('ERROR_HTTP_429', 'Too many requests'))).toMatchObject({ kind: 'rate_limited', waitMs: SHORT_LIMIT_PAUSE_MS });
+  it('sorts every limit as rate_limited, keeping the message that tells them apart, and names no wait', () => {
+    const daily = classifyCrmError(httpApiError('REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'));
+    expect(daily).toEqual({ kind: 'rate_limited', code: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' });
+    expect(classifyCrmError(httpApiError('REQUEST_LIMIT_EXCEEDED', 'ConcurrentPerOrgLongTxn Limit exceeded.'))).toEqual({ kind: 'rate_limited', code: 'REQUEST_LIMIT_EXCEEDED', message: 'ConcurrentPerOrgLongTxn Limit exceeded.' });
+    expect(classifyCrmError(httpApiError('ERROR_HTTP_429', 'Too many requests'))).toMatchObject({ kind: 'rate_limited', code: 'ERROR_HTTP_429' });
+  });
+
+  it('says a request jsforce could not send for want of a session is an auth failure, not a refusal', () => {
+    expect(classifyCrmError(new TypeError('Failed to parse URL from /services/data/v62.0/query?q=SELECT'))).toMatchObject({ kind: 'auth', code: 'NO_SESSION' });
   });
 
   it('treats network failures from node-fetch and undici as transient', () => {
