@@ -3,6 +3,7 @@ import type { ProbeResult } from '../queue/outage-gate.ts';
 import { holdCauseOf, type HoldCause } from '../queue/retry-policy.ts';
 import { classifyCrmError } from '../salesforce/classify-error.ts';
 import type { SalesforceSession } from '../salesforce/connection.ts';
+import { orgLimits } from '../salesforce/rest.ts';
 
 /**
  * OAuth errors at the first login that only a person can fix: the connected app's id or secret is wrong, or the app
@@ -48,7 +49,7 @@ export function salesforceProbe(session: SalesforceSession): (cause: HoldCause) 
     const login = cause === 'login' || !session.established();
     try {
       if (login) await session.authorize();
-      else await session.conn.limits();
+      else await orgLimits(session.conn);
       return { ok: true };
     } catch (e) {
       const f = classifyCrmError(e);

@@ -17,6 +17,7 @@ import { RingCentralTelephony } from '../ringcentral/telephony.adapter.ts';
 import { ApiBudgetGuard } from '../salesforce/api-budget.ts';
 import { createSalesforceSession, type SalesforceSession } from '../salesforce/connection.ts';
 import { SalesforcePeople } from '../salesforce/people.adapter.ts';
+import { orgLimits } from '../salesforce/rest.ts';
 import { SalesforceTaskStore } from '../salesforce/task-store.adapter.ts';
 import { firstLogin, salesforceProbe } from './salesforce-availability.ts';
 
@@ -125,7 +126,7 @@ function startBudgetGuard(cfg: AppConfig, sf: SalesforceSession, worker: Worker,
     fetchUsage: async () => {
       // While the gate holds the work, its probe is the only request: the guard reads the last usage seen.
       if (!gate.isOpen()) return undefined;
-      const limits = await sf.conn.limits();
+      const limits = await orgLimits(sf.conn);
       const daily = limits.DailyApiRequests;
       return daily ? { used: daily.Max - daily.Remaining, limit: daily.Max } : undefined;
     },

@@ -3,7 +3,7 @@ import { createLogger, type Logger } from '../lib/logger.ts';
 import { startService, type ServiceRoles } from '../app/service.ts';
 import { restartOnlyChanges, watchMapping } from '../config/mapping-watcher.ts';
 import type { Command, CommandContext } from './command.ts';
-import { untilSignal } from './signals.ts';
+import { onStop, type StopReason } from './signals.ts';
 
 export function loggerFor(ctx: CommandContext, level: string, format: 'auto' | 'json' | 'pretty'): Logger {
   return createLogger({
@@ -35,12 +35,19 @@ function roleCommand(name: string, summary: string, roles: ServiceRoles): Comman
           mapping = next;
         },
       });
+      // Listening from before the start: a signal while the service starts stops it once started (left alone, Node
+      // would end at once), and a second one during the shutdown (npm run forwards the Ctrl-C the terminal also
+      // sent) cannot cut it short.
+      let stopRequested!: (reason: StopReason) => void;
+      const stopping = new Promise<StopReason>((resolve) => (stopRequested = resolve));
+      const offStop = onStop((reason) => stopRequested(reason));
       try {
         const service = await startService(cfg, () => mapping, roles, logger);
-        const signal = await untilSignal();
+        const signal = await stopping;
         logger.info('signal_received', { signal });
         await service.stop();
       } finally {
+        offStop();
         watch.close();
       }
       return 0;

@@ -7,6 +7,7 @@
  */
 
 /** Key prefixes of the objects the mapping names. */
+import { caseSafeSuffix, SALESFORCE_ID_SHAPE } from '../lib/salesforce-id.ts';
 export const KEY_PREFIX = {
   User: '005',
   Contact: '003',
@@ -17,22 +18,6 @@ export const KEY_PREFIX = {
 
 export type MappedObject = keyof typeof KEY_PREFIX;
 
-const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
-const SHAPE = /^[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?$/;
-
-/** The 3-character case-safe suffix of a 15-character id. */
-export function caseSafeSuffix(id15: string): string {
-  let suffix = '';
-  for (let chunk = 0; chunk < 3; chunk++) {
-    let bits = 0;
-    for (let i = 0; i < 5; i++) {
-      const c = id15.charAt(chunk * 5 + i);
-      if (c >= 'A' && c <= 'Z') bits |= 1 << i;
-    }
-    suffix += SUFFIX_ALPHABET.charAt(bits);
-  }
-  return suffix;
-}
 
 /** The object whose key prefix starts `id`, among those the mapping names. */
 function objectOfPrefix(prefix: string): MappedObject | undefined {
@@ -48,7 +33,7 @@ const an = (object: MappedObject): string => `${object === 'Account' || object =
 export function salesforceIdProblem(value: string, object: MappedObject): string | undefined {
   const prefix = KEY_PREFIX[object];
   const expected = `${an(object)} id is 15 or 18 letters and digits starting with ${prefix}`;
-  if (!SHAPE.test(value)) {
+  if (!SALESFORCE_ID_SHAPE.test(value)) {
     const what = /[^A-Za-z0-9]/.test(value) ? 'has characters other than letters and digits' : `has ${value.length} characters`;
     return `${JSON.stringify(value)} is not a Salesforce id: it ${what}; ${expected}`;
   }
@@ -64,3 +49,5 @@ export function salesforceIdProblem(value: string, object: MappedObject): string
   }
   return undefined;
 }
+
+export { caseSafeSuffix };

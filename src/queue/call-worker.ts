@@ -29,6 +29,9 @@ export function finalFailureReason(err: Error): string {
   return failureReasonLabel(err.message, err.name !== 'UnrecoverableError');
 }
 
+/** BullMQ's words for a job lock that expired or was taken while its job ran. */
+const JOB_LOCK_LOST = /could not renew lock for job|Missing lock for job/;
+
 /** The BullMQ worker for calls. Lifecycle (signals, shutdown) belongs to the caller. */
 export function createCallWorker(opts: CallWorkerOptions): Worker<unknown, CallJobResult> {
   const worker = new Worker<unknown, CallJobResult>(CALLS_QUEUE, createCallProcessor(opts), {
@@ -56,6 +59,12 @@ export function createCallWorker(opts: CallWorkerOptions): Worker<unknown, CallJ
     opts.logger.error('job_failed', { jobId: job.id, reason: finalFailureReason(err), attempts: job.attemptsMade });
     opts.metrics?.jobsFailed.inc({ reason: finalFailureReason(err) });
   });
-  worker.on('error', (err) => reportRedisError(opts.connection, 'worker', err) || opts.logger.error('worker_error', { err }));
+  worker.on('error', (err) => {
+    if (reportRedisError(opts.connection, 'worker', err)) return;
+    // A job's BullMQ lock lost (Redis was away longer than the lock lasts): the stalled-job check hands the job to a
+    // worker again and its Tasks are found by their keys. Worth a line, not a stack trace.
+    if (JOB_LOCK_LOST.test(err.message)) opts.logger.warn('job_lock_lost', { err: err.message });
+    else opts.logger.error('worker_error', { err });
+  });
   return worker;
 }

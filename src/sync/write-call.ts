@@ -1,4 +1,4 @@
-import pRetry from 'p-retry';
+import { briefRetry } from '../lib/brief-retry.ts';
 import { ServiceError, type Failure } from '../lib/service-error.ts';
 import type { CallDrafts } from './build-drafts.ts';
 import { diffTasks, NO_RESULT, refusalOf } from './diff-tasks.ts';
@@ -106,13 +106,5 @@ export async function writeCall(store: TaskStore, drafts: CallDrafts, mode: Writ
     const created = await createNew(store, drafts);
     if (created !== UNCLEAR) return created;
   }
-  return pRetry(() => writeLookingFirst(store, drafts), {
-    retries: 2,
-    minTimeout: 300,
-    maxTimeout: 2000,
-    randomize: true,
-    maxRetryTime: 10_000,
-    ...(signal ? { signal } : {}),
-    shouldRetry: ({ error }) => error instanceof ServiceError && error.failure.kind === 'transient',
-  });
+  return briefRetry(() => writeLookingFirst(store, drafts), (e) => e instanceof ServiceError && e.failure.kind === 'transient', signal);
 }

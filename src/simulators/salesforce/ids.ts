@@ -3,6 +3,7 @@
  * (one character per 5-character chunk, a bitmap of which characters are upper case).
  */
 import { randomInt } from 'node:crypto';
+import { caseSafeSuffix, SALESFORCE_ID_SHAPE } from '../../lib/salesforce-id.ts';
 
 export const KEY_PREFIXES: Readonly<Record<string, string>> = {
   Account: '001',
@@ -14,27 +15,11 @@ export const KEY_PREFIXES: Readonly<Record<string, string>> = {
   Organization: '00D',
 };
 
-const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-const ID_SHAPE = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
-
-/** The case-safe suffix of a 15-character id. */
-export function caseSafeSuffix(id15: string): string {
-  let suffix = '';
-  for (let chunk = 0; chunk < 3; chunk++) {
-    let bits = 0;
-    for (let i = 0; i < 5; i++) {
-      const c = id15.charAt(chunk * 5 + i);
-      if (c >= 'A' && c <= 'Z') bits |= 1 << i;
-    }
-    suffix += SUFFIX_ALPHABET.charAt(bits);
-  }
-  return suffix;
-}
 
 /** True for a 15- or 18-character id whose suffix (if any) matches the case-sensitive part. */
 export function isWellFormedId(value: string): boolean {
-  if (!ID_SHAPE.test(value)) return false;
+  if (!SALESFORCE_ID_SHAPE.test(value)) return false;
   if (value.length === 15) return true;
   return caseSafeSuffix(value.slice(0, 15)).toUpperCase() === value.slice(15).toUpperCase();
 }
@@ -76,3 +61,5 @@ export class IdGenerator {
     return id15 + caseSafeSuffix(id15);
   }
 }
+
+export { caseSafeSuffix };
