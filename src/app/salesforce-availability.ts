@@ -48,8 +48,15 @@ export function salesforceProbe(session: SalesforceSession): (cause: HoldCause) 
   return async (cause) => {
     const login = cause === 'login' || !session.established();
     try {
-      if (login) await session.authorize();
-      else await orgLimits(session.conn);
+      if (login) {
+        await session.authorize();
+        return { ok: true };
+      }
+      const limits = await orgLimits(session.conn);
+      // An answer is not yet an allocation: with none left the next call would be refused again.
+      if (cause === 'daily_limit' && limits.DailyApiRequests && limits.DailyApiRequests.Remaining <= 0) {
+        return { ok: false, cause, error: `no API requests left of ${limits.DailyApiRequests.Max} in the rolling 24 h` };
+      }
       return { ok: true };
     } catch (e) {
       const f = classifyCrmError(e);

@@ -66,12 +66,13 @@ export async function startWorkerRole(d: WorkerRoleDeps, opts: WorkerRoleOptions
     logger,
     probe: salesforceProbe(salesforce),
     pause: () => worker.pause(true),
-    resume: async () => {
-      // A worker that started held has never run: resume() starts it.
-      await worker.resume();
-      // The retries that waited out the outage with a backoff are due now.
-      await queue.promoteJobs().catch((e: unknown) => logger.warn('promote_delayed_failed', { err: e instanceof Error ? e.message : String(e) }));
-    },
+    // A worker that started held has never run: resume() starts it.
+    resume: () => worker.resume(),
+    // The first call written after an outage: the retries that waited it out with a backoff are due now.
+    release: () =>
+      queue.promoteJobs().catch((e: unknown) => {
+        logger.warn('promote_delayed_failed', { err: e instanceof Error ? e.message : String(e) });
+      }),
   });
   const worker: Worker<unknown, CallJobResult> = createCallWorker({
     autorun: false,

@@ -104,7 +104,8 @@ export function createCallProcessor(deps: CallProcessorDeps) {
         });
         return { value: r, ...(r.finished ? { finished: r.finished } : {}) };
       });
-      deps.gate?.succeeded();
+      // Salesforce took this call's requests (a call answered from the ledger asked it nothing).
+      if (resolution) deps.gate?.succeeded();
       const result: CallJobResult = {
         sourceRecordId: insights.sourceRecordId,
         callTaskId: report.callTaskId,
@@ -124,7 +125,7 @@ export function createCallProcessor(deps: CallProcessorDeps) {
       const failure = callFailureOf(e);
       const decision = decideRetry(failure, {
         transientStreak: deps.gate && isSalesforceTransient(failure) ? deps.gate.countTransient() : 0,
-        held: deps.gate ? !deps.gate.isOpen() : false,
+        hold: deps.gate?.holding(),
       });
       const service = failure.kind === 'service' ? { service: failure.service, kind: failure.failure.kind, code: failure.failure.code } : {};
       switch (decision.action) {

@@ -52,8 +52,11 @@ export type RetryDecision =
 export interface RetryContext {
   /** Salesforce calls that failed for passing reasons in a row, this one included. */
   readonly transientStreak: number;
-  /** The work is held already (another call found Salesforce unavailable). */
-  readonly held: boolean;
+  /**
+   * The outage gate: held already for a cause (another call found Salesforce unavailable), `trial` (a probe was
+   * answered and no call has been written since), or undefined (open).
+   */
+  readonly hold: HoldCause | 'trial' | undefined;
 }
 
 /** A RingCentral rate limit without Retry-After: wait a minute. */
@@ -91,7 +94,11 @@ function decideService(service: 'salesforce' | 'ringcentral', failure: Failure, 
     case 'auth':
       return service === 'salesforce' ? { action: 'hold', cause: 'auth' } : { action: 'retry', kind: 'auth' };
     case 'transient':
-      if (service === 'salesforce' && (ctx.held || ctx.transientStreak >= OUTAGE_AFTER_FAILURES)) return { action: 'hold', cause: 'outage' };
+      if (service !== 'salesforce') return { action: 'retry', kind: 'transient' };
+      // Held already: a passing failure says nothing more specific than the cause found (a limit, a refused session).
+      if (ctx.hold !== undefined && ctx.hold !== 'trial') return { action: 'hold', cause: ctx.hold };
+      // On trial (a probe answered, no write since) or after a run of them: Salesforce is down.
+      if (ctx.hold === 'trial' || ctx.transientStreak >= OUTAGE_AFTER_FAILURES) return { action: 'hold', cause: 'outage' };
       return { action: 'retry', kind: 'transient' };
     default:
       return assertNever(failure.kind, 'failure kind');

@@ -12,6 +12,8 @@ export type CrmFailure = Failure;
 const TRANSIENT_CODES = new Set([
   'UNABLE_TO_LOCK_ROW', 'SERVER_UNAVAILABLE', 'UNKNOWN_EXCEPTION', 'QUERY_TIMEOUT', 'REQUEST_RUNNING_TOO_LONG',
   'ERROR_HTTP_500', 'ERROR_HTTP_502', 'ERROR_HTTP_503', 'ERROR_HTTP_504', 'ERROR_HTTP_408',
+  // Read-only mode during planned maintenance (site switches, instance refreshes): reads answer, writes wait.
+  'INSERT_UPDATE_DELETE_NOT_ALLOWED_DURING_MAINTENANCE',
 ]);
 const STALE_CODES = new Set(['INVALID_CROSS_REFERENCE_KEY', 'ENTITY_IS_DELETED']);
 const AUTH_CODES = new Set(['INVALID_SESSION_ID', 'invalid_grant', 'invalid_client', 'invalid_client_id', 'unauthorized_client', 'INVALID_AUTH_HEADER']);

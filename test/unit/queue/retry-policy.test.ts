@@ -5,7 +5,7 @@ import { decideRetry, holdCauseOf, OUTAGE_AFTER_FAILURES, type CallFailure } fro
 const failure = (kind: FailureKind, code: string, message = '', extra: Partial<Failure> = {}): Failure => ({ kind, code, message, ...extra });
 const sf = (f: Failure): CallFailure => ({ kind: 'service', service: 'salesforce', failure: f });
 const rc = (f: Failure): CallFailure => ({ kind: 'service', service: 'ringcentral', failure: f });
-const calm = { transientStreak: 1, held: false };
+const calm = { transientStreak: 1, hold: undefined };
 
 describe('decideRetry', () => {
   it('fails what a person must fix, with its reason', () => {
@@ -21,17 +21,25 @@ describe('decideRetry', () => {
   it('retries a passing fault of one call, with an attempt', () => {
     expect(decideRetry(sf(failure('transient', 'UNABLE_TO_LOCK_ROW')), calm)).toEqual({ action: 'retry', kind: 'transient' });
     expect(decideRetry(sf(failure('stale_reference', 'ENTITY_IS_DELETED')), calm)).toEqual({ action: 'retry', kind: 'stale_reference' });
-    expect(decideRetry(rc(failure('transient', 'ECONNRESET')), { transientStreak: 0, held: true })).toEqual({ action: 'retry', kind: 'transient' });
+    expect(decideRetry(rc(failure('transient', 'ECONNRESET')), { transientStreak: 0, hold: 'outage' as const })).toEqual({ action: 'retry', kind: 'transient' });
     expect(decideRetry(rc(failure('auth', 'OAU-213')), calm)).toEqual({ action: 'retry', kind: 'auth' });
     expect(decideRetry({ kind: 'busy' }, calm)).toEqual({ action: 'retry', kind: 'transient' });
     expect(decideRetry({ kind: 'unknown' }, calm)).toEqual({ action: 'retry', kind: 'unknown' });
   });
 
-  it('takes Salesforce to be down after a run of passing failures, or while held already', () => {
+  it('takes Salesforce to be down after a run of passing failures, or on trial after a probe was answered', () => {
     const down = sf(failure('transient', 'SERVER_UNAVAILABLE'));
-    expect(decideRetry(down, { transientStreak: OUTAGE_AFTER_FAILURES - 1, held: false })).toEqual({ action: 'retry', kind: 'transient' });
-    expect(decideRetry(down, { transientStreak: OUTAGE_AFTER_FAILURES, held: false })).toEqual({ action: 'hold', cause: 'outage' });
-    expect(decideRetry(down, { transientStreak: 1, held: true })).toEqual({ action: 'hold', cause: 'outage' });
+    expect(decideRetry(down, { transientStreak: OUTAGE_AFTER_FAILURES - 1, hold: undefined })).toEqual({ action: 'retry', kind: 'transient' });
+    expect(decideRetry(down, { transientStreak: OUTAGE_AFTER_FAILURES, hold: undefined })).toEqual({ action: 'hold', cause: 'outage' });
+    expect(decideRetry(down, { transientStreak: 1, hold: 'trial' })).toEqual({ action: 'hold', cause: 'outage' });
+  });
+
+  it('while held, a passing failure keeps the cause found (a limit is not turned into an outage)', () => {
+    const reset = sf(failure('transient', 'ECONNRESET'));
+    expect(decideRetry(reset, { transientStreak: 1, hold: 'daily_limit' })).toEqual({ action: 'hold', cause: 'daily_limit' });
+    expect(decideRetry(reset, { transientStreak: 1, hold: 'outage' })).toEqual({ action: 'hold', cause: 'outage' });
+    // A more specific failure still says what it is.
+    expect(decideRetry(sf(failure('auth', 'INVALID_SESSION_ID')), { transientStreak: 0, hold: 'outage' })).toEqual({ action: 'hold', cause: 'auth' });
   });
 
   it('holds on Salesforce limits and refused sessions; waits out RingCentral rate limits', () => {

@@ -31,6 +31,11 @@ describe('classifyCrmError', () => {
     expect(classifyCrmError(httpApiError('ERROR_HTTP_429', 'Too many requests'))).toMatchObject({ kind: 'rate_limited', code: 'ERROR_HTTP_429' });
   });
 
+  it('takes read-only maintenance mode for a passing fault (writes work again when it ends)', () => {
+    const readOnly = httpApiError('INSERT_UPDATE_DELETE_NOT_ALLOWED_DURING_MAINTENANCE', "Updates can't be made during maintenance. Try again when maintenance is complete.");
+    expect(classifyCrmError(readOnly)).toMatchObject({ kind: 'transient', code: 'INSERT_UPDATE_DELETE_NOT_ALLOWED_DURING_MAINTENANCE' });
+  });
+
   it('says a request jsforce could not send for want of a session is an auth failure, not a refusal', () => {
     expect(classifyCrmError(new TypeError('Failed to parse URL from /services/data/v62.0/query?q=SELECT'))).toMatchObject({ kind: 'auth', code: 'NO_SESSION' });
   });
