@@ -3,7 +3,14 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../lib/logger.ts';
 import { reportRedisError } from '../lib/redis-health.ts';
 
-const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
+/**
+ * Renews the lock if it is ours; takes it back if it expired and nobody took it (Redis was away longer than the
+ * lock lasts: no other replica can have listened meanwhile), which spares a needless restart of the subscription.
+ */
+const RENEW = `local v = redis.call('GET', KEYS[1])
+if v == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+elseif not v then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 2
+else return 0 end`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
 export interface LeaderElectionOptions {
@@ -68,7 +75,8 @@ export class LeaderElection {
     try {
       if (this.#state === 'leader') {
         const renewed = await redis.eval(RENEW, 1, key, this.#id, String(ttlMs));
-        if (renewed !== 1) {
+        if (renewed === 2) logger.info('leadership_kept', { key, detail: 'the lock had expired (Redis away) and no other replica held it' });
+        else if (renewed !== 1) {
           logger.warn('leadership_lost', { key });
           this.#state = 'follower';
           await this.#o.onDemoted();
