@@ -3,20 +3,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CallBusyError, CallLock } from '../../src/queue/call-lock.ts';
 import { RedisWriteLedger } from '../../src/queue/write-ledger.ts';
 import { scratchRedis } from '../support/scratch-redis.ts';
+import { until } from '../support/until.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-/** Resolves once `cond` holds (polled), or fails after `timeoutMs`: tests wait on what happened, not for a time. */
-async function until(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** A promise and its resolve function (to say from inside a lock's callback that it is running). */
 function signal(): { promise: Promise<void>; resolve: () => void } {

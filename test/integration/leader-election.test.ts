@@ -4,19 +4,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LeaderElection } from '../../src/app/leader-election.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { scratchRedis } from '../support/scratch-redis.ts';
+import { until } from '../support/until.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-async function until(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 function setup() {
   const { redis, prefix } = scratchRedis('le', cleanups);

@@ -12,6 +12,7 @@ import { parseMapping } from '../../src/config/load-mapping.ts';
 import { DEMO_MAPPING_YAML, demoSeed } from '../../src/demo/demo-seed.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { decodeCallJobData } from '../../src/queue/job-payload.ts';
+import { until } from './until.ts';
 import { startSimulators, type Simulators, type SimulatorsOptions } from '../../src/simulators/start-simulators.ts';
 
 export interface Pipeline {
@@ -39,12 +40,8 @@ export function eventOf(job: Job): unknown {
   return decoded.value.kind === 'notification' ? decoded.value.event : decoded.value.insights;
 }
 
-export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 20_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+export function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 20_000, what = 'condition'): Promise<void> {
+  return until(cond, what, timeoutMs);
 }
 
 /** The whole product in-process: simulators (the demo's world unless `sims.seed` says otherwise), a real Redis (from the global setup), listener and worker. */
