@@ -1,7 +1,8 @@
 import type { Queue } from 'bullmq';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
-import { parseInsightsBody, parseInsightsNotification, type EventRejection } from '../ringcentral/insights-event.schema.ts';
+import { pruneDeeperThan } from '../lib/json-depth.ts';
+import { MAX_KEPT_DEPTH, parseInsightsBody, parseInsightsNotification, type EventRejection } from '../ringcentral/insights-event.schema.ts';
 import { encodeCallJob, payloadJson } from './job-payload.ts';
 import { CALL_JOB, CALL_JOB_ATTEMPTS, callJobId, invalidEventJobId, type CallJobData, type InsightsSource } from './jobs.ts';
 
@@ -44,15 +45,25 @@ export async function enqueueNotification(queue: Queue, raw: unknown, logger: Lo
   return counted(opts.metrics, await notificationJob(queue, raw, logger, opts.receivedAt ?? Date.now()));
 }
 
+/**
+ * Logs a refused event: its reason and ids at warn; the problem, which may quote the payload's values, only at debug.
+ */
+function logRejected(logger: Logger, jobId: string, rejection: EventRejection, extra: Record<string, unknown> = {}): void {
+  logger.warn('event_rejected', { jobId, reason: rejection.reason, ...(rejection.sourceRecordId ? { sourceRecordId: rejection.sourceRecordId } : {}), ...extra });
+  logger.debug('event_rejected_detail', { jobId, problem: rejection.message, details: rejection.details.slice(0, 5) });
+}
+
 async function notificationJob(queue: Queue, raw: unknown, logger: Logger, receivedAt: number): Promise<EnqueueResult> {
+  // A hostile nesting is kept cut (it could not even be serialised whole); it is refused all the same.
+  const event = pruneDeeperThan(raw, MAX_KEPT_DEPTH);
   // Serialized once: for the size check and for the job's compressed payload.
-  const json = payloadJson(raw);
-  const parsed = parseInsightsNotification(raw, { sizeBytes: Buffer.byteLength(json) });
-  const data = encodeCallJob({ kind: 'notification', receivedAt, event: raw }, json, { validated: parsed.ok });
+  const json = payloadJson(event);
+  const parsed = event === raw ? parseInsightsNotification(raw, { sizeBytes: Buffer.byteLength(json) }) : parseInsightsNotification(event);
+  const data = encodeCallJob({ kind: 'notification', receivedAt, event }, json, { validated: parsed.ok });
   if (!parsed.ok) {
-    const jobId = invalidEventJobId(raw);
+    const jobId = invalidEventJobId(event);
     const status = await add(queue, jobId, data);
-    logger.warn('event_rejected', { jobId, reason: parsed.error.reason, problem: parsed.error.message, sourceRecordId: parsed.error.sourceRecordId });
+    logRejected(logger, jobId, parsed.error);
     return { jobId, status, rejection: parsed.error, ...(parsed.error.sourceRecordId ? { sourceRecordId: parsed.error.sourceRecordId } : {}) };
   }
   const { sourceRecordId, lastModifiedTime } = parsed.value.body;
@@ -69,12 +80,13 @@ export async function enqueueInsights(queue: Queue, insights: unknown, source: I
 }
 
 async function insightsJob(queue: Queue, insights: unknown, source: InsightsSource, logger: Logger, receivedAt: number): Promise<EnqueueResult> {
-  const parsed = parseInsightsBody(insights);
-  const data = encodeCallJob({ kind: 'insights', receivedAt, source, insights }, undefined, { validated: parsed.ok });
+  const kept = pruneDeeperThan(insights, MAX_KEPT_DEPTH);
+  const parsed = parseInsightsBody(kept);
+  const data = encodeCallJob({ kind: 'insights', receivedAt, source, insights: kept }, undefined, { validated: parsed.ok });
   if (!parsed.ok) {
-    const jobId = invalidEventJobId(insights);
+    const jobId = invalidEventJobId(kept);
     const status = await add(queue, jobId, data);
-    logger.warn('event_rejected', { jobId, reason: parsed.error.reason, problem: parsed.error.message, source });
+    logRejected(logger, jobId, parsed.error, { source });
     return { jobId, status, rejection: parsed.error };
   }
   const jobId = callJobId(parsed.value.sourceRecordId, parsed.value.lastModifiedTime);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RecordingInsights } from '../calls/recording-insights.ts';
+import { jsonDepth } from '../lib/json-depth.ts';
 import { err, ok, type Result } from '../lib/result.ts';
 
 // The edge parses into the core's type; callers of the parsers get it from here too.
@@ -11,6 +12,19 @@ const EVENT_PATH = /^\/ai\/ringsense\/v1\/public\/accounts\/([^/]+)\/domains\/([
 
 /** Payloads larger than this are refused before parsing (a real call's insights are tens of KB). */
 export const DEFAULT_MAX_EVENT_BYTES = 2 * 1024 * 1024;
+
+/**
+ * Events nesting deeper than this are refused (a real one nests 5 levels: envelope, body, insights, list, unit).
+ * Deeper values are kept cut at MAX_KEPT_DEPTH, which is deeper still, so a kept event is refused again.
+ */
+export const MAX_EVENT_DEPTH = 32;
+export const MAX_KEPT_DEPTH = 40;
+
+/**
+ * A RingSense record id as every ACE domain makes them (pbx: digits; RingCX: `p-v-<hex>-<ms>-<hex>`; RingEX Video:
+ * `<uuid>!<region>@<region>`): letters, digits and `.` `_` `-` `!` `@`, at most 200 characters.
+ */
+export const RECORD_ID = /^[A-Za-z0-9][A-Za-z0-9._!@-]{0,199}$/;
 
 const seconds = z.number().finite().nonnegative();
 const isoTime = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time' });
@@ -48,7 +62,7 @@ export const insightsBodySchema = z
   .object({
     title: z.string().default(''),
     domain: z.string(),
-    sourceRecordId: id('sourceRecordId'),
+    sourceRecordId: id('sourceRecordId').regex(RECORD_ID, { error: 'expected a RingSense record id (letters, digits and . _ - ! @; at most 200 characters)' }),
     sourceSessionId: id('sourceSessionId'),
     rsRecordUri: z.url().optional(),
     callDirection: z.enum(['Inbound', 'Outbound'], { error: 'expected Inbound or Outbound' }).optional(),
@@ -112,23 +126,36 @@ function reject(reason: RejectionReason, message: string, details: string[] = []
   return err(sourceRecordId === undefined ? { reason, message, details } : { reason, message, details, sourceRecordId });
 }
 
+/** The event's record id when it is one (so a refused event can be replayed by it); never an arbitrary string. */
 function readRecordId(body: unknown): string | undefined {
   const v = body && typeof body === 'object' ? (body as Record<string, unknown>).sourceRecordId : undefined;
-  return typeof v === 'string' && v !== '' ? v : undefined;
+  return typeof v === 'string' && RECORD_ID.test(v) ? v : undefined;
+}
+
+/** A payload value quoted in a message (the failed set's, never a log above debug): short, and JSON-escaped. */
+function quoted(v: string): string {
+  return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
+}
+
+function tooDeep(raw: unknown, body: unknown): Result<never, EventRejection> | undefined {
+  const depth = jsonDepth(raw, MAX_EVENT_DEPTH);
+  return depth > MAX_EVENT_DEPTH ? reject('invalid_event', `the event nests more than ${MAX_EVENT_DEPTH} levels deep`, [], readRecordId(body)) : undefined;
 }
 
 /** Validates an insights body (from a notification or the REST API). `prefix` names where it sits. */
 export function parseInsightsBody(raw: unknown, prefix = ''): Result<RecordingInsights, EventRejection> {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return reject('not_an_object', `${prefix || 'body'} is not a JSON object`);
+  const deep = tooDeep(raw, raw);
+  if (deep) return deep;
   const obj = raw as Record<string, unknown>;
   const recordId = readRecordId(obj);
   if (obj.sourceRecordId === undefined || obj.sourceRecordId === null || obj.sourceRecordId === '')
     return reject('missing_source_record_id', 'the event has no sourceRecordId, so the call cannot be identified');
   if (typeof obj.domain === 'string' && obj.domain !== 'pbx')
-    return reject('unsupported_domain', `domain "${obj.domain}" is not supported: only RingEX voice calls ("pbx") are synced`, [], recordId);
+    return reject('unsupported_domain', `domain ${quoted(obj.domain)} is not supported: only RingEX voice calls ("pbx") are synced`, [], recordId);
   const parsed = insightsBodySchema.safeParse(raw);
   if (parsed.success) {
-    if (parsed.data.domain !== 'pbx') return reject('unsupported_domain', `domain "${parsed.data.domain}" is not supported`, [], recordId);
+    if (parsed.data.domain !== 'pbx') return reject('unsupported_domain', `domain ${quoted(parsed.data.domain)} is not supported`, [], recordId);
     return ok(parsed.data);
   }
   const details = parsed.error.issues.map((i) => `${prefix}${formatIssuePath(i.path)}: ${i.message}`);
@@ -144,15 +171,18 @@ export function parseInsightsBody(raw: unknown, prefix = ''): Result<RecordingIn
  */
 export function parseInsightsNotification(raw: unknown, opts: { maxBytes?: number; sizeBytes?: number } = {}): Result<InsightsNotification, EventRejection> {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_EVENT_BYTES;
-  const size = opts.sizeBytes ?? Buffer.byteLength(JSON.stringify(raw) ?? '');
   const body: unknown = raw && typeof raw === 'object' ? (raw as Record<string, unknown>).body : undefined;
+  // Before anything serialises or walks it recursively (a hostile nesting overflows the stack).
+  const deep = tooDeep(raw, body);
+  if (deep) return deep;
+  const size = opts.sizeBytes ?? Buffer.byteLength(JSON.stringify(raw) ?? '');
   if (size > maxBytes) return reject('payload_too_large', `the event is ${size} bytes, over the ${maxBytes}-byte limit`, [], readRecordId(body));
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return reject('not_an_object', 'the notification is not a JSON object');
   const env = raw as Record<string, unknown>;
   if (typeof env.event === 'string') {
     const m = EVENT_PATH.exec(env.event);
-    if (!m) return reject('invalid_event', `event "${env.event}" is not a RingSense insights event`, [], readRecordId(body));
-    if (m[2] !== 'pbx') return reject('unsupported_domain', `domain "${m[2]}" is not supported: only RingEX voice calls ("pbx") are synced`, [], readRecordId(body));
+    if (!m) return reject('invalid_event', `event ${quoted(env.event)} is not a RingSense insights event`, [], readRecordId(body));
+    if (m[2] !== 'pbx') return reject('unsupported_domain', `domain ${quoted(m[2]!)} is not supported: only RingEX voice calls ("pbx") are synced`, [], readRecordId(body));
   }
   const bodyResult = parseInsightsBody(body, 'body.');
   if (!bodyResult.ok) return bodyResult;

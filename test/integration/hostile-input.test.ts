@@ -50,6 +50,43 @@ describe('hostile and broken input', () => {
     expect(p.tasks().filter((t) => t.TaskSubtype === 'Call')).toHaveLength(1);
   });
 
+  it('an event nested thousands of levels deep, an unbounded record id and payload text in the domain: each in the failed set as invalid_event, none of the text in info logs', async () => {
+    p = await startPipeline();
+    const rss = process.memoryUsage().rss;
+    // 6,000 levels: JSON.stringify of it overflows the stack (the event was dropped, logged once, never failed).
+    let deep: unknown = 'the bottom';
+    for (let i = 0; i < 6000; i++) deep = { a: deep };
+    const nested = { ...doc(), sourceRecordId: '900000000000001', extra: deep };
+    const envelope = { uuid: 'u-deep', event: '/ai/ringsense/v1/public/accounts/~/domains/pbx/insights', timestamp: new Date().toISOString(), subscriptionId: 's', ownerId: '1', body: nested };
+    const { enqueueNotification } = await import('../../src/queue/producer.ts');
+    const { createLogger } = await import('../../src/lib/logger.ts');
+    const { PassThrough } = await import('node:stream');
+    const sink = new PassThrough();
+    const lines: string[] = [];
+    sink.on('data', (d: Buffer) => lines.push(...d.toString().split('\n').filter(Boolean)));
+    const logger = createLogger({ level: 'info', format: 'json', stream: sink });
+    const deepResult = await enqueueNotification(p.service.queue, envelope, logger);
+    expect(deepResult.rejection).toMatchObject({ reason: 'invalid_event', sourceRecordId: '900000000000001' });
+    // A record id of 1.5 MB, and text in the domain: through the WebSocket, as RingCentral would send them.
+    const longId = { ...doc(), sourceRecordId: `9${'7'.repeat(1_500_000)}` };
+    const talkative = { ...doc(), sourceRecordId: '900000000000002', domain: 'SECRET-CUSTOMER-SAID-THIS' };
+    p.sims.rc.publishRaw(longId);
+    p.sims.rc.publishRaw(talkative);
+    expect(await p.settled(3, 60_000)).toEqual({ completed: 0, failed: 3 });
+    const failed = await p.failedJobs();
+    expect(failed.map((j) => j.failedReason.split(':')[0]).sort()).toEqual(['invalid_event', 'invalid_event', 'unsupported_domain']);
+    expect(failed.find((j) => j.failedReason.includes('nests more than 32 levels'))).toBeDefined();
+    // The deep event is kept, cut, for the admin (its ids are there to replay it by).
+    const kept = failed.find((j) => j.failedReason.includes('nests more than'))!;
+    expect((eventOf(kept) as { body: { sourceRecordId: string } }).body.sourceRecordId).toBe('900000000000001');
+    // Nothing of the payload's text at info level, and no log line near the id's size.
+    const info = [...lines, ...p.logs.map((l) => JSON.stringify(l))].filter((l) => !l.includes('"level":"debug"'));
+    expect(info.some((l) => l.includes('SECRET-CUSTOMER-SAID-THIS'))).toBe(false);
+    expect(Math.max(...info.map((l) => l.length))).toBeLessThan(10_000);
+    expect(p.logs.filter((l) => l.message === 'event_rejected')).toHaveLength(2);
+    expect(process.memoryUsage().rss - rss).toBeLessThan(300 * 1024 * 1024);
+  });
+
   it('drops a contact deleted since the lookup from the cache and writes the call without it', async () => {
     p = await startPipeline();
     p.sims.rc.publishInsights('2728084995017'); // caches Tracy Debolah for +16505550142

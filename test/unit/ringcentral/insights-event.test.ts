@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FIXTURE_NAMES, loadEventFixture } from '../../support/fixtures.ts';
-import { parseInsightsBody, parseInsightsNotification } from '../../../src/ringcentral/insights-event.schema.ts';
+import { MAX_EVENT_DEPTH, parseInsightsBody, parseInsightsNotification, RECORD_ID } from '../../../src/ringcentral/insights-event.schema.ts';
 
 function rejected(raw: unknown, opts?: { maxBytes?: number }) {
   const r = parseInsightsNotification(raw, opts);
@@ -110,5 +110,29 @@ describe('RingSense insights notification schema', () => {
     const body = loadEventFixture('inbound-highlights').body;
     const r = parseInsightsBody(body);
     expect(r.ok && r.value.rsRecordUri).toBe('https://ringsense.ringcentral.com/calls/7d3c1f9e-51a2-4c55-8c1b-0b9a2f6e4d11');
+  });
+});
+
+describe('record ids and nesting', () => {
+  const body = () => structuredClone(loadEventFixture('documented-example').body);
+  it('accepts the ids of every ACE domain and refuses unbounded or strange ones', () => {
+    for (const id of ['2728084995017', 'p-v-3f2a9c1e-1717000000000-b4d2', '93af2df8-0c4e-4b7a-9d2e-f24bc6b100d5!us-15-cmh06@us-15']) {
+      expect(RECORD_ID.test(id), id).toBe(true);
+    }
+    for (const id of ['', `9${'7'.repeat(200)}`, 'a b', 'id\nINJECTED', '../x']) expect(RECORD_ID.test(id), id).toBe(false);
+    const r = parseInsightsBody({ ...body(), sourceRecordId: `9${'7'.repeat(5000)}` });
+    expect(r.ok ? undefined : r.error).toMatchObject({ reason: 'invalid_event' });
+    expect(r.ok ? undefined : r.error.sourceRecordId).toBeUndefined(); // not carried on as an id
+  });
+  it('refuses an event nesting deeper than the limit, without overflowing the stack', () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    const r = parseInsightsNotification({ uuid: 'u', event: '/ai/ringsense/v1/public/accounts/~/domains/pbx/insights', body: { ...body(), extra: deep } });
+    expect(r.ok ? undefined : r.error).toMatchObject({ reason: 'invalid_event', message: `the event nests more than ${MAX_EVENT_DEPTH} levels deep`, sourceRecordId: '2728084995017' });
+  });
+  it('quotes a payload value in a refusal short and escaped', () => {
+    const r = parseInsightsBody({ ...body(), domain: `rcv\n${'x'.repeat(500)}` });
+    // 40 characters of it (the line break escaped), then an ellipsis.
+    expect(r.ok ? undefined : r.error.message).toBe(`domain ${JSON.stringify(`rcv\n${'x'.repeat(36)}...`)} is not supported: only RingEX voice calls ("pbx") are synced`);
   });
 });
