@@ -132,12 +132,18 @@ function salesforceFrom(env: Env, cwd: string, need: boolean, problems: ConfigPr
   return undefined;
 }
 
+/** The dashboard can retry and remove calls: no password a person could guess in an afternoon. */
+export const MIN_ADMIN_PASSWORD = 12;
+
 function httpFrom(env: Env, need: boolean, problems: ConfigProblem[]): HttpConfig | undefined {
   if (!need || !env.HTTP_ENABLED) return undefined;
   const { ADMIN_USER: user, ADMIN_PASSWORD: password } = env;
   if (user?.includes(':')) problems.push({ where: 'ADMIN_USER', message: 'may not contain ":" (HTTP Basic auth)' });
   if (user && !password) problems.push({ where: 'ADMIN_PASSWORD', message: 'required with ADMIN_USER (or ADMIN_PASSWORD_FILE), for the queue dashboard' });
   if (password && !user) problems.push({ where: 'ADMIN_USER', message: 'required with ADMIN_PASSWORD, for the queue dashboard' });
+  if (password && password.length < MIN_ADMIN_PASSWORD) {
+    problems.push({ where: 'ADMIN_PASSWORD', message: `must be at least ${MIN_ADMIN_PASSWORD} characters: the dashboard can retry and remove calls (e.g. openssl rand -base64 18)` });
+  }
   const admin = user && password ? { user, password, readOnly: env.ADMIN_READ_ONLY } : undefined;
   return { port: env.HTTP_PORT, host: env.HTTP_HOST, admin };
 }

@@ -2,13 +2,15 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
-import type { RequestHandler } from 'express';
+import type { Express, RequestHandler } from 'express';
+import type { Logger } from '../lib/logger.ts';
 import { decodeCallJobData } from '../queue/job-payload.ts';
 import { requireBasicAuth, type Credentials } from './basic-auth.ts';
 import { AUTH_REALM, DASHBOARD_PATH } from './dashboard-path.ts';
 
 export interface DashboardOptions {
   readonly queues: readonly Queue[];
+  readonly logger: Logger;
   readonly credentials: Credentials;
   /** bull-board's readOnlyMode: no retry, clean, pause, remove or edit from the dashboard. */
   readonly readOnly: boolean;
@@ -39,6 +41,21 @@ const sameOriginWrites: RequestHandler = (req, res, next) => {
   res.status(403).json({ error: 'cross_site_request' });
 };
 
+/**
+ * Every dashboard response: never framed by another site (clickjacking), never cached (it shows calls), never
+ * sniffed into another type, and no Referer with its URLs leaves for elsewhere.
+ */
+const adminHeaders: RequestHandler = (_req, res, next) => {
+  res.set({
+    'X-Frame-Options': 'DENY',
+    'Content-Security-Policy': "frame-ancestors 'none'",
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+  });
+  next();
+};
+
 /** A job's data as the dashboard shows it: a call job decoded (its event is stored compressed), anything else as it is. */
 export function dashboardJobData(data: unknown): unknown {
   const decoded = decodeCallJobData(data);
@@ -64,5 +81,12 @@ export function adminDashboard(opts: DashboardOptions): RequestHandler[] {
     serverAdapter,
     options: { uiConfig: { boardTitle: 'RingSense sync', hideDocsLink: true } },
   });
-  return [requireBasicAuth(opts.credentials, AUTH_REALM), sameOriginWrites, serverAdapter.getRouter() as RequestHandler];
+  const auth = requireBasicAuth(opts.credentials, AUTH_REALM, {
+    onFailure: (client, throttled) =>
+      throttled ? opts.logger.warn('admin_sign_in_throttled', { client, detail: 'too many failed sign-ins: refused for a minute' }) : opts.logger.warn('admin_sign_in_failed', { client }),
+  });
+  // bull-board's router is an Express app of its own, which would name itself in X-Powered-By.
+  const board = serverAdapter.getRouter() as Express;
+  board.disable('x-powered-by');
+  return [adminHeaders, auth, sameOriginWrites, board];
 }

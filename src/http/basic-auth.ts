@@ -33,14 +33,76 @@ export function basicAuthChecker(expected: Credentials): (header: string | undef
   };
 }
 
-/** Express middleware: HTTP Basic auth (RFC 7617); anything else gets 401 and the challenge. */
-export function requireBasicAuth(expected: Credentials, realm: string): RequestHandler {
+/**
+ * Failed sign-ins per client: at most `max` within `windowMs`, then the client is refused (429) until the window
+ * that began with its first failure is over, whatever it sends. Pure bookkeeping with an injectable clock.
+ */
+export class SignInThrottle {
+  readonly #failures = new Map<string, { since: number; count: number }>();
+  readonly max: number;
+  readonly windowMs: number;
+  readonly now: () => number;
+
+  constructor(opts: { max?: number; windowMs?: number; now?: () => number } = {}) {
+    this.max = opts.max ?? 5;
+    this.windowMs = opts.windowMs ?? 60_000;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Milliseconds the client must wait, or 0 when it may try. */
+  waitMs(client: string): number {
+    const f = this.#failures.get(client);
+    if (!f) return 0;
+    const left = f.since + this.windowMs - this.now();
+    if (left <= 0) {
+      this.#failures.delete(client);
+      return 0;
+    }
+    return f.count >= this.max ? left : 0;
+  }
+
+  /** Counts a failure; true when it is the one that reaches the limit. */
+  failed(client: string): boolean {
+    const t = this.now();
+    const f = this.#failures.get(client);
+    if (!f || f.since + this.windowMs <= t) {
+      this.#failures.set(client, { since: t, count: 1 });
+      if (this.#failures.size > 10_000) this.#failures.delete(this.#failures.keys().next().value!); // bounded
+      return this.max === 1;
+    }
+    f.count += 1;
+    return f.count === this.max;
+  }
+}
+
+/**
+ * Told of each failed sign-in: the client, and whether it is throttled from now on. Never what was typed (a
+ * password typed in the user field is a password too).
+ */
+export type SignInFailureObserver = (client: string, throttled: boolean) => void;
+
+/**
+ * Express middleware: HTTP Basic auth (RFC 7617); anything else gets 401 and the challenge. Failed sign-ins are
+ * throttled per client (SignInThrottle) and told to `onFailure`.
+ */
+export function requireBasicAuth(expected: Credentials, realm: string, opts: { throttle?: SignInThrottle; onFailure?: SignInFailureObserver } = {}): RequestHandler {
   const matches = basicAuthChecker(expected);
+  const throttle = opts.throttle ?? new SignInThrottle();
   const challenge = `Basic realm="${realm.replace(/["\\]/g, '')}"`;
   return (req, res, next) => {
+    const client = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const wait = throttle.waitMs(client);
+    if (wait > 0) {
+      res.set('Retry-After', String(Math.ceil(wait / 1000))).set('Cache-Control', 'no-store').status(429).json({ error: 'too_many_failed_sign_ins' });
+      return;
+    }
     if (matches(req.headers.authorization)) {
       next();
       return;
+    }
+    if (req.headers.authorization !== undefined) {
+      const throttled = throttle.failed(client);
+      opts.onFailure?.(client, throttled);
     }
     res.set('WWW-Authenticate', challenge).set('Cache-Control', 'no-store').status(401).json({ error: 'unauthorized' });
   };

@@ -56,7 +56,7 @@ export async function createOperatorApp(cfg: HttpConfig, deps: HttpServerDeps, r
   if (cfg.admin) {
     // bull-board (and its UI) is loaded only when the dashboard is on: a process without it does not carry it.
     const { adminDashboard } = await import('./admin-dashboard.ts');
-    app.use(DASHBOARD_PATH, ...adminDashboard({ queues: deps.queues, credentials: cfg.admin, readOnly: cfg.admin.readOnly }));
+    app.use(DASHBOARD_PATH, ...adminDashboard({ queues: deps.queues, logger: deps.logger, credentials: cfg.admin, readOnly: cfg.admin.readOnly }));
   }
 
   app.use((_req, res) => {

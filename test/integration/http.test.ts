@@ -203,6 +203,28 @@ describe('operator HTTP endpoints', () => {
     expect(logs).toContain('"dashboard":"/admin/queues"');
   });
 
+  it('the dashboard: failed sign-ins are throttled per client and logged without what was typed; responses cannot be framed or cached', async () => {
+    const password = `pw-${randomUUID()}`;
+    p = await startPipeline({ env: { ADMIN_USER: 'ops', ADMIN_PASSWORD: password } });
+    const page = await get(p, '/admin/queues', basic('ops', password));
+    expect(page.status).toBe(200);
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    expect(page.headers.get('content-security-policy')).toBe("frame-ancestors 'none'");
+    expect(page.headers.get('cache-control')).toBe('no-store');
+    expect(page.headers.get('x-powered-by')).toBeNull();
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push((await get(p, '/admin/queues', basic('ops', `guess-${i}-typed-here`))).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
+    // Throttled: even the right password waits out the minute.
+    const refused = await get(p, '/admin/queues', basic('ops', password));
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(p.logs.filter((l) => l.message === 'admin_sign_in_failed')).toHaveLength(4);
+    expect(p.logs.filter((l) => l.message === 'admin_sign_in_throttled')).toHaveLength(1);
+    expect(JSON.stringify(p.logs)).not.toContain('typed-here');
+    expect(JSON.stringify(p.logs)).not.toContain(password);
+  });
+
   it('a read-only dashboard shows the queue and refuses retries', async () => {
     const prefix = `t${randomUUID().slice(0, 8)}`;
     const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isCrossSiteWrite } from '../../../src/http/admin-dashboard.ts';
-import { basicAuthChecker, parseBasicAuth } from '../../../src/http/basic-auth.ts';
+import { basicAuthChecker, parseBasicAuth, SignInThrottle } from '../../../src/http/basic-auth.ts';
 
 const basic = (s: string) => `Basic ${Buffer.from(s, 'utf8').toString('base64')}`;
 
@@ -60,5 +60,20 @@ describe('isCrossSiteWrite (dashboard CSRF guard)', () => {
     expect(isCrossSiteWrite('PUT', 'https://evil.example', ['sync.internal:8080'])).toBe(true);
     expect(isCrossSiteWrite('POST', 'http://sync.internal:9999', ['sync.internal:8080'])).toBe(true);
     expect(isCrossSiteWrite('POST', 'null', ['sync.internal:8080'])).toBe(true);
+  });
+});
+
+describe('SignInThrottle', () => {
+  it('lets a client fail max times in the window, then refuses it until the window is over', () => {
+    let now = 0;
+    const t = new SignInThrottle({ max: 3, windowMs: 60_000, now: () => now });
+    expect([t.failed('a'), t.failed('a'), t.failed('a')]).toEqual([false, false, true]);
+    expect(t.waitMs('a')).toBe(60_000);
+    expect(t.waitMs('b')).toBe(0); // per client
+    now = 59_999;
+    expect(t.waitMs('a')).toBe(1);
+    now = 60_000;
+    expect(t.waitMs('a')).toBe(0);
+    expect(t.failed('a')).toBe(false); // a new window
   });
 });

@@ -19,7 +19,7 @@ describe('HTTP_* and ADMIN_* configuration', () => {
   it('mounts the dashboard with both credentials; the password may come from ADMIN_PASSWORD_FILE', () => {
     const dir = tmp();
     writeFileSync(join(dir, 'admin.pw'), 's3cret-from-file\n');
-    expect(loadConfig({ ADMIN_USER: 'ops', ADMIN_PASSWORD: 'pw' }, { http: true }, dir).http?.admin).toEqual({ user: 'ops', password: 'pw', readOnly: false });
+    expect(loadConfig({ ADMIN_USER: 'ops', ADMIN_PASSWORD: 'a-long-passphrase' }, { http: true }, dir).http?.admin).toEqual({ user: 'ops', password: 'a-long-passphrase', readOnly: false });
     expect(loadConfig({ ADMIN_USER: 'ops', ADMIN_PASSWORD_FILE: 'admin.pw', ADMIN_READ_ONLY: 'true' }, { http: true }, dir).http?.admin).toEqual({
       user: 'ops',
       password: 's3cret-from-file',
@@ -33,9 +33,12 @@ describe('HTTP_* and ADMIN_* configuration', () => {
     const other = problemsOf(() => loadConfig({ ADMIN_PASSWORD: 'pw-never-shown' }, { http: true }, tmp()));
     expect(other.problems.map((p) => p.where)).toEqual(['ADMIN_USER']);
     expect(other.message).not.toContain('pw-never-shown');
-    const colon = problemsOf(() => loadConfig({ ADMIN_USER: 'a:b', ADMIN_PASSWORD: 'pw' }, { http: true }, tmp()));
+    const colon = problemsOf(() => loadConfig({ ADMIN_USER: 'a:b', ADMIN_PASSWORD: 'a-long-passphrase' }, { http: true }, tmp()));
     expect(colon.problems.map((p) => p.where)).toEqual(['ADMIN_USER']);
-    const both = problemsOf(() => loadConfig({ ADMIN_USER: 'ops', ADMIN_PASSWORD: 'pw', ADMIN_PASSWORD_FILE: 'x' }, { http: true }, tmp()));
+    const both = problemsOf(() => loadConfig({ ADMIN_USER: 'ops', ADMIN_PASSWORD: 'a-long-passphrase', ADMIN_PASSWORD_FILE: 'x' }, { http: true }, tmp()));
+    const short = problemsOf(() => loadConfig({ ADMIN_USER: 'ops', ADMIN_PASSWORD: 'a' }, { http: true }, tmp()));
+    expect(short.problems).toEqual([{ where: 'ADMIN_PASSWORD', message: expect.stringContaining('at least 12 characters') }]);
+    expect(short.message).not.toMatch(/value|"a"/);
     expect(both.problems.map((p) => p.where)).toEqual(['ADMIN_PASSWORD']);
     const bad = problemsOf(() => loadConfig({ HTTP_PORT: '70000', HTTP_ENABLED: 'maybe', ADMIN_READ_ONLY: 'sure' }, { http: true }, tmp()));
     expect(bad.problems.map((p) => p.where).sort()).toEqual(['ADMIN_READ_ONLY', 'HTTP_ENABLED', 'HTTP_PORT']);
