@@ -50,4 +50,3 @@ export function salesforceIdProblem(value: string, object: MappedObject): string
   return undefined;
 }
 
-export { caseSafeSuffix };

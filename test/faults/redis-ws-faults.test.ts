@@ -21,6 +21,15 @@ const HEALTH_LINES = new Set(['redis_unreachable', 'redis_still_unreachable', 'r
 /** The service's log lines from `from` on (by their timestamps). */
 const outageLines = (logs: ReadonlyArray<Record<string, unknown>>, from: number) => logs.filter((l) => Date.parse(String(l.timestamp)) >= from);
 
+/** Publishes the first four calls and waits until one is being written and another waits (Redis then goes away). */
+async function publishUntilBusy(pl: Pipeline): Promise<void> {
+  FAULT_CALLS.slice(0, 4).forEach((n) => pl.sims.rc.publishInsights(recordIdOf(n)));
+  await waitFor(async () => {
+    const c = await pl.service.queue.getJobCounts('active', 'wait', 'waiting');
+    return (c.active ?? 0) >= 1 && (c.active ?? 0) + (c.wait ?? 0) + (c.waiting ?? 0) >= 2;
+  }, 20_000, 'jobs waiting and active');
+}
+
 const notified = (pl: Pipeline, n: number) => waitFor(() => (pl.service.listener?.stats().notifications ?? 0) >= n, 30_000, `${n} notifications`);
 
 describe('fault suite: Redis and the WebSocket', () => {
@@ -30,12 +39,7 @@ describe('fault suite: Redis and the WebSocket', () => {
     cleanups.push(() => redis.stop());
     p = await startPipeline({ env: { REDIS_URL: redis.url }, service: { backoff: { baseMs: 200, maxMs: 1000 } } });
     p.sims.sf.setLatency(400);
-    const before = FAULT_CALLS.slice(0, 4);
-    before.forEach((n) => p!.sims.rc.publishInsights(recordIdOf(n)));
-    await waitFor(async () => {
-      const c = await p!.service.queue.getJobCounts('active', 'wait', 'waiting');
-      return (c.active ?? 0) >= 1 && (c.active ?? 0) + (c.wait ?? 0) + (c.waiting ?? 0) >= 2;
-    }, 20_000, 'jobs waiting and active');
+    await publishUntilBusy(p);
     await redis.stop();
     const downAt = Date.now();
     await new Promise((r) => setTimeout(r, 1500)); // Redis is down for a while
@@ -56,12 +60,7 @@ describe('fault suite: Redis and the WebSocket', () => {
     const reminderMs = 10_000;
     p = await startPipeline({ env: { REDIS_URL: redis.url }, service: { backoff: { baseMs: 200, maxMs: 1000 }, redisReminderMs: reminderMs } });
     p.sims.sf.setLatency(400);
-    const before = FAULT_CALLS.slice(0, 4);
-    before.forEach((n) => p!.sims.rc.publishInsights(recordIdOf(n)));
-    await waitFor(async () => {
-      const c = await p!.service.queue.getJobCounts('active', 'wait', 'waiting');
-      return (c.active ?? 0) >= 1 && (c.active ?? 0) + (c.wait ?? 0) + (c.waiting ?? 0) >= 2;
-    }, 20_000, 'jobs waiting and active');
+    await publishUntilBusy(p);
     const downAt = Date.now(); // before stop(): the connections see the socket close before stop() returns
     await redis.stop();
     // Events arriving during the outage wait in memory for Redis.

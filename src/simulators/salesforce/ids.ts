@@ -62,4 +62,3 @@ export class IdGenerator {
   }
 }
 
-export { caseSafeSuffix };

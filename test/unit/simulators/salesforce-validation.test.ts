@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { sfError } from '../../support/sf-error.ts';
 import type { DmlContext } from '../../../src/simulators/salesforce/dml.ts';
-import { caseSafeSuffix, isWellFormedId } from '../../../src/simulators/salesforce/ids.ts';
+import { caseSafeSuffix } from '../../../src/lib/salesforce-id.ts';
+import { isWellFormedId } from '../../../src/simulators/salesforce/ids.ts';
 import { createOrg, type SimOrg } from '../../../src/simulators/salesforce/org.ts';
 import type { ObjectDef } from '../../../src/simulators/salesforce/schema.ts';
 
