@@ -43,6 +43,7 @@ async function main(): Promise<void> {
       const decoded = decodeCallJobData(job.data);
       if (!decoded.ok) throw new UnrecoverableError(`invalid_job_data: ${decoded.error}`);
       const data = decoded.value;
+      if (data.kind === 'oversized') throw new UnrecoverableError('payload_too_large');
       const parsed = data.kind === 'notification' ? parseInsightsNotification(data.event) : parseInsightsBody(data.insights);
       if (!parsed.ok) throw new UnrecoverableError(`${parsed.error.reason}: ${parsed.error.message}`);
       const insights = 'body' in parsed.value ? parsed.value.body : parsed.value;

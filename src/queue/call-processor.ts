@@ -3,14 +3,14 @@ import { assertNever } from '../lib/assert-never.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics, RetryKind } from '../lib/metrics.ts';
 import { ServiceError } from '../lib/service-error.ts';
-import { parseInsightsBody, parseInsightsNotification, type RecordingInsights } from '../ringcentral/insights-event.schema.ts';
+import { MAX_EVENT_BYTES, parseInsightsBody, parseInsightsNotification, type RecordingInsights } from '../ringcentral/insights-event.schema.ts';
 import { processCall, type ProcessDeps } from '../sync/process-call.ts';
 import type { UnmappedReason, UnmappedRecorder } from '../mapping/unmapped-store.ts';
 import { PermanentSyncError } from '../sync/sync-errors.ts';
 import { CallBusyError, type CallLock } from './call-lock.ts';
 import { encodeFailureReason } from './failure-reason.ts';
 import { decodeCallJobDataSized, validatedAtEnqueue } from './job-payload.ts';
-import type { CallJob } from './jobs.ts';
+import type { CallJob, OversizedCallJob } from './jobs.ts';
 import type { OutageGate } from './outage-gate.ts';
 import { decideRetry, type CallFailure } from './retry-policy.ts';
 
@@ -47,6 +47,16 @@ function callFailureOf(e: unknown): CallFailure {
 
 const isSalesforceTransient = (f: CallFailure): boolean => f.kind === 'service' && f.service === 'salesforce' && f.failure.kind === 'transient';
 
+/** Why an oversized event fails, and how to get the call anyway. */
+function oversizedProblem(job: OversizedCallJob): string {
+  const what = job.source === 'notification' ? 'the event' : 'the insights read over REST';
+  const id = job.ids.sourceRecordId;
+  return (
+    `${what} ${job.source === 'notification' ? 'was' : 'were'} ${job.bytes} bytes, over the ${MAX_EVENT_BYTES}-byte limit, and ${job.source === 'notification' ? 'was' : 'were'} not read: only the ids and the first bytes are kept. ` +
+    (id ? `Fetch the call again over REST: ringsense-sync replay ${id}` : 'No sourceRecordId could be read from it: find the call in RingCentral by the time it arrived.')
+  );
+}
+
 /**
  * The job's insights, validated again (job data outlives deploys). Without `keepTranscript` an event the producer
  * accepted (job data marked `validated`) is decoded without its transcript, which is neither inflated nor parsed:
@@ -59,6 +69,7 @@ function insightsOf(job: Job, keepTranscript: () => boolean): { insights: Record
   const data = decodeCallJobDataSized(job.data, { transcript: keep });
   if (!data.ok) throw new PermanentSyncError('invalid_job_data', data.error);
   const v = data.value.job;
+  if (v.kind === 'oversized') throw new PermanentSyncError('payload_too_large', oversizedProblem(v));
   const size = data.value.sizeBytes === undefined ? {} : { sizeBytes: data.value.sizeBytes };
   const parsed = v.kind === 'notification' ? parseInsightsNotification(v.event, size) : parseInsightsBody(v.insights);
   if (!parsed.ok) {

@@ -54,6 +54,7 @@ export function sourceRecordIdOf(data: unknown): string | undefined {
   const decoded = decodeCallJobData(data, { transcript: false });
   if (!decoded.ok) return undefined;
   const job = decoded.value;
+  if (job.kind === 'oversized') return job.ids.sourceRecordId;
   const body = job.kind === 'notification' ? field(job.event, 'body') : job.insights;
   const id = field(body, 'sourceRecordId');
   return typeof id === 'string' && id !== '' ? id : typeof id === 'number' ? String(id) : undefined;
@@ -63,6 +64,7 @@ export function sourceRecordIdOf(data: unknown): string | undefined {
 function sourceOf(data: unknown): string | undefined {
   const kind = field(data, 'kind');
   if (kind === 'notification') return 'notification';
+  // An oversized event keeps its source, `notification` included.
   const source = field(data, 'source');
   return typeof source === 'string' ? source : undefined;
 }

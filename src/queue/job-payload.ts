@@ -2,12 +2,16 @@ import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import { err, ok, type Result } from '../lib/result.ts';
 import {
   callJobDataSchema,
+  oversizedJobDataSchema,
   legacyCallJobDataSchema,
   PAYLOAD_ENCODING,
   WHOLE_PAYLOAD_ENCODING,
   wholeCallJobDataSchema,
   type CallJob,
   type CallJobData,
+  type OversizedCallJob,
+  type OversizedJobData,
+  type QueuedJob,
   type InsightsSource,
 } from './jobs.ts';
 
@@ -155,6 +159,11 @@ export function encodeCallJob(job: CallJob, json?: string, opts: { readonly vali
   return { kind: 'insights', receivedAt: job.receivedAt, source: job.source, encoding: PAYLOAD_ENCODING, ...encodeParts(job.insights, TRANSCRIPT_PATH.insights, json), ...validated };
 }
 
+/** An oversized event's job data: kept as it is (small, and read by the failed set and the dashboard as it is). */
+export function encodeOversizedJob(job: OversizedCallJob): OversizedJobData {
+  return { kind: 'oversized', receivedAt: job.receivedAt, source: job.source, bytes: job.bytes, head: job.head, ids: { ...job.ids } };
+}
+
 /** Whether the producer validated this job's event when it arrived (read from the plain job data, not decoded). */
 export function validatedAtEnqueue(data: unknown): boolean {
   return isRecord(data) && data.validated === true;
@@ -175,7 +184,7 @@ const NOT_A_CALL_JOB = 'the job data is not a RingSense event or insights';
  * not a call job, an unknown encoding or a payload that does not decode comes back as a readable problem (the
  * worker fails such a job permanently as `invalid_job_data`).
  */
-export function decodeCallJobData(data: unknown, opts: DecodeOptions = {}): Result<CallJob, string> {
+export function decodeCallJobData(data: unknown, opts: DecodeOptions = {}): Result<QueuedJob, string> {
   const r = decodeCallJobDataSized(data, opts);
   return r.ok ? ok(r.value.job) : r;
 }
@@ -200,8 +209,12 @@ function callJob(stored: { kind: 'notification'; receivedAt: number } | { kind: 
  * decodeCallJobData, with the size of the value's JSON when it was stored compressed (the event as it arrived,
  * transcript included even when it is not decoded).
  */
-export function decodeCallJobDataSized(data: unknown, opts: DecodeOptions = {}): Result<{ job: CallJob; sizeBytes?: number }, string> {
+export function decodeCallJobDataSized(data: unknown, opts: DecodeOptions = {}): Result<{ job: QueuedJob; sizeBytes?: number }, string> {
   const whole = opts.transcript ?? true;
+  if (isRecord(data) && data.kind === 'oversized') {
+    const parsed = oversizedJobDataSchema.safeParse(data);
+    return parsed.success ? ok({ job: parsed.data, sizeBytes: parsed.data.bytes }) : err(NOT_A_CALL_JOB);
+  }
   const encoding = isRecord(data) ? data.encoding : undefined;
   if (encoding === undefined) {
     const legacy = legacyCallJobDataSchema.safeParse(data);

@@ -23,6 +23,21 @@ export type CallJob =
   /** Insights fetched over REST (catch-up, replay, backfill). */
   | { readonly kind: 'insights'; readonly receivedAt: number; readonly source: InsightsSource; readonly insights: unknown };
 
+/** Any job in the calls queue: a call, or what is kept of an event too large to read. */
+export type QueuedJob = CallJob | OversizedCallJob;
+
+/** An event or insights too large to read (over MAX_EVENT_BYTES): only what finds the call again is kept. */
+export interface OversizedCallJob {
+  readonly kind: 'oversized';
+  readonly receivedAt: number;
+  /** Where it came from: `notification` (the WebSocket) or the REST source. */
+  readonly source: 'notification' | InsightsSource;
+  readonly bytes: number;
+  /** Its first bytes as text (call content, possibly: shown only on request). */
+  readonly head: string;
+  readonly ids: { readonly uuid?: string; readonly subscriptionId?: string; readonly sourceRecordId?: string; readonly sourceSessionId?: string };
+}
+
 /**
  * How the payload of a job is stored: brotli-compressed JSON in base64 (job data is JSON), the transcript apart
  * from the rest of the call (see callJobDataSchema).
@@ -43,6 +58,17 @@ export const WHOLE_PAYLOAD_ENCODING = 'br64';
  * the REST source, and `validated`: the producer validated the event when it arrived (absent: it refused it, or the
  * job was written by an earlier version), so the worker may decode it without its transcript.
  */
+const oversizedIds = z.object({ uuid: z.string(), subscriptionId: z.string(), sourceRecordId: z.string(), sourceSessionId: z.string() }).partial();
+/** An oversized event's job data: plain, and small (the payload itself is not kept). */
+export const oversizedJobDataSchema = z.object({
+  kind: z.literal('oversized'),
+  receivedAt: z.number(),
+  source: z.enum(['notification', ...insightsSource.options]),
+  bytes: z.number().int().nonnegative(),
+  head: z.string(),
+  ids: oversizedIds,
+});
+
 export const callJobDataSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('notification'),
@@ -65,6 +91,7 @@ export const callJobDataSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 export type CallJobData = z.infer<typeof callJobDataSchema>;
+export type OversizedJobData = z.infer<typeof oversizedJobDataSchema>;
 
 /** The job data of the version before: the event or insights whole, compressed in `payload`. Still read. */
 export const wholeCallJobDataSchema = z.discriminatedUnion('kind', [
@@ -109,6 +136,11 @@ export function callJobId(sourceRecordId: string, lastModifiedTime: string): str
   const version = Date.parse(lastModifiedTime);
   const safeId = sourceRecordId.replace(/[^A-Za-z0-9_-]/g, '_');
   return `call-${safeId}-${Number.isNaN(version) ? createHash('sha256').update(lastModifiedTime).digest('hex').slice(0, 12) : version}`;
+}
+
+/** An oversized event's job, by the SHA-256 of its bytes: the same bytes, delivered again, are the same job. */
+export function oversizedJobId(sha256Hex: string): string {
+  return `oversized-${sha256Hex.slice(0, 24)}`;
 }
 
 /** An event that failed validation still gets a job (to land in the failed set whole); same bytes, same id. */

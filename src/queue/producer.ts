@@ -2,9 +2,10 @@ import type { Queue } from 'bullmq';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import { pruneDeeperThan } from '../lib/json-depth.ts';
-import { MAX_KEPT_DEPTH, parseInsightsBody, parseInsightsNotification, type EventRejection } from '../ringcentral/insights-event.schema.ts';
-import { encodeCallJob, payloadJson } from './job-payload.ts';
-import { CALL_JOB, CALL_JOB_ATTEMPTS, callJobId, invalidEventJobId, type CallJobData, type InsightsSource } from './jobs.ts';
+import { MAX_EVENT_BYTES, MAX_KEPT_DEPTH, parseInsightsBody, parseInsightsNotification, type EventRejection } from '../ringcentral/insights-event.schema.ts';
+import { OversizedPayload } from '../ringcentral/oversized-payload.ts';
+import { encodeCallJob, encodeOversizedJob, payloadJson } from './job-payload.ts';
+import { CALL_JOB, CALL_JOB_ATTEMPTS, callJobId, invalidEventJobId, oversizedJobId, type CallJobData, type InsightsSource, type OversizedJobData } from './jobs.ts';
 
 export interface EnqueueResult {
   readonly jobId: string;
@@ -27,7 +28,7 @@ function counted(metrics: Metrics | undefined, result: EnqueueResult): EnqueueRe
   return result;
 }
 
-async function add(queue: Queue, jobId: string, data: CallJobData): Promise<'enqueued' | 'duplicate'> {
+async function add(queue: Queue, jobId: string, data: CallJobData | OversizedJobData): Promise<'enqueued' | 'duplicate'> {
   await queue.add(CALL_JOB, data, {
     jobId,
     attempts: CALL_JOB_ATTEMPTS,
@@ -39,7 +40,10 @@ async function add(queue: Queue, jobId: string, data: CallJobData): Promise<'enq
   return stored === undefined || (stored.data as CallJobData).receivedAt === data.receivedAt ? 'enqueued' : 'duplicate';
 }
 
-/** Turns one WebSocket notification into a job. Never throws on bad input; throws only if Redis fails. */
+/**
+ * Turns one WebSocket notification into a job: the parsed message, or an OversizedPayload for a message too large
+ * to parse. Never throws on bad input; throws only if Redis fails.
+ */
 export async function enqueueNotification(queue: Queue, raw: unknown, logger: Logger, opts: EnqueueOptions = {}): Promise<EnqueueResult> {
   opts.metrics?.eventsReceived.inc({ source: 'websocket' });
   return counted(opts.metrics, await notificationJob(queue, raw, logger, opts.receivedAt ?? Date.now()));
@@ -53,11 +57,39 @@ function logRejected(logger: Logger, jobId: string, rejection: EventRejection, e
   logger.debug('event_rejected_detail', { jobId, problem: rejection.message, details: rejection.details.slice(0, 5) });
 }
 
+/**
+ * What is kept of an event too large to read: its size, ids and first bytes, never the payload (a 50 MB event
+ * kept whole cost 56 MB of Redis for the failed set's 30 days). The raw bytes are hashed for the job id, so the
+ * same message delivered again is the same job.
+ */
+async function oversizedJob(queue: Queue, big: OversizedPayload, source: 'notification' | InsightsSource, logger: Logger, receivedAt: number): Promise<EnqueueResult> {
+  const jobId = oversizedJobId(big.digest);
+  const data = encodeOversizedJob({ kind: 'oversized', receivedAt, source, bytes: big.bytes, head: big.head, ids: big.ids });
+  const status = await add(queue, jobId, data);
+  const id = big.ids.sourceRecordId;
+  const rejection: EventRejection = {
+    reason: 'payload_too_large',
+    message: `the ${source === 'notification' ? 'event' : 'insights'} ${big.bytes} bytes, over the ${MAX_EVENT_BYTES}-byte limit, not read`,
+    details: [],
+    ...(id ? { sourceRecordId: id } : {}),
+  };
+  logRejected(logger, jobId, rejection, { bytes: big.bytes, ...(source === 'notification' ? {} : { source }) });
+  return { jobId, status, rejection, ...(id ? { sourceRecordId: id } : {}) };
+}
+
+/** The payload kept as an OversizedPayload when its JSON is over the limit (a value built in process, say). */
+function oversizedJson(json: string): OversizedPayload | undefined {
+  return Buffer.byteLength(json) > MAX_EVENT_BYTES ? OversizedPayload.of(Buffer.from(json, 'utf8')) : undefined;
+}
+
 async function notificationJob(queue: Queue, raw: unknown, logger: Logger, receivedAt: number): Promise<EnqueueResult> {
+  if (raw instanceof OversizedPayload) return oversizedJob(queue, raw, 'notification', logger, receivedAt);
   // A hostile nesting is kept cut (it could not even be serialised whole); it is refused all the same.
   const event = pruneDeeperThan(raw, MAX_KEPT_DEPTH);
   // Serialized once: for the size check and for the job's compressed payload.
   const json = payloadJson(event);
+  const big = oversizedJson(json);
+  if (big) return oversizedJob(queue, big, 'notification', logger, receivedAt);
   const parsed = event === raw ? parseInsightsNotification(raw, { sizeBytes: Buffer.byteLength(json) }) : parseInsightsNotification(event);
   const data = encodeCallJob({ kind: 'notification', receivedAt, event }, json, { validated: parsed.ok });
   if (!parsed.ok) {
@@ -73,16 +105,20 @@ async function notificationJob(queue: Queue, raw: unknown, logger: Logger, recei
   return { jobId, status, sourceRecordId };
 }
 
-/** Enqueues insights read over REST (replay, catch-up, backfill). */
+/** Enqueues insights read over REST (replay, catch-up, backfill), or an OversizedPayload for a response too large to parse. */
 export async function enqueueInsights(queue: Queue, insights: unknown, source: InsightsSource, logger: Logger, opts: EnqueueOptions = {}): Promise<EnqueueResult> {
   opts.metrics?.eventsReceived.inc({ source });
   return counted(opts.metrics, await insightsJob(queue, insights, source, logger, opts.receivedAt ?? Date.now()));
 }
 
 async function insightsJob(queue: Queue, insights: unknown, source: InsightsSource, logger: Logger, receivedAt: number): Promise<EnqueueResult> {
+  if (insights instanceof OversizedPayload) return oversizedJob(queue, insights, source, logger, receivedAt);
   const kept = pruneDeeperThan(insights, MAX_KEPT_DEPTH);
+  const json = payloadJson(kept);
+  const big = oversizedJson(json);
+  if (big) return oversizedJob(queue, big, source, logger, receivedAt);
   const parsed = parseInsightsBody(kept);
-  const data = encodeCallJob({ kind: 'insights', receivedAt, source, insights: kept }, undefined, { validated: parsed.ok });
+  const data = encodeCallJob({ kind: 'insights', receivedAt, source, insights: kept }, json, { validated: parsed.ok });
   if (!parsed.ok) {
     const jobId = invalidEventJobId(kept);
     const status = await add(queue, jobId, data);

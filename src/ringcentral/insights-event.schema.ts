@@ -10,8 +10,13 @@ export type { RecordingInsights } from '../calls/recording-insights.ts';
 export const PBX_INSIGHTS_EVENT_FILTER = '/ai/ringsense/v1/public/accounts/~/domains/pbx/insights';
 const EVENT_PATH = /^\/ai\/ringsense\/v1\/public\/accounts\/([^/]+)\/domains\/([^/]+)\/insights$/;
 
-/** Payloads larger than this are refused before parsing (a real call's insights are tens of KB). */
-export const DEFAULT_MAX_EVENT_BYTES = 2 * 1024 * 1024;
+/**
+ * The largest event or insights response the sync reads: bigger ones are refused before parsing (on the WebSocket
+ * and over REST) and kept as an OversizedPayload (size, ids, first bytes), so the call can be fetched again. A real
+ * event is tens of KB; the transcript of a four-hour call, the longest a rep has, is under 1 MB of JSON. 8 MiB is
+ * eight times that, and parsing it costs a worker about 40 MB for a moment.
+ */
+export const MAX_EVENT_BYTES = 8 * 1024 * 1024;
 
 /**
  * Events nesting deeper than this are refused (a real one nests 5 levels: envelope, body, insights, list, unit).
@@ -170,7 +175,7 @@ export function parseInsightsBody(raw: unknown, prefix = ''): Result<RecordingIn
  * Never throws: a refused event comes back with a specific reason.
  */
 export function parseInsightsNotification(raw: unknown, opts: { maxBytes?: number; sizeBytes?: number } = {}): Result<InsightsNotification, EventRejection> {
-  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_EVENT_BYTES;
+  const maxBytes = opts.maxBytes ?? MAX_EVENT_BYTES;
   const body: unknown = raw && typeof raw === 'object' ? (raw as Record<string, unknown>).body : undefined;
   // Before anything serialises or walks it recursively (a hostile nesting overflows the stack).
   const deep = tooDeep(raw, body);

@@ -12,6 +12,11 @@
  *   connection later), and an interrupted recover re-arms that timer after `revoke()` cleared it.
  *   `disposeExtension` disables it for good.
  *
+ * - @rc-ex/ws reads every message whole, as text, once per listener (four of them), and JSON-parses it in each:
+ *   a 50 MB message took the process from 225 to 708 MB. `withholdOversized` keeps messages over a size from
+ *   its listeners (and so from parsing) and hands their bytes to the `oversized` hook instead; the session's
+ *   recovery token (`wsc`) they carry is taken as @rc-ex/ws would have taken it.
+ *
  * @rc-ex/ws is loaded from where @ringcentral/subscriptions loads it, so it is the very same module.
  */
 import { createRequire } from 'node:module';
@@ -74,6 +79,8 @@ export interface WsExtensionHooks {
   /** Every socket of a live extension, right after it is created (the error guard is already attached). */
   socket(ext: GuardedWsExtension, ws: WebSocket): void;
   socketError(ext: GuardedWsExtension, err: Error): void;
+  /** A message over `maxMessageBytes`, withheld from @rc-ex/ws unparsed; `type` is its frame type when it could be read. */
+  oversized(ext: GuardedWsExtension, data: Buffer, type: string | undefined): void;
   /** True once the owner is shutting down: a register() in flight then fails fast. */
   stopped(): boolean;
 }
@@ -83,17 +90,20 @@ const disposed = new WeakSet<GuardedWsExtension>();
 export class SafeSubscriptions extends Subscriptions {
   readonly #hooks: WsExtensionHooks;
   readonly #pingServerIntervalMs: number;
+  readonly #maxMessageBytes: number;
 
-  constructor(opts: { sdk: SDK; hooks: WsExtensionHooks; pingServerIntervalMs: number }) {
+  constructor(opts: { sdk: SDK; hooks: WsExtensionHooks; pingServerIntervalMs: number; maxMessageBytes: number }) {
     super({ sdk: opts.sdk });
     this.#hooks = opts.hooks;
     this.#pingServerIntervalMs = opts.pingServerIntervalMs;
+    this.#maxMessageBytes = opts.maxMessageBytes;
   }
 
   override async newWsExtension(): Promise<WebSocketExtension> {
     const ext = new GuardedWsExtension({ autoRecover: { enabled: true, pingServerInterval: this.#pingServerIntervalMs } });
     ext.eventEmitter.on(WS_EVENTS.newWebSocketObject, (ws: WebSocket) => {
       ws.on('error', (err) => this.#hooks.socketError(ext, err));
+      withholdOversized(ws, this.#maxMessageBytes, (data) => this.#hooks.oversized(ext, data, takeWsc(ext, data)));
       // A connect that was already under way when the extension was disposed: drop its socket at once.
       if (disposed.has(ext)) ws.terminate();
       else this.#hooks.socket(ext, ws);
@@ -110,6 +120,60 @@ export class SafeSubscriptions extends Subscriptions {
     const i = list.indexOf(ext);
     if (i !== -1) list.splice(i, 1);
   }
+}
+
+/** A message's size in bytes, as ws hands it over (a Buffer, or fragments, or an ArrayBuffer by binaryType). */
+function sizeOf(data: unknown): number {
+  if (Buffer.isBuffer(data) || data instanceof ArrayBuffer) return data.byteLength;
+  if (Array.isArray(data)) return (data as Buffer[]).reduce((n, b) => n + b.length, 0);
+  return 0;
+}
+
+function bufferOf(data: unknown): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (data instanceof ArrayBuffer) return Buffer.from(data);
+  return Buffer.concat(data as Buffer[]);
+}
+
+/**
+ * Withholds every message over `max` bytes from the socket's listeners and hands it to `onOversized`. ws delivers
+ * a message by `emit('message', data, isBinary)`, which is where this steps in: before any listener turns it
+ * into text. Messages over ws's own limit (100 MiB) never get this far: ws closes the socket (1009), and
+ * auto-recover and the catch-up take over.
+ */
+function withholdOversized(ws: WebSocket, max: number, onOversized: (data: Buffer) => void): void {
+  const emit = ws.emit.bind(ws) as (event: string | symbol, ...args: unknown[]) => boolean;
+  const guarded = (event: string | symbol, ...args: unknown[]): boolean => {
+    if (event === 'message' && sizeOf(args[0]) > max) {
+      onOversized(bufferOf(args[0]));
+      return true;
+    }
+    return emit(event, ...args);
+  };
+  ws.emit = guarded as typeof ws.emit;
+}
+
+/**
+ * Reads the frame header at the start of a withheld message (`[{"type":...,"wsc":{...}},{"uuid":...`, split where
+ * @rc-ex/ws splits it) and takes its recovery token as @rc-ex/ws does for the messages it reads, so a recovery
+ * does not replay what was withheld. Returns the frame type, or undefined when the header does not read.
+ */
+function takeWsc(ext: GuardedWsExtension, data: Buffer): string | undefined {
+  const start = data.toString('utf8', 0, Math.min(data.length, 4096));
+  const end = start.indexOf(',{"uuid":');
+  if (!start.startsWith('[{') || end === -1) return undefined;
+  let meta: unknown;
+  try {
+    meta = JSON.parse(start.slice(1, end));
+  } catch {
+    return undefined;
+  }
+  if (!meta || typeof meta !== 'object') return undefined;
+  const { type, wsc } = meta as { type?: unknown; wsc?: { token?: unknown; sequence?: unknown } };
+  if (wsc && typeof wsc.token === 'string' && typeof wsc.sequence === 'number' && (!ext.wsc || ext.wsc.sequence < wsc.sequence)) {
+    ext.wsc = { token: wsc.token, sequence: wsc.sequence };
+  }
+  return typeof type === 'string' ? type : undefined;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

@@ -13,7 +13,8 @@
 import type { SDK } from '@ringcentral/sdk';
 import type { WebSocket } from 'ws';
 import type { Logger } from '../lib/logger.ts';
-import { PBX_INSIGHTS_EVENT_FILTER } from './insights-event.schema.ts';
+import { MAX_EVENT_BYTES, PBX_INSIGHTS_EVENT_FILTER } from './insights-event.schema.ts';
+import { OversizedPayload } from './oversized-payload.ts';
 import { disposeExtension, SafeSubscriptions, SubscriptionRequestError, WS_EVENTS, type GuardedWsExtension } from './safe-subscriptions.ts';
 import { backoffDelay, type Backoff } from '../lib/backoff.ts';
 import { heartbeatIntervalMs, SilenceWatchdog } from './subscription-watchdog.ts';
@@ -32,7 +33,10 @@ export const REGISTER_BACKOFF: Backoff = { baseMs: 2_000, maxMs: 60_000, jitter:
 export interface InsightsListenerOptions {
   readonly sdk: SDK;
   readonly logger: Logger;
-  /** Gets every notification envelope as the gateway sent it ({uuid, event, timestamp, subscriptionId, ownerId, body}). */
+  /**
+   * Gets every notification envelope as the gateway sent it ({uuid, event, timestamp, subscriptionId, ownerId, body}),
+   * or an OversizedPayload for one over MAX_EVENT_BYTES, which is not parsed.
+   */
   readonly onNotification: (raw: unknown) => void | Promise<void>;
   readonly onRecovered?: (info: RecoveryInfo) => void;
   /** Between failed register() attempts (default 2 s doubling to 60 s, with jitter). */
@@ -96,13 +100,18 @@ class WsInsightsListener implements InsightsListener {
     this.#subs = new SafeSubscriptions({
       sdk: opts.sdk,
       pingServerIntervalMs: heartbeatIntervalMs(silenceMs),
+      maxMessageBytes: MAX_EVENT_BYTES,
       hooks: {
         created: (ext) => this.#onExtension(ext),
         socket: (ext, ws) => this.#onSocket(ext, ws),
         socketError: (_ext, err) => {
           this.#lastError = describe(err);
-          this.#log.warn('rc_ws_socket_error', { error: this.#lastError, code: (err as { code?: unknown }).code });
+          const code = (err as { code?: unknown }).code;
+          // Over ws's own limit (100 MiB): ws closed the socket; the recovery and the catch-up read the call back.
+          if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.#log.warn('rc_ws_message_too_large', { detail: 'over 100 MiB: the socket was closed, the catch-up reads the call back' });
+          this.#log.warn('rc_ws_socket_error', { error: this.#lastError, code });
         },
+        oversized: (ext, data, type) => this.#onOversized(ext, data, type),
         stopped: () => this.#stopped,
       },
     });
@@ -249,6 +258,18 @@ class WsInsightsListener implements InsightsListener {
       this.#log.warn('rc_ws_disconnected', { code });
     });
     this.#watchdog.watch(ws);
+  }
+
+  /** A message too large to parse: a notification of this subscription is delivered as an OversizedPayload. */
+  #onOversized(ext: GuardedWsExtension, data: Buffer, type: string | undefined): void {
+    if (this.#stopped) return;
+    const big = OversizedPayload.of(data);
+    const ours = ext.subscription?.subscriptionInfo?.id;
+    if (type !== 'ServerNotification' || (big.ids.subscriptionId !== undefined && ours !== undefined && big.ids.subscriptionId !== ours)) {
+      this.#log.warn('rc_ws_message_too_large', { bytes: big.bytes, type: type ?? 'unreadable', detail: 'not a notification of this subscription: dropped' });
+      return;
+    }
+    this.#deliver(big);
   }
 
   #deliver(evt: unknown): void {

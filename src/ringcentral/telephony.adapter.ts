@@ -5,6 +5,8 @@ import { CallLogWindows } from './call-log-window.ts';
 import { CALL_LOG_PATH } from './paced-requests.ts';
 import { RingCentralError, toRingCentralError } from './ringcentral-error.ts';
 import type { Platform } from './sdk.ts';
+import { MAX_EVENT_BYTES } from './insights-event.schema.ts';
+import { OversizedPayload } from './oversized-payload.ts';
 
 const DEFAULT_TTL_MS = 3600_000;
 const DEFAULT_MAX_ENTRIES = 5_000;
@@ -110,8 +112,45 @@ async function getJson(platform: Platform, url: string, query?: Record<string, s
 
 /**
  * The RingSense insights of one recording (`RecordingInsights`, unvalidated), or undefined when RingSense has
- * none (404: not analysed yet, no licence, or unknown id). Used by replay and catch-up.
+ * none (404: not analysed yet, no licence, or unknown id); an OversizedPayload when the response is over
+ * MAX_EVENT_BYTES (it is neither parsed nor held whole). Used by replay, catch-up and backfill.
  */
 export async function fetchRecordingInsights(platform: Platform, sourceRecordId: string): Promise<unknown> {
-  return getJson(platform, `/ai/ringsense/v1/public/accounts/~/domains/pbx/records/${encodeURIComponent(sourceRecordId)}/insights`);
+  const url = `/ai/ringsense/v1/public/accounts/~/domains/pbx/records/${encodeURIComponent(sourceRecordId)}/insights`;
+  let res: Response;
+  try {
+    res = await platform.get(url);
+  } catch (e) {
+    const error = await toRingCentralError(e);
+    if (error.failure.code === 'not_found') return undefined;
+    throw error;
+  }
+  try {
+    const body = await readCapped(res, MAX_EVENT_BYTES);
+    if (body.kind === 'over') return OversizedPayload.of(body.head, { sourceRecordId }, body.bytes);
+    return JSON.parse(body.text.toString('utf8')) as unknown;
+  } catch (e) {
+    throw await toRingCentralError(e);
+  }
+}
+
+/**
+ * A response body read up to `max` bytes; past that only its first bytes are kept and the rest counted, so a
+ * response of any size costs at most `max` bytes of memory.
+ */
+async function readCapped(res: Response, max: number): Promise<{ kind: 'whole'; text: Buffer } | { kind: 'over'; head: Buffer; bytes: number }> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  let head: Buffer | undefined;
+  if (!res.body) return { kind: 'whole', text: Buffer.from(await res.arrayBuffer()) };
+  for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+    bytes += chunk.length;
+    if (head) continue;
+    chunks.push(Buffer.from(chunk));
+    if (bytes > max) {
+      head = Buffer.concat(chunks).subarray(0, OversizedPayload.HEAD_BYTES * 8);
+      chunks.length = 0;
+    }
+  }
+  return head ? { kind: 'over', head, bytes } : { kind: 'whole', text: Buffer.concat(chunks) };
 }

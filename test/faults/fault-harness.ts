@@ -18,9 +18,22 @@ export interface FaultRow {
   recoverMs: number;
 }
 
+/** One row of the hostile-input table: what the input did, and the service process's memory around it. */
+export interface HostileRow {
+  scenario: string;
+  outcome: string;
+  rssBeforeMb: number;
+  rssAfterMb: number;
+  /** The peak RSS during the input, over the RSS before it. */
+  peakGrowthMb: number;
+  boundMb: number;
+}
+
 declare module 'vitest' {
   interface TaskMeta {
     fault?: FaultRow;
+    hostile?: HostileRow;
+    hostileRows?: HostileRow[];
   }
 }
 

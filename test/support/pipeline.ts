@@ -37,7 +37,8 @@ export interface Pipeline {
 export function eventOf(job: Job): unknown {
   const decoded = decodeCallJobData(job.data);
   if (!decoded.ok) throw new Error(`job ${job.id}: ${decoded.error}`);
-  return decoded.value.kind === 'notification' ? decoded.value.event : decoded.value.insights;
+  const v = decoded.value;
+  return v.kind === 'notification' ? v.event : v.kind === 'insights' ? v.insights : v;
 }
 
 export function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 20_000, what = 'condition'): Promise<void> {

@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { parseForm, parseJson, readBody, writeResponse, type SimResponse } from './http-io.ts';
 import { apiError, routeNotFound } from './rc-errors.ts';
 import { OAuthServer } from './oauth.ts';
-import { WsGateway, WS_PATH } from './ws-gateway.ts';
+import { RawJsonBody, WsGateway, WS_PATH } from './ws-gateway.ts';
 import { RateLimiter, type RateLimitedEndpoint } from './rate-limit.ts';
 import { handleRingSense, RINGSENSE_PATH } from './ringsense-api.ts';
 import { handleCallLog } from './call-log-api.ts';
@@ -156,6 +156,11 @@ export class RingCentralSimulator implements SimControl {
   /** Sends an arbitrary `body` in a normal envelope to the pbx-insights subscriptions (malformed-event tests). */
   publishRaw(body: unknown): string {
     return this.send(ringSenseEvent(this.state.accountId), body, {});
+  }
+
+  /** Sends a body given as JSON text, as it is, in a normal envelope (bodies JSON.stringify cannot make). */
+  publishRawJson(bodyJson: string): string {
+    return this.send(ringSenseEvent(this.state.accountId), new RawJsonBody(bodyJson), {});
   }
 
   private send(event: string, body: unknown, overrides: EnvelopeOverrides): string {

@@ -15,6 +15,25 @@ import { eventMatchesFilters } from './event-filters.ts';
 import { handleClientRequest, type WsSubscription } from './ws-client-requests.ts';
 
 export const WS_PATH = '/ws';
+
+/**
+ * A notification body given as JSON text, sent as it is: for bodies no JSON.stringify can produce (nested
+ * thousands of levels deep), as a hostile or broken sender would.
+ */
+export class RawJsonBody {
+  readonly text: string;
+  constructor(text: string) {
+    this.text = text;
+  }
+}
+const RAW_BODY_MARK = '__raw_json_body__';
+
+/** The frame's text: meta and envelope, with a RawJsonBody spliced in as it is. */
+function frameText(meta: Record<string, unknown>, env: Record<string, unknown>): string {
+  const body = env.body;
+  if (!(body instanceof RawJsonBody)) return JSON.stringify([meta, env]);
+  return JSON.stringify([meta, { ...env, body: RAW_BODY_MARK }]).replace(`"${RAW_BODY_MARK}"`, () => body.text);
+}
 /** Delay before replaying buffered notifications after a Successful recovery. */
 const REPLAY_DELAY_MS = 25;
 
@@ -212,7 +231,7 @@ export class WsGateway {
       session.sequence += 1;
       const messageId = typeof env.uuid === 'string' ? env.uuid : randomUUID();
       const meta = { type: 'ServerNotification', messageId, status: 200, headers: { RCRequestId: newRequestId() }, wsc: { token: session.token, sequence: session.sequence } };
-      ws.send(JSON.stringify([meta, env]));
+      ws.send(frameText(meta, env));
       this.counters.notificationsSent += 1;
     }
   }

@@ -6,7 +6,7 @@ import { sampleCalls } from '../../../src/demo/sample-calls.ts';
 import { parseMapping } from '../../../src/config/load-mapping.ts';
 import { createCallProcessor, type CallProcessorDeps } from '../../../src/queue/call-processor.ts';
 import { decodeCallJobData, decodeCallJobDataSized, decodePayload, encodeCallJob, encodePayload, MAX_DECODED_BYTES, payloadJson, PayloadDecodeError } from '../../../src/queue/job-payload.ts';
-import { callJobDataSchema, PAYLOAD_ENCODING, type CallJob } from '../../../src/queue/jobs.ts';
+import { callJobDataSchema, PAYLOAD_ENCODING, type CallJob, type QueuedJob } from '../../../src/queue/jobs.ts';
 import { dashboardJobData } from '../../../src/http/admin-dashboard.ts';
 import { createLogger } from '../../../src/lib/logger.ts';
 
@@ -119,7 +119,7 @@ describe('the transcript, stored apart', () => {
   const NOTIFICATION_PATH = ['body', 'insights', 'Transcript'];
   const INSIGHTS_PATH = ['insights', 'Transcript'];
   const pathOf = (job: CallJob) => (job.kind === 'notification' ? NOTIFICATION_PATH : INSIGHTS_PATH);
-  const valueOf = (job: CallJob) => (job.kind === 'notification' ? job.event : job.insights);
+  const valueOf = (job: QueuedJob) => (job.kind === 'notification' ? job.event : job.kind === 'insights' ? job.insights : job.head);
   // Non-ASCII in the transcript and around it: byte counts are UTF-8, not string lengths.
   const accented = structuredClone(calls['documented-example']) as unknown as { body: { title: string; insights: { Transcript: { text: string }[] } } };
   accented.body.title = 'Überprüfung — 価格の見直し 🚀';
