@@ -158,7 +158,7 @@ function withholdOversized(ws: WebSocket, max: number, onOversized: (data: Buffe
  * @rc-ex/ws splits it) and takes its recovery token as @rc-ex/ws does for the messages it reads, so a recovery
  * does not replay what was withheld. Returns the frame type, or undefined when the header does not read.
  */
-function takeWsc(ext: GuardedWsExtension, data: Buffer): string | undefined {
+export function takeWsc(ext: Pick<GuardedWsExtension, 'wsc'>, data: Buffer): string | undefined {
   const start = data.toString('utf8', 0, Math.min(data.length, 4096));
   const end = start.indexOf(',{"uuid":');
   if (!start.startsWith('[{') || end === -1) return undefined;

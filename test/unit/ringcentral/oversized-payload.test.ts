@@ -49,3 +49,18 @@ describe('headOf', () => {
     expect([1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => headOf(bytes, n))).toEqual(['a', 'ab', 'ab', 'ab', 'ab€', 'ab€', 'ab€', 'ab€', 'ab€😀']);
   });
 });
+
+describe('takeWsc (a withheld message still moves the session recovery token on)', () => {
+  const message = (meta: Record<string, unknown>) => Buffer.from(`[${JSON.stringify(meta)},{"uuid":"u1","body":{"pad":"${'p'.repeat(1000)}"}}]`);
+
+  it('takes a later token and sequence, as @rc-ex/ws does for the messages it reads, and returns the frame type', async () => {
+    const { takeWsc } = await import('../../../src/ringcentral/safe-subscriptions.ts');
+    const ext: { wsc?: { token: string; sequence: number } } = { wsc: { token: 'old', sequence: 4 } };
+    expect(takeWsc(ext as never, message({ type: 'ServerNotification', wsc: { token: 'new', sequence: 5 } }))).toBe('ServerNotification');
+    expect(ext.wsc).toEqual({ token: 'new', sequence: 5 });
+    takeWsc(ext, message({ type: 'ServerNotification', wsc: { token: 'older', sequence: 3 } }));
+    expect(ext.wsc).toEqual({ token: 'new', sequence: 5 });
+    expect(takeWsc(ext as never, Buffer.from('not a frame at all'))).toBeUndefined();
+    expect(ext.wsc).toEqual({ token: 'new', sequence: 5 });
+  });
+});
