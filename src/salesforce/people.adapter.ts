@@ -1,6 +1,7 @@
 import type { Connection } from 'jsforce';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { Batcher } from '../lib/batcher.ts';
+import { clip, singleLine } from '../lib/plain-text.ts';
 import type { DirectoryPerson, DirectoryUser, NewLead, PeopleDirectory } from '../mapping/directory.port.ts';
 import { id15 } from './batch-lookup.ts';
 import { CrmError } from './classify-error.ts';
@@ -16,8 +17,31 @@ const PER_TERM = 50;
  * term gets all of them: a common name ("Mike") may have more than PER_TERM namesakes modified since the exact one.
  */
 const MAX_ROWS_PER_OBJECT = 1000;
-/** Numbers or names in one search (a few kB of query, well under SOSL's 10,000 characters). */
+/** Numbers or names in one search (about 1.5 kB of URL for ordinary names and numbers). */
 const MAX_SEARCH_TERMS = 50;
+/**
+ * Characters of a name a search sends: a Contact's or Lead's Name holds 121 (FirstName 40, a space, LastName 80), so
+ * a longer name is no one's, and the rest of it would only lengthen the request (a 15,000-character speaker name
+ * made a URL Salesforce refuses).
+ */
+const NAME_CHARS = 121;
+/** Digits of a number a search sends: a phone field holds 40 characters. */
+const PHONE_CHARS = 40;
+/**
+ * The most SearchQuery (the text in `FIND {...}`) one search sends: past 4,000 characters SOSL drops its logical
+ * operators (our `OR`s would become an all-words search) and past 10,000 it finds nothing.
+ */
+const MAX_SEARCH_QUERY = 4000;
+/**
+ * The most bytes of request target (path and query string) one search sends. Salesforce refuses a URL and headers
+ * over 16,384 bytes together (431; 414 for a URL over that alone); half of that leaves the other half for the
+ * headers, and fits the 8 kB request line that common proxies allow (nginx's 8k buffers, Apache's 8,190 bytes).
+ * A batch of names or numbers that would be longer is split into searches that fit (one name, cut to NAME_CHARS,
+ * always fits: under 2 kB even in a script of 3-byte characters).
+ */
+const MAX_SEARCH_URL = 8000;
+/** Field lengths of a Lead's name and company (the Field Reference). */
+const LEAD_FIELDS = { FirstName: 40, LastName: 80, Company: 255 } as const;
 /** Users or accounts in one `IN (...)` query (about 2 kB of URL). */
 const MAX_TERMS = 100;
 /**
@@ -55,6 +79,17 @@ function toPerson(r: PersonRow): DirectoryPerson | undefined {
 function nationalDigits(e164: string): string {
   return parsePhoneNumberFromString(e164)?.nationalNumber ?? e164.replace(/\D/g, '');
 }
+
+/** A name as a search sends it: one line, at most what a Name field holds. */
+const nameTerm = (name: string): string => soslTerm(clip(singleLine(name).trim().replace(/\s+/g, ' '), NAME_CHARS));
+/** A number's digits as a search sends them. */
+const phoneTerm = (digits: string): string => soslTerm(digits.slice(0, PHONE_CHARS));
+
+const soslFor = (terms: readonly string[], scope: 'PHONE' | 'NAME'): string =>
+  `FIND {${terms.join(' OR ')}} IN ${scope} FIELDS RETURNING ${returning(rowLimit(terms.length))}`;
+
+/** A Lead field's value: one line, at most the field's length. */
+const leadField = (value: string, field: keyof typeof LEAD_FIELDS): string => clip(singleLine(value).trim(), LEAD_FIELDS[field]);
 
 /** The words of a name as SOSL matches them (case-insensitive, any order). */
 const words = (name: string): string[] => name.toLowerCase().split(/\s+/).filter(Boolean);
@@ -163,15 +198,40 @@ export class SalesforcePeople implements PeopleDirectory {
   }
 
   async #search(terms: readonly string[], scope: 'PHONE' | 'NAME'): Promise<PersonRow[]> {
-    const limit = rowLimit(terms.length);
-    const sosl = `FIND {${terms.join(' OR ')}} IN ${scope} FIELDS RETURNING ${returning(limit)}`;
+    const sosl = soslFor(terms, scope);
     const res = await withRetry(() => soslSearch<PersonRow>(this.#conn, sosl));
     return res.searchRecords;
   }
 
+  /** Whether a search for these (distinct) terms fits one request: see MAX_SEARCH_QUERY and MAX_SEARCH_URL. */
+  #fits(terms: readonly string[], scope: 'PHONE' | 'NAME'): boolean {
+    if (terms.join(' OR ').length > MAX_SEARCH_QUERY) return false;
+    return `/services/data/v${this.#conn.version}/search?q=`.length + encodeURIComponent(soslFor(terms, scope)).length <= MAX_SEARCH_URL;
+  }
+
+  /** Items in runs (in order) whose search fits one request; ordinary names and numbers make one run of a whole batch. */
+  #fitting<T>(items: readonly T[], term: (item: T) => string, scope: 'PHONE' | 'NAME'): T[][] {
+    const runs: T[][] = [];
+    let run: T[] = [];
+    let terms = new Set<string>();
+    for (const item of items) {
+      const next = new Set(terms).add(term(item));
+      if (run.length > 0 && next.size > terms.size && !this.#fits([...next], scope)) {
+        runs.push(run);
+        run = [];
+        terms = new Set([term(item)]);
+      } else terms = next;
+      run.push(item);
+    }
+    if (run.length > 0) runs.push(run);
+    return runs;
+  }
+
   async #searchPhones(numbers: string[]): Promise<DirectoryPerson[][]> {
-    const digits = numbers.map(nationalDigits);
-    const rows = await this.#search([...new Set(digits)].map(soslTerm), 'PHONE');
+    const runs = this.#fitting(numbers, (n) => phoneTerm(nationalDigits(n)), 'PHONE');
+    if (runs.length > 1) return (await Promise.all(runs.map((r) => this.#searchPhones(r)))).flat();
+    const digits = numbers.map((n) => nationalDigits(n).slice(0, PHONE_CHARS));
+    const rows = await this.#search([...new Set(digits)].map(phoneTerm), 'PHONE');
     const belongs = (r: PersonRow, i: number) =>
       (r.attributes.type === 'Contact' ? CONTACT_PHONES : LEAD_PHONES).some((f) => typeof r[f] === 'string' && r[f].replace(/\D/g, '').includes(digits[i]!));
     if (numbers.length > 1 && maybeCut(rows, rowLimit(new Set(digits).size))) return Promise.all(numbers.map((n) => this.#searchPhones([n]).then((r) => r[0]!)));
@@ -179,9 +239,12 @@ export class SalesforcePeople implements PeopleDirectory {
   }
 
   async #searchNames(names: string[]): Promise<DirectoryPerson[][]> {
-    const rows = await this.#search([...new Set(names.map(soslTerm))], 'NAME');
+    const runs = this.#fitting(names, nameTerm, 'NAME');
+    if (runs.length > 1) return (await Promise.all(runs.map((r) => this.#searchNames(r)))).flat();
+    const terms = [...new Set(names.map(nameTerm))];
+    const rows = await this.#search(terms, 'NAME');
     if (names.length === 1) return [rows.map(toPerson).filter((p): p is DirectoryPerson => p !== undefined)];
-    if (maybeCut(rows, rowLimit(new Set(names.map(soslTerm)).size))) return Promise.all(names.map((n) => this.#searchNames([n]).then((r) => r[0]!)));
+    if (maybeCut(rows, rowLimit(terms.length))) return Promise.all(names.map((n) => this.#searchNames([n]).then((r) => r[0]!)));
     // A row belongs to a name whose every word it contains (what the search for that name alone would match).
     return attribute(names, rows, (r, name) => {
       const have = new Set(words(r.Name));
@@ -211,12 +274,14 @@ export class SalesforcePeople implements PeopleDirectory {
   async createLead(lead: NewLead): Promise<string> {
     // A create is not idempotent: no in-process retry (a job retry resolves again and finds the lead by phone).
     try {
+      // A caller's name as RingSense heard it: one line, cut to the fields' lengths (a longer name is refused whole).
+      const firstName = lead.firstName === undefined ? '' : leadField(lead.firstName, 'FirstName');
       const res = await this.#conn.sobject('Lead').create({
-        LastName: lead.lastName,
-        Company: lead.company,
+        LastName: leadField(lead.lastName, 'LastName') || 'Unknown caller',
+        Company: leadField(lead.company, 'Company'),
         LeadSource: lead.leadSource,
         OwnerId: lead.ownerId,
-        ...(lead.firstName ? { FirstName: lead.firstName } : {}),
+        ...(firstName ? { FirstName: firstName } : {}),
         ...(lead.phone ? { Phone: lead.phone } : {}),
         ...(lead.status ? { Status: lead.status } : {}),
       });

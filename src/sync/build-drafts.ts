@@ -1,9 +1,11 @@
 import type { RecordingInsights } from '../calls/recording-insights.ts';
 import type { Mapping } from '../config/mapping.schema.ts';
+import { singleLine } from '../lib/plain-text.ts';
 import type { ResolvedParticipants } from '../mapping/resolve-participants.ts';
 import { addBusinessDays } from './business-days.ts';
 import { callKey, followUpKey } from './call-key.ts';
 import { describeCall } from './describe-call.ts';
+import { plainInsights } from './plain-insights.ts';
 import { cutOnWord, formatOffset } from './text.ts';
 
 export interface TaskFields {
@@ -42,10 +44,13 @@ export interface DraftOptions {
 }
 
 export const SUBJECT_LIMIT = 255;
+/** A speaker's label in a Description: at most what a Contact's or Lead's Name holds (a 15,000-character name would crowd out every line it labels). */
+export const SPEAKER_NAME_LIMIT = 121;
 
 export function speakerNamer(insights: RecordingInsights): (speakerId: string | null | undefined) => string {
   const names = new Map<string, string>();
-  insights.speakerInfo.forEach((s, i) => names.set(s.speakerId, s.name?.trim() || `Speaker ${i + 1}`));
+  const label = (name: string) => (name.length > SPEAKER_NAME_LIMIT ? cutOnWord(name, SPEAKER_NAME_LIMIT) : name);
+  insights.speakerInfo.forEach((s, i) => names.set(s.speakerId, label(s.name?.trim() ?? '') || `Speaker ${i + 1}`));
   return (id) => (id ? (names.get(id) ?? 'Unknown speaker') : 'Unknown speaker');
 }
 
@@ -56,9 +61,13 @@ function callSubject(insights: RecordingInsights, prefix: string): string {
 
 /**
  * Turns validated insights and resolved participants into the Tasks to write: one completed call activity
- * and one open follow-up per next step. Pure and deterministic.
+ * and one open follow-up per next step. Pure and deterministic. Every text written comes through plainInsights
+ * (the payload's) or singleLine (the mapping's): plain text, the only line breaks the product's own.
  */
-export function buildDrafts(insights: RecordingInsights, who: ResolvedParticipants, opts: DraftOptions): CallDrafts {
+export function buildDrafts(received: RecordingInsights, who: ResolvedParticipants, opts: DraftOptions): CallDrafts {
+  const insights = plainInsights(received);
+  const subjectPrefix = singleLine(opts.activity.subjectPrefix);
+  const type = opts.activity.type === undefined ? undefined : singleLine(opts.activity.type).trim();
   const name = speakerNamer(insights);
   const callDate = insights.recordingStartTime.slice(0, 10);
   const hasExternal = insights.speakerInfo.some((s) => !s.extensionId);
@@ -70,7 +79,7 @@ export function buildDrafts(insights: RecordingInsights, who: ResolvedParticipan
     key: callKey(insights.sourceRecordId),
     kind: 'call',
     fields: {
-      Subject: callSubject(insights, opts.activity.subjectPrefix),
+      Subject: callSubject(insights, subjectPrefix),
       Description: describeCall(insights, {
         includeHighlights: opts.activity.includeHighlights,
         includeNextSteps: opts.activity.includeNextSteps,
@@ -84,7 +93,7 @@ export function buildDrafts(insights: RecordingInsights, who: ResolvedParticipan
       TaskSubtype: 'Call',
       ...(!hasExternal ? { CallType: 'Internal' as const } : insights.callDirection ? { CallType: insights.callDirection } : {}),
       CallDurationInSeconds: Math.round(insights.recordingDurationMs / 1000),
-      ...(opts.activity.type ? { Type: opts.activity.type } : {}),
+      ...(type ? { Type: type } : {}),
       ...relation,
     },
   };

@@ -94,3 +94,78 @@ describe('SalesforcePeople: searches by name', () => {
     expect(sent.map((q) => /LIMIT (\d+)/.exec(q)![1])).toEqual(['100', '1000', '1000']);
   });
 });
+
+describe('SalesforcePeople: names longer than Salesforce holds', () => {
+  /** A 15,000-character speaker name (words and spaces: its URL, encoded, is over 16 kB). */
+  const longName = `Tracy ${'Debolah '.repeat(1875)}`.trim();
+
+  it('searches a 15,000-character name for what a Name field holds, in the same shared search as the other names', async () => {
+    const { people, sent } = await connect([contact(1, 'Ann Lee'), contact(2, 'Bo Chen')]);
+    const [ann, long, bo] = await Promise.all([people.peopleByName('Ann Lee'), people.peopleByName(longName), people.peopleByName('Bo Chen')]);
+    expect(ids(ann)).toEqual([id18(1)]);
+    expect(ids(bo)).toEqual([id18(2)]);
+    expect(long).toEqual([]); // a name no Name field can hold is no one's
+    expect(sent).toHaveLength(1); // one search for the three, as before
+    const term = /FIND \{(.*)\} IN NAME/.exec(sent[0]!)![1]!.split(' OR ').find((t) => t.startsWith('Tracy'))!;
+    expect(term.length).toBeLessThanOrEqual(121);
+    expect(term.startsWith('Tracy Debolah Debolah')).toBe(true);
+  });
+
+  it('finds a contact whose full 121-character name is the start of a longer speaker name', async () => {
+    const first = 'A'.repeat(40);
+    const last = 'B'.repeat(80);
+    const { people } = await connect([{ Id: '003Dm0000000009', FirstName: first, LastName: last }]);
+    expect(ids(await people.peopleByName(`${first} ${last}`))).toEqual(['003Dm0000000009']);
+    // The cut keeps what a Name holds, so a search for more than that still finds the namesake (resolve-participants
+    // then wants the exact name, so this is no match for the call, but the lookup answers instead of failing).
+    expect(ids(await people.peopleByName(`${first} ${last} ${'C'.repeat(15_000)}`))).toEqual(['003Dm0000000009']);
+  });
+
+  it('splits a batch whose search would pass 8,000 bytes of URL or 4,000 characters of SearchQuery, and finds everyone', async () => {
+    // 50 names of 121 Cyrillic letters (6 bytes each in a URL): one search for them all would be a 36 kB URL.
+    const name = (i: number) => ({ first: String.fromCharCode(0x410 + (i % 32)).repeat(40), last: `${'Щ'.repeat(77)}${String(i).padStart(3, '0')}` });
+    const seeded = Array.from({ length: 50 }, (_, i) => ({ Id: `003Dm${String(i + 1).padStart(10, '0')}`, FirstName: name(i).first, LastName: name(i).last }));
+    const { people, sent } = await connect(seeded);
+    const found = await Promise.all(seeded.map((_, i) => people.peopleByName(`${name(i).first} ${name(i).last}`)));
+    expect(found.map(ids)).toEqual(seeded.map((s) => [s.Id]));
+    expect(sent.length).toBeGreaterThan(1);
+    for (const q of sent) {
+      expect(`/services/data/v62.0/search?q=${encodeURIComponent(q)}`.length).toBeLessThanOrEqual(8000);
+      expect(/FIND \{(.*)\} IN NAME/.exec(q)![1]!.length).toBeLessThanOrEqual(4000);
+    }
+  });
+
+  it('creates a lead for a caller whose name is longer than its fields, cut to their lengths and on one line', async () => {
+    const { sim, people } = await connect([]);
+    const id = await people.createLead({ firstName: `Tracy\r\nINJECTED ${'x'.repeat(100)}`, lastName: 'D'.repeat(15_000), company: 'Fabrikam', leadSource: 'Phone Inquiry', ownerId: USER_GOOD });
+    const lead = sim.records('Lead').find((l) => String(l.Id).startsWith(id.slice(0, 15)))!;
+    expect(lead.LastName).toBe('D'.repeat(80));
+    expect(lead.FirstName).toHaveLength(40);
+    expect(lead.FirstName).toMatch(/^Tracy INJECTED x+$/);
+  });
+});
+
+describe('the simulator refuses an over-long request as Salesforce does', () => {
+  const search = (conn: Awaited<ReturnType<typeof connectedSalesforce>>['conn'], q: string, headers: Record<string, string> = {}) =>
+    conn.request({ method: 'GET', url: `/search?q=${encodeURIComponent(q)}`, headers }, { retry: { maxRetries: 0 } });
+  const code = (e: unknown) => (e as { errorCode?: string }).errorCode;
+
+  it('a URI over 16,384 bytes is 414, a URI and headers over 16,384 bytes together are 431, and neither is metered', async () => {
+    const { sim, conn } = await connectedSalesforce();
+    const used = sim.counters().apiUsage.used;
+    expect(code(await search(conn, `FIND {${'a'.repeat(17_000)}}`).then(() => 'answered', (e: unknown) => e))).toBe('ERROR_HTTP_414');
+    expect(code(await search(conn, `FIND {${'a'.repeat(14_000)}}`, { 'X-Padding': 'p'.repeat(3000) }).then(() => 'answered', (e: unknown) => e))).toBe('ERROR_HTTP_431');
+    expect(sim.counters().apiUsage.used).toBe(used);
+    await expect(search(conn, `FIND {${'a'.repeat(14_000)}}`)).resolves.toEqual({ searchRecords: [] });
+  });
+
+  it('a SearchQuery over 4,000 characters loses its logical operators, over 10,000 finds nothing', async () => {
+    const { conn } = await connectedSalesforce({ seed: { records: { Contact: [contact(1, 'Ann Lee'), contact(2, 'Bo Chen')] } } });
+    const names = async (q: string) =>
+      ((await search(conn, `FIND {${q}} IN NAME FIELDS RETURNING Contact(Name ORDER BY Name)`)) as { searchRecords: Array<{ Name: string }> }).searchRecords.map((r) => r.Name);
+    expect(await names('Ann Chen')).toEqual([]); // both words, as SOSL means it
+    const pad = ` OR ${'zz'.repeat(2100)}`;
+    expect(await names(`Ann Chen${pad}`)).toEqual(['Ann Lee', 'Bo Chen']); // 4,000+ characters: any word
+    expect(await names(`Ann Lee OR Bo Chen${pad.repeat(3)}`)).toEqual([]); // 10,000+ characters: nothing
+  });
+});

@@ -83,7 +83,9 @@ export class SalesforceSimulator {
   }
 
   static async start(opts: SalesforceSimulatorOptions = {}): Promise<SalesforceSimulator> {
-    const server = createServer();
+    // Node's own header limit (16 KiB by default) raised, so the simulator answers an over-long request itself, as
+    // Salesforce does (requestTooLarge).
+    const server = createServer({ maxHeaderSize: NODE_HEADER_LIMIT });
     const sim = new SalesforceSimulator(server, await listenForUrl(server, opts.host ?? '127.0.0.1', opts.port ?? 0), opts);
     server.on('request', (req, res) => {
       sim.onRequest(req, res).catch((err: unknown) => {
@@ -160,8 +162,16 @@ export class SalesforceSimulator {
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
     const method = (req.method ?? 'GET').toUpperCase();
-    const raw = await readBody(req);
     const path = url.pathname;
+    const tooLarge = path.startsWith('/_sim/') ? undefined : requestTooLarge(req);
+    if (tooLarge !== undefined) {
+      // Refused before the API (nothing metered), with the web server's page rather than an API error body, so
+      // jsforce reports ERROR_HTTP_414 / ERROR_HTTP_431.
+      res.writeHead(tooLarge.status, { 'Content-Type': 'text/html;charset=UTF-8', Connection: 'close' }).end(`<html><body><h1>${tooLarge.status} ${tooLarge.text}</h1></body></html>`);
+      req.resume();
+      return;
+    }
+    const raw = await readBody(req);
     if (path.startsWith('/_sim/')) {
       let body: unknown;
       try {
@@ -276,6 +286,22 @@ export class SalesforceSimulator {
     headers['Content-Length'] = String(Buffer.byteLength(text));
     res.writeHead(r.status, headers).end(text);
   }
+}
+
+/**
+ * Salesforce's limit on a request's size: the URI and headers together at most 16,384 bytes, or 431 Request Header
+ * Fields Too Large; a URI over that alone is 414 URI Too Long (Knowledge Article 000386264).
+ */
+export const REQUEST_HEAD_LIMIT = 16_384;
+/** Node's header limit for the simulator's server: above REQUEST_HEAD_LIMIT, so requestTooLarge decides. */
+const NODE_HEADER_LIMIT = 64 * 1024;
+
+function requestTooLarge(req: IncomingMessage): { status: 414 | 431; text: string } | undefined {
+  const uri = Buffer.byteLength(req.url ?? '');
+  if (uri > REQUEST_HEAD_LIMIT) return { status: 414, text: 'URI Too Long' };
+  let head = uri;
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) head += Buffer.byteLength(req.rawHeaders[i]!) + Buffer.byteLength(req.rawHeaders[i + 1]!) + 4;
+  return head > REQUEST_HEAD_LIMIT ? { status: 431, text: 'Request Header Fields Too Large' } : undefined;
 }
 
 function bearer(req: IncomingMessage): string | undefined {

@@ -8,6 +8,10 @@ import type { SfRecord } from './store.ts';
 
 export const SOSL_RESERVED = '?&|!{}[]()^~*:\\"\'+-';
 
+/** SearchQuery lengths (the text in braces) past which SOSL drops logical operators, and finds nothing (the SOSL Syntax reference). */
+export const SEARCH_QUERY_OPERATORS_MAX = 4000;
+export const SEARCH_QUERY_MAX = 10_000;
+
 export type SearchScope = 'ALL' | 'NAME' | 'EMAIL' | 'PHONE' | 'SIDEBAR';
 
 export interface SearchWord {
@@ -84,10 +88,18 @@ export function parseSearchTerm(query: string, open: number): { term: SearchTerm
   }
   if (query.charAt(i) !== '}') throw new SfApiError(400, 'MALFORMED_SEARCH', 'No search term found. The search term must be enclosed in braces.');
   flush();
+  // Salesforce's limits on the SearchQuery: past 4,000 characters its logical operators are removed (every word is
+  // searched alone, as if OR'd), past 10,000 nothing is found (no error either way).
+  const length = i - open - 1;
+  const operators = length <= SEARCH_QUERY_OPERATORS_MAX;
   const groups: SearchTerm = [[]];
   let negateNext = false;
   for (const w of words) {
     const upper = w.quoted ? '' : w.text.toUpperCase();
+    if (!operators) {
+      if (upper !== 'OR' && upper !== 'AND' && upper !== 'NOT') groups.push([{ text: w.text, prefix: w.prefix, negate: false }]);
+      continue;
+    }
     if (upper === 'OR') groups.push([]);
     else if (upper === 'AND') continue;
     else if (upper === 'NOT') negateNext = true;
@@ -98,7 +110,7 @@ export function parseSearchTerm(query: string, open: number): { term: SearchTerm
   }
   const letters = groups.flat().filter((w) => !w.negate).map((w) => w.text).join('');
   if (letters.length < 2) throw new SfApiError(400, 'MALFORMED_SEARCH', 'search term must be longer than one character');
-  return { term: groups.filter((g) => g.length > 0), end: i };
+  return { term: length > SEARCH_QUERY_MAX ? [] : groups.filter((g) => g.length > 0), end: i };
 }
 
 function findClosingQuote(s: string, from: number): number {

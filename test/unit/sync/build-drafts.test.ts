@@ -168,3 +168,77 @@ describe('buildDrafts: options and edge cases', () => {
     expect(buildDrafts(twice, resolved(), options()).followUps).toHaveLength(4);
   });
 });
+
+describe('buildDrafts: control and bidirectional characters in the payload', () => {
+  /** What must never reach Salesforce: C0 controls (LF aside, in a Description), DEL, C1, ESC sequences, bidi controls. */
+  // eslint-disable-next-line no-control-regex
+  const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
+  // eslint-disable-next-line no-control-regex
+  const CONTROL_OR_BREAK = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
+  /** A hostile variant of `text`: a forged line (CRLF), NUL, BEL, an ANSI colour and a right-to-left override in it. */
+  const hostile = (text: string) => `${text}\r\nINJECTED: x\u0000\u0007 \u001b[31mred\u001b[0m \u202eevil`;
+  const cleaned = (text: string) => `${text} INJECTED: x red evil`;
+  const withTranscript = () => options('activity: { includeTranscript: true, subjectPrefix: "RS\\u0007\\t" }');
+
+  const body = insights('documented-example');
+  const hostileBody: RecordingInsights = {
+    ...body,
+    title: hostile(body.title),
+    speakerInfo: body.speakerInfo.map((s) => ({ ...s, name: hostile(s.name ?? '') })),
+    insights: {
+      ...body.insights,
+      Transcript: body.insights.Transcript.map((u) => ({ ...u, text: hostile(u.text) })),
+      Summary: body.insights.Summary.map((s) => ({ ...s, value: hostile(s.value) })),
+      Highlights: body.insights.Highlights.map((h) => ({ ...h, value: hostile(h.value) })),
+      NextSteps: body.insights.NextSteps.map((n) => ({ ...n, value: hostile(n.value) })),
+    },
+  };
+  const clean = buildDrafts(body, resolved(), withTranscript());
+  const drafts = buildDrafts(hostileBody, resolved(), withTranscript());
+  const all = [drafts.call, ...drafts.followUps];
+
+  it('writes no control, escape or bidi character in any Subject or Description, and no line break in a Subject', () => {
+    for (const d of all) {
+      expect(d.fields.Subject).not.toMatch(CONTROL_OR_BREAK);
+      expect(d.fields.Description).not.toMatch(CONTROL);
+    }
+    expect(drafts.call.fields.Subject).toBe(`RS ${cleaned(body.title)}`);
+    expect(drafts.followUps.map((f) => f.fields.Subject)).toEqual(body.insights.NextSteps.map((n) => cleaned(n.value)));
+  });
+
+  it('keeps the product\'s lines: a payload line break starts no line of its own', () => {
+    for (const d of all) {
+      const lines = d.fields.Description.split('\n');
+      expect(lines.filter((l) => l.startsWith('INJECTED'))).toEqual([]);
+    }
+    expect(drafts.call.fields.Description.split('\n')).toHaveLength(clean.call.fields.Description.split('\n').length);
+    expect(drafts.followUps.map((f) => f.fields.Description.split('\n').length)).toEqual(clean.followUps.map((f) => f.fields.Description.split('\n').length));
+    expect(drafts.call.fields.Description).toContain(`- [00:56] ${cleaned('Tracy Debolah')}: ${cleaned('Write a developer guide for the API.')}`);
+  });
+
+  it('knows a step again by its wording whatever control characters it came with', () => {
+    const noisy = { ...body, insights: { ...body.insights, NextSteps: body.insights.NextSteps.map((n) => ({ ...n, value: `\u202e${n.value.replace(/ /g, ' \u0000')}\u0007` })) } };
+    expect(buildDrafts(noisy, resolved(), options()).followUps.map((f) => f.key)).toEqual(buildDrafts(body, resolved(), options()).followUps.map((f) => f.key));
+  });
+
+  it('leaves ordinary text as it was (accents, other scripts, emoji)', () => {
+    const text = 'Zoë and 山田 agreed 👍🏽: مرحبا';
+    const d = buildDrafts({ ...body, title: text, insights: { ...body.insights, NextSteps: [{ value: text, speakerId: body.speakerInfo[1]!.speakerId }] } }, resolved(), options());
+    expect(d.call.fields.Subject).toBe(text);
+    expect(d.followUps[0]!.fields.Subject).toBe(text);
+  });
+});
+
+describe('buildDrafts: a speaker name longer than any Name', () => {
+  it('labels the speaker with at most 121 characters, cut on a word, so the lines keep their content', () => {
+    const body = insights('documented-example');
+    const long = `Tracy ${'Debolah '.repeat(1875)}`.trim();
+    const d = buildDrafts({ ...body, speakerInfo: body.speakerInfo.map((s, i) => (i === 1 ? { ...s, name: long } : s)) }, resolved(), options());
+    const line = d.call.fields.Description.split('\n').find((l) => l.startsWith('- [00:56] '))!;
+    const label = line.slice('- [00:56] '.length, line.indexOf(': Write'));
+    expect(label.length).toBeLessThanOrEqual(121);
+    expect(label).toMatch(/^Tracy( Debolah)+…$/);
+    expect(d.call.fields.Description).not.toMatch(/cut to fit/);
+    expect(d.followUps[1]!.fields.Description).toContain(`${label} said this at 00:56 into the call.`);
+  });
+});

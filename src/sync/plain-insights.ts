@@ -1,0 +1,28 @@
+import type { RecordingInsights } from '../calls/recording-insights.ts';
+import { singleLine } from '../lib/plain-text.ts';
+
+/**
+ * The one door for payload text into a Task: buildDrafts reads the insights only through this. Every text RingSense
+ * sent (title, speaker names, summary paragraphs, highlights, next steps, utterances, the record link) comes out as
+ * one line of plain text (src/lib/plain-text.ts): no controls, escape sequences or bidi overrides, and no line break
+ * of its own, so a line of a Description is always one the product wrote (`- [00:42] Name: ...`), never one a
+ * payload forged (`INJECTED: ...`). The product's own line breaks, between items, are added after this.
+ * Not text, and left as they are: the record id (the call's identity everywhere; the edge holds it to a pattern of
+ * letters, digits and `. _ - ! @`), the direction (an enum) and the times (ISO 8601, checked at the edge).
+ */
+export function plainInsights(insights: RecordingInsights): RecordingInsights {
+  const { Transcript, Summary, Highlights, NextSteps } = insights.insights;
+  return {
+    ...insights,
+    title: singleLine(insights.title),
+    ...(insights.rsRecordUri === undefined ? {} : { rsRecordUri: singleLine(insights.rsRecordUri) }),
+    speakerInfo: insights.speakerInfo.map((s) => (typeof s.name === 'string' ? { ...s, name: singleLine(s.name) } : s)),
+    insights: {
+      ...insights.insights,
+      Transcript: Transcript.map((u) => ({ ...u, text: singleLine(u.text) })),
+      Summary: Summary.map((s) => ({ ...s, value: singleLine(s.value) })),
+      Highlights: Highlights.map((h) => ({ ...h, value: singleLine(h.value) })),
+      NextSteps: NextSteps.map((n) => ({ ...n, value: singleLine(n.value) })),
+    },
+  };
+}
