@@ -1,5 +1,5 @@
-import { redactContentKeepShape } from '../lib/logger.ts';
 import type { FailedJob, FailedListing } from '../queue/failed-set.ts';
+import { shownToAdmin } from '../queue/job-view.ts';
 
 /** Pure formatting for `ringsense-sync failed ...`: text tables, JSON, and the redacted event. */
 
@@ -91,7 +91,7 @@ export function formatFailedJob(job: FailedJob, data: unknown, opts: { processed
     ['Last attempt', formatUtc(opts.processedOn, { seconds: true })],
     ['Failed', formatUtc(job.failedAt, { seconds: true })],
   ]);
-  const shown = opts.content ? data : redactContentKeepShape(data);
+  const shown = shownToAdmin(data, opts.content);
   if (opts.dataProblem !== undefined) lines.push('', `The stored job data does not decode: ${opts.dataProblem}.`);
   const what = opts.dataProblem === undefined ? 'Stored event' : 'Stored job data, as it is';
   lines.push('', opts.content ? `${what} (whole, with call content):` : `${what} (call content [redacted]; --content shows it):`);

@@ -11,6 +11,10 @@ const optionalString = z
 const httpUrl = (what: string) =>
   z.url({ protocol: /^https?$/, error: `must be an http(s) URL (${what})` });
 
+/** `host`, `host:port`, `1.2.3.4:8080` or `[::1]:8080`, ports 1 to 65535 (what a browser sends as Host). */
+const HOST_PORT =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::(?:[1-9]\d{0,3}|[1-5]\d{4}|6[0-4]\d{3}|65[0-4]\d{2}|655[0-2]\d|6553[0-5]))?$/;
+
 const intInRange = (min: number, max: number) =>
   z
     .string()
@@ -67,6 +71,17 @@ export const envSchema = z.object({
   ADMIN_USER: optionalString,
   ADMIN_PASSWORD: optionalString,
   ADMIN_READ_ONLY: z.stringbool({ error: 'must be true or false' }).default(false),
+  /** The dashboard shows call content (transcripts, summaries, names); off, the redacted shape of `failed show`. */
+  ADMIN_SHOW_CALL_CONTENT: z.stringbool({ error: 'must be true or false' }).default(false),
+  /** The host[:port] the dashboard is reached at (as in the address bar): other Host headers are refused. */
+  ADMIN_PUBLIC_HOST: optionalString.pipe(
+    z
+      .string()
+      .regex(HOST_PORT, { error: 'must be a host name or address with an optional port, without scheme or path (e.g. sync.example.com or sync.example.com:8443)' })
+      .optional(),
+  ),
+  /** A reverse proxy is in front (one hop): its X-Forwarded-Host and X-Forwarded-For are trusted; otherwise ignored. */
+  TRUST_PROXY: z.stringbool({ error: 'must be true or false' }).default(false),
 });
 
 export type Env = z.infer<typeof envSchema>;

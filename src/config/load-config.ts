@@ -28,8 +28,20 @@ export interface HttpConfig {
   /** 0 = any free port (the server reports the one it bound). */
   readonly port: number;
   readonly host: string;
-  /** The queue dashboard's credentials; without them it is not mounted. */
-  readonly admin: { readonly user: string; readonly password: string; readonly readOnly: boolean } | undefined;
+  /** TRUST_PROXY: one reverse proxy in front; its X-Forwarded-Host and X-Forwarded-For are believed (else ignored). */
+  readonly trustProxy: boolean;
+  /** The queue dashboard's credentials and settings; without credentials it is not mounted. */
+  readonly admin: AdminConfig | undefined;
+}
+
+export interface AdminConfig {
+  readonly user: string;
+  readonly password: string;
+  readonly readOnly: boolean;
+  /** ADMIN_SHOW_CALL_CONTENT: the dashboard shows call content; by default the redacted shape. */
+  readonly showCallContent: boolean;
+  /** ADMIN_PUBLIC_HOST, lower-cased: the only Host (host[:port]) the dashboard answers; any when undefined. */
+  readonly publicHost: string | undefined;
 }
 
 export interface AppConfig {
@@ -144,8 +156,11 @@ function httpFrom(env: Env, need: boolean, problems: ConfigProblem[]): HttpConfi
   if (password && password.length < MIN_ADMIN_PASSWORD) {
     problems.push({ where: 'ADMIN_PASSWORD', message: `must be at least ${MIN_ADMIN_PASSWORD} characters: the dashboard can retry and remove calls (e.g. openssl rand -base64 18)` });
   }
-  const admin = user && password ? { user, password, readOnly: env.ADMIN_READ_ONLY } : undefined;
-  return { port: env.HTTP_PORT, host: env.HTTP_HOST, admin };
+  const admin =
+    user && password
+      ? { user, password, readOnly: env.ADMIN_READ_ONLY, showCallContent: env.ADMIN_SHOW_CALL_CONTENT, publicHost: env.ADMIN_PUBLIC_HOST?.toLowerCase() }
+      : undefined;
+  return { port: env.HTTP_PORT, host: env.HTTP_HOST, trustProxy: env.TRUST_PROXY, admin };
 }
 
 /**

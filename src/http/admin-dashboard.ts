@@ -1,11 +1,10 @@
 import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import type { Express, RequestHandler } from 'express';
 import type { Logger } from '../lib/logger.ts';
-import { decodeCallJobData } from '../queue/job-payload.ts';
 import { requireBasicAuth, type Credentials } from './basic-auth.ts';
+import { boardAdapter, boardRequestLimits } from './dashboard-jobs.ts';
 import { AUTH_REALM, DASHBOARD_PATH } from './dashboard-path.ts';
 
 export interface DashboardOptions {
@@ -14,32 +13,73 @@ export interface DashboardOptions {
   readonly credentials: Credentials;
   /** bull-board's readOnlyMode: no retry, clean, pause, remove or edit from the dashboard. */
   readonly readOnly: boolean;
+  /** ADMIN_SHOW_CALL_CONTENT: job data with its call content (cut per job); by default the redacted shape. */
+  readonly showCallContent: boolean;
+  readonly hosts: HostPolicy;
+}
+
+/** Which Host the dashboard believes, and answers. */
+export interface HostPolicy {
+  /** TRUST_PROXY: X-Forwarded-Host, set by the one proxy in front, names the host the browser addressed. */
+  readonly trustProxy: boolean;
+  /** ADMIN_PUBLIC_HOST, lower-cased: the only host[:port] the dashboard answers; undefined: any. */
+  readonly publicHost: string | undefined;
+}
+
+type Headers = Readonly<Record<string, string | string[] | undefined>>;
+
+const one = (h: string | string[] | undefined): string | undefined => (Array.isArray(h) ? h.join(',') : h);
+
+/**
+ * The host[:port] the client addressed, lower-cased: the Host header; with `trustProxy`, the X-Forwarded-Host of
+ * the proxy in front when it sets one (its last value: a proxy appends to what the client sent), else Host. Without
+ * `trustProxy` X-Forwarded-* are ignored: any client can send them. Pure.
+ */
+export function addressedHost(headers: Headers, trustProxy: boolean): string | undefined {
+  const forwarded = trustProxy ? one(headers['x-forwarded-host'])?.split(',').at(-1)?.trim() : undefined;
+  const host = forwarded || one(headers.host)?.trim();
+  return host ? host.toLowerCase() : undefined;
 }
 
 /**
  * True for a browser request that would change something from another site: Basic credentials are resent by the
  * browser automatically, so a page elsewhere could otherwise post to the dashboard (CSRF). Browsers send Origin
- * on every cross-origin POST/PUT/DELETE; clients such as curl send none and are not affected. `hosts`: the Host
- * header, and X-Forwarded-Host behind a proxy (a cross-site page cannot set that one without a preflight). Pure.
+ * on every cross-origin POST/PUT/PATCH/DELETE (Referer, when an older one sends no Origin); clients such as curl
+ * send neither and are not affected. `host`: the host the dashboard is addressed at (ADMIN_PUBLIC_HOST, or the
+ * request's addressedHost). An Origin of `null` or one that does not parse is cross-site. Pure.
  */
-export function isCrossSiteWrite(method: string, origin: string | undefined, hosts: ReadonlyArray<string | undefined>): boolean {
-  if (['GET', 'HEAD', 'OPTIONS'].includes(method.toUpperCase()) || origin === undefined) return false;
+export function isCrossSiteWrite(method: string, source: { readonly origin?: string | undefined; readonly referer?: string | undefined }, host: string | undefined): boolean {
+  const from = source.origin ?? source.referer;
+  if (['GET', 'HEAD', 'OPTIONS'].includes(method.toUpperCase()) || from === undefined) return false;
   try {
-    const from = new URL(origin).host;
-    return !hosts.some((h) => h !== undefined && h.split(',').some((one) => one.trim() === from));
+    return host === undefined || new URL(from).host !== host.toLowerCase();
   } catch {
     return true;
   }
 }
 
-const sameOriginWrites: RequestHandler = (req, res, next) => {
-  const forwarded = req.headers['x-forwarded-host'];
-  if (!isCrossSiteWrite(req.method, req.headers.origin, [req.headers.host, Array.isArray(forwarded) ? forwarded.join(',') : forwarded])) {
-    next();
-    return;
-  }
-  res.status(403).json({ error: 'cross_site_request' });
-};
+/** Refuses a request whose host is not ADMIN_PUBLIC_HOST (DNS rebinding, a name the dashboard is not published under). */
+function publicHostOnly(policy: HostPolicy): RequestHandler {
+  return (req, res, next) => {
+    if (policy.publicHost === undefined || addressedHost(req.headers, policy.trustProxy) === policy.publicHost) {
+      next();
+      return;
+    }
+    const which = policy.trustProxy ? 'X-Forwarded-Host (or Host)' : 'Host';
+    res.status(421).json({ error: 'misdirected_request', detail: `the ${which} header does not name this dashboard (ADMIN_PUBLIC_HOST)` });
+  };
+}
+
+function sameOriginWrites(policy: HostPolicy): RequestHandler {
+  return (req, res, next) => {
+    const host = policy.publicHost ?? addressedHost(req.headers, policy.trustProxy);
+    if (!isCrossSiteWrite(req.method, { origin: req.headers.origin, referer: req.headers.referer }, host)) {
+      next();
+      return;
+    }
+    res.status(403).json({ error: 'cross_site_request' });
+  };
+}
 
 /**
  * Every dashboard response: never framed by another site (clickjacking), never cached (it shows calls), never
@@ -56,17 +96,6 @@ const adminHeaders: RequestHandler = (_req, res, next) => {
   next();
 };
 
-/** A job's data as the dashboard shows it: a call job decoded (its event is stored compressed), anything else as it is. */
-export function dashboardJobData(data: unknown): unknown {
-  const decoded = decodeCallJobData(data);
-  return decoded.ok ? decoded.value : data;
-}
-
-function adapter(queue: Queue, readOnly: boolean): BullMQAdapter {
-  const a = new BullMQAdapter(queue, { readOnlyMode: readOnly, description: 'RingSense call insights -> Salesforce Tasks' });
-  a.setFormatter('data', dashboardJobData);
-  return a;
-}
 
 /**
  * The bull-board dashboard for the queues, behind HTTP Basic auth (bull-board has none of its own), as the
@@ -77,7 +106,7 @@ export function adminDashboard(opts: DashboardOptions): RequestHandler[] {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(DASHBOARD_PATH);
   createBullBoard({
-    queues: opts.queues.map((q) => adapter(q, opts.readOnly)),
+    queues: opts.queues.map((q) => boardAdapter(q, { readOnly: opts.readOnly, showCallContent: opts.showCallContent })),
     serverAdapter,
     options: { uiConfig: { boardTitle: 'RingSense sync', hideDocsLink: true } },
   });
@@ -88,5 +117,5 @@ export function adminDashboard(opts: DashboardOptions): RequestHandler[] {
   // bull-board's router is an Express app of its own, which would name itself in X-Powered-By.
   const board = serverAdapter.getRouter() as Express;
   board.disable('x-powered-by');
-  return [adminHeaders, auth, sameOriginWrites, board];
+  return [adminHeaders, publicHostOnly(opts.hosts), auth, sameOriginWrites(opts.hosts), boardRequestLimits, board];
 }

@@ -41,6 +41,8 @@ export async function createOperatorApp(cfg: HttpConfig, deps: HttpServerDeps, r
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // TRUST_PROXY: req.ip (the sign-in throttle's client) is the address the one proxy in front saw; else the socket's.
+  app.set('trust proxy', cfg.trustProxy ? 1 : false);
 
   app.get('/healthz', (_req, res) => {
     res.set('Cache-Control', NO_STORE).json({ status: 'ok' });
@@ -56,7 +58,9 @@ export async function createOperatorApp(cfg: HttpConfig, deps: HttpServerDeps, r
   if (cfg.admin) {
     // bull-board (and its UI) is loaded only when the dashboard is on: a process without it does not carry it.
     const { adminDashboard } = await import('./admin-dashboard.ts');
-    app.use(DASHBOARD_PATH, ...adminDashboard({ queues: deps.queues, logger: deps.logger, credentials: cfg.admin, readOnly: cfg.admin.readOnly }));
+    const { readOnly, showCallContent, publicHost } = cfg.admin;
+    const hosts = { trustProxy: cfg.trustProxy, publicHost };
+    app.use(DASHBOARD_PATH, ...adminDashboard({ queues: deps.queues, logger: deps.logger, credentials: cfg.admin, readOnly, showCallContent, hosts }));
   }
 
   app.use((_req, res) => {
@@ -93,7 +97,9 @@ export async function startHttpServer(cfg: HttpConfig, deps: HttpServerDeps): Pr
   server.headersTimeout = 10_000;
   const port = await listen(server, cfg.port, cfg.host);
   server.on('error', (e) => deps.logger.error('http_server_error', { err: e }));
-  const dashboard = cfg.admin ? { dashboard: DASHBOARD_PATH, dashboardReadOnly: cfg.admin.readOnly } : {};
+  const dashboard = cfg.admin
+    ? { dashboard: DASHBOARD_PATH, dashboardReadOnly: cfg.admin.readOnly, dashboardCallContent: cfg.admin.showCallContent ? 'shown' : 'redacted', dashboardHost: cfg.admin.publicHost ?? 'any', trustProxy: cfg.trustProxy }
+    : {};
   deps.logger.info('http_listening', { host: cfg.host, port, endpoints: ['/healthz', '/readyz', '/metrics'], ...dashboard });
   if (!cfg.admin) deps.logger.info('admin_dashboard_disabled', { reason: 'set ADMIN_USER and ADMIN_PASSWORD (or ADMIN_PASSWORD_FILE) to mount /admin/queues' });
   const host = cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host;

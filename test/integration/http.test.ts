@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { sampleCalls } from '../../src/demo/sample-calls.ts';
-import { startHttpServer } from '../../src/http/server.ts';
+import type { HttpConfig } from '../../src/config/load-config.ts';
+import { startHttpServer, type OperatorHttpServer } from '../../src/http/server.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { createMetrics } from '../../src/lib/metrics.ts';
 import { startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
@@ -45,6 +47,46 @@ async function metrics(pl: Pipeline): Promise<string> {
 function sample(text: string, series: string): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+/** A request with any headers, Host included (fetch sets Host itself). */
+function raw(url: string, opts: { method?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: opts.method ?? 'GET', headers: opts.headers ?? {} }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+interface BoardJob {
+  id: string;
+  data: unknown;
+  stacktrace: string[];
+  failedReason: string;
+}
+
+/** The failed list as bull-board's UI asks for it. */
+async function failedPage(url: string, headers: Record<string, string>): Promise<{ text: string; jobs: BoardJob[] }> {
+  const r = await fetch(`${url}/admin/queues/api/queues?activeQueue=calls&status=failed&page=1&jobsPerPage=10`, { headers });
+  expect(r.status).toBe(200);
+  const text = await r.text();
+  return { text, jobs: (JSON.parse(text) as { queues: Array<{ jobs: BoardJob[] }> }).queues[0]!.jobs };
+}
+
+/** An operator server on its own queue (and prefix), the dashboard mounted with `admin` settings. */
+async function dashboardOnly(admin: Partial<NonNullable<HttpConfig['admin']>> = {}, trustProxy = false): Promise<{ server: OperatorHttpServer; queue: Queue }> {
+  const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
+  const queue = new Queue('calls', { connection: redis, prefix: `t${randomUUID().slice(0, 8)}` });
+  const server = await startHttpServer(
+    { port: 0, host: '127.0.0.1', trustProxy, admin: { user: 'ops', password: 'a-long-passphrase', readOnly: false, showCallContent: false, publicHost: undefined, ...admin } },
+    { logger: createLogger({ level: 'error', format: 'json' }), metrics: createMetrics(), queues: [queue], checks: {} },
+  );
+  cleanups.push(() => server.close(), () => queue.obliterate({ force: true }).then(() => queue.close()), () => redis.quit());
+  return { server, queue };
 }
 
 function secretsOf(pl: Pipeline): string[] {
@@ -230,7 +272,7 @@ describe('operator HTTP endpoints', () => {
     const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
     const queue = new Queue('calls', { connection: redis, prefix });
     const server = await startHttpServer(
-      { port: 0, host: '127.0.0.1', admin: { user: 'ops', password: 'read-only-pw', readOnly: true } },
+      { port: 0, host: '127.0.0.1', trustProxy: false, admin: { user: 'ops', password: 'read-only-pw', readOnly: true, showCallContent: false, publicHost: undefined } },
       { logger: createLogger({ level: 'error', format: 'json' }), metrics: createMetrics(), queues: [queue], checks: {} },
     );
     cleanups.push(() => server.close(), () => queue.obliterate({ force: true }).then(() => queue.close()), () => redis.quit());
@@ -244,5 +286,107 @@ describe('operator HTTP endpoints', () => {
     server.addCheck('api_budget', () => ({ ok: false, used: 0.99 }));
     const budget = await fetch(`${server.url}/readyz`);
     expect([budget.status, await budget.json()]).toEqual([503, { status: 'not_ready', checks: { api_budget: { ok: false, used: 0.99 } } }]);
+  });
+
+  it('the dashboard shows a failed call in the redacted shape, a few KB, without stack trace; ADMIN_SHOW_CALL_CONTENT shows content, cut', async () => {
+    const auth = basic('ops', 'a-long-passphrase');
+    p = await startPipeline({ env: { ADMIN_USER: 'ops', ADMIN_PASSWORD: 'a-long-passphrase' } });
+    const speakers = (DOC.speakerInfo as Array<{ speakerId: string }>).map((s) => s.speakerId);
+    const lines = Array.from({ length: 4000 }, (_, i) => ({ speakerId: speakers[i % speakers.length], text: `Transcript line ${i}: the confidential pricing we agreed`, start: i, end: i + 1 }));
+    const big = { ...structuredClone(DOC), sourceRecordId: '9000000000003', ownerExtensionId: '62288320099', insights: { ...structuredClone(DOC.insights as Record<string, unknown>), Transcript: lines } };
+    p.sims.rc.publishInsights(big);
+    expect(await p.settled(1)).toEqual({ completed: 0, failed: 1 });
+    const content = ['Transcript line', 'confidential pricing', 'John Smith', 'Tracy Debolah', DOC.title];
+
+    const { text, jobs } = await failedPage(p.httpUrl!, auth);
+    expect(jobs).toHaveLength(1);
+    const job = jobs[0]!;
+    expect(job.failedReason).toMatch(/^unmapped_owner: /); // ours: kept
+    expect(job.data).toMatchObject({ kind: 'notification', event: { body: { sourceRecordId: '9000000000003', title: '[redacted]' } } });
+    expect(job.stacktrace).toEqual([]);
+    expect(text).not.toMatch(/\.ts:\d+|\/src\/|node_modules|\bat async\b/);
+    for (const c of content) expect(text).not.toContain(c);
+    expect(Buffer.byteLength(JSON.stringify(job))).toBeLessThan(6 * 1024);
+    // The job's own page: the same.
+    const single = await (await fetch(`${p.httpUrl!}/admin/queues/api/queues/calls/${job.id}`, { headers: auth })).text();
+    expect((JSON.parse(single) as { job: BoardJob }).job.stacktrace).toEqual([]);
+    for (const c of content) expect(single).not.toContain(c);
+    expect(single).not.toMatch(/\.ts:\d+|\/src\//);
+    expect(Buffer.byteLength(single)).toBeLessThan(6 * 1024);
+
+    // Content on request (a second operator server on the same queue, as a restart with the setting would be): cut per job.
+    const shown = await startHttpServer(
+      { port: 0, host: '127.0.0.1', trustProxy: false, admin: { user: 'ops', password: 'a-long-passphrase', readOnly: true, showCallContent: true, publicHost: undefined } },
+      { logger: createLogger({ level: 'error', format: 'json' }), metrics: createMetrics(), queues: [p.service.queue], checks: {} },
+    );
+    cleanups.push(() => shown.close());
+    const withContent = await failedPage(shown.url, auth);
+    for (const c of ['John Smith', 'Tracy Debolah', 'Transcript line 0: the confidential pricing we agreed']) expect(withContent.text).toContain(c);
+    expect(withContent.text).not.toContain('Transcript line 3999');
+    expect(withContent.jobs[0]!.stacktrace).toEqual([]);
+    expect(Buffer.byteLength(JSON.stringify(withContent.jobs[0]))).toBeLessThan(20 * 1024);
+    // Pages are bounded too, and job data is not written from the dashboard (it would write what it shows).
+    expect((await fetch(`${p.httpUrl!}/admin/queues/api/queues?activeQueue=calls&status=failed&page=1&jobsPerPage=100000`, { headers: auth })).status).toBe(400);
+    const edit = await fetch(`${p.httpUrl!}/admin/queues/api/queues/calls/${job.id}/update-data`, {
+      method: 'PATCH',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ jobData: { kind: 'notification', receivedAt: 1, event: {} } }),
+    });
+    expect(edit.status).toBe(405);
+    const [stored] = await p.failedJobs();
+    expect((stored!.data as { encoding?: string }).encoding).toBe('br64-split');
+  });
+
+  it('the cross-site guard believes X-Forwarded-Host only with TRUST_PROXY', async () => {
+    const auth = basic('ops', 'a-long-passphrase');
+    const retryAll = (url: string, headers: Record<string, string>) => fetch(`${url}/admin/queues/api/queues/calls/retry/failed`, { method: 'PUT', headers: { ...auth, ...headers } });
+    const { server } = await dashboardOnly();
+    const self = new URL(server.url).host;
+    expect((await retryAll(server.url, { Origin: server.url })).status).toBe(200);
+    // A forged X-Forwarded-Host naming the Origin's host: accepted before, refused now.
+    expect((await retryAll(server.url, { Origin: 'https://evil.example', 'X-Forwarded-Host': 'evil.example' })).status).toBe(403);
+    expect((await retryAll(server.url, { Origin: 'https://evil.example', 'X-Forwarded-Host': `${self}, evil.example` })).status).toBe(403);
+    expect((await retryAll(server.url, { Referer: 'https://evil.example/page' })).status).toBe(403);
+
+    const { server: proxied } = await dashboardOnly({}, true);
+    expect((await retryAll(proxied.url, { Origin: 'https://ops.example.com', 'X-Forwarded-Host': 'ops.example.com' })).status).toBe(200);
+    // Behind the proxy, the host is the one it forwarded: an Origin naming the backend's address is another site.
+    expect((await retryAll(proxied.url, { Origin: proxied.url, 'X-Forwarded-Host': 'ops.example.com' })).status).toBe(403);
+  });
+
+  it('with ADMIN_PUBLIC_HOST the dashboard answers that host only (421 otherwise), and writes from its origin only', async () => {
+    const auth = basic('ops', 'a-long-passphrase');
+    const { server } = await dashboardOnly({ publicHost: 'sync.example.com' });
+    const api = `${server.url}/admin/queues/api/queues`;
+    const misdirected = await raw(api, { headers: auth });
+    expect(misdirected.status).toBe(421);
+    expect(JSON.parse(misdirected.body)).toEqual({ error: 'misdirected_request', detail: 'the Host header does not name this dashboard (ADMIN_PUBLIC_HOST)' });
+    expect((await raw(api, { headers: { ...auth, Host: 'evil.example' } })).status).toBe(421);
+    expect((await raw(api, { headers: { ...auth, Host: 'evil.example', 'X-Forwarded-Host': 'sync.example.com' } })).status).toBe(421); // no TRUST_PROXY
+    expect((await raw(api, { headers: { ...auth, Host: 'Sync.Example.com' } })).status).toBe(200);
+    const retry = `${server.url}/admin/queues/api/queues/calls/retry/failed`;
+    expect((await raw(retry, { method: 'PUT', headers: { ...auth, Host: 'sync.example.com', Origin: 'https://sync.example.com' } })).status).toBe(200);
+    expect((await raw(retry, { method: 'PUT', headers: { ...auth, Host: 'sync.example.com', Origin: 'https://evil.example' } })).status).toBe(403);
+    // Before sign-in: a scanner by address learns nothing more than 421.
+    expect((await raw(api)).status).toBe(421);
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200); // the dashboard only
+
+    const { server: proxied } = await dashboardOnly({ publicHost: 'sync.example.com' }, true);
+    const papi = `${proxied.url}/admin/queues/api/queues`;
+    expect((await raw(papi, { headers: { ...auth, 'X-Forwarded-Host': 'sync.example.com' } })).status).toBe(200);
+    expect((await raw(papi, { headers: { ...auth, Host: 'sync.example.com', 'X-Forwarded-Host': 'evil.example' } })).status).toBe(421);
+  });
+
+  it('with TRUST_PROXY failed sign-ins are counted per client the proxy saw (X-Forwarded-For); without it, per connection', async () => {
+    const wrong = basic('ops', 'not-the-password');
+    const signIn = (url: string, client: string) => fetch(`${url}/admin/queues`, { headers: { ...wrong, 'X-Forwarded-For': client } });
+    for (const trustProxy of [true, false]) {
+      const { server } = await dashboardOnly({}, trustProxy);
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) statuses.push((await signIn(server.url, '203.0.113.7')).status);
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+      // Another client behind the proxy is not locked out; without a proxy said to be there, a forged header changes nothing.
+      expect((await signIn(server.url, '198.51.100.9')).status).toBe(trustProxy ? 401 : 429);
+    }
   });
 });

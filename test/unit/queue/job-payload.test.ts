@@ -7,7 +7,6 @@ import { parseMapping } from '../../../src/config/load-mapping.ts';
 import { createCallProcessor, type CallProcessorDeps } from '../../../src/queue/call-processor.ts';
 import { decodeCallJobData, decodeCallJobDataSized, decodePayload, encodeCallJob, encodePayload, MAX_DECODED_BYTES, payloadJson, PayloadDecodeError } from '../../../src/queue/job-payload.ts';
 import { callJobDataSchema, PAYLOAD_ENCODING, type CallJob, type QueuedJob } from '../../../src/queue/jobs.ts';
-import { dashboardJobData } from '../../../src/http/admin-dashboard.ts';
 import { createLogger } from '../../../src/lib/logger.ts';
 
 const calls = sampleCalls();
@@ -272,15 +271,5 @@ describe('the worker on undecodable job data', () => {
   it('fails a decoded but refused event with the event reason, as before', async () => {
     const data = encodeCallJob({ kind: 'notification', receivedAt: 1, event: { body: {} } });
     await expect(processor(job(data))).rejects.toMatchObject({ name: 'UnrecoverableError', message: expect.stringMatching(/^missing_source_record_id: /) });
-  });
-});
-
-describe('the dashboard', () => {
-  it('shows a call job decoded, and anything else as it is', () => {
-    expect(dashboardJobData(encodeCallJob(insights))).toEqual(insights);
-    expect(dashboardJobData({ kind: 'notification', receivedAt: 1, event })).toEqual({ kind: 'notification', receivedAt: 1, event });
-    const corrupt = { ...encodeCallJob(insights), payload: 'AAAA' };
-    expect(dashboardJobData(corrupt)).toBe(corrupt);
-    expect(dashboardJobData({ other: 'queue' })).toEqual({ other: 'queue' });
   });
 });
