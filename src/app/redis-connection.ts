@@ -1,6 +1,19 @@
-import { Redis } from 'ioredis';
+import { isIP } from 'node:net';
+import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../lib/logger.ts';
 import { isRedisConnectionError, registerRedisHealth, type RedisHealth } from '../lib/redis-health.ts';
+
+/**
+ * TLS for a rediss:// URL (managed Redis). ioredis turns TLS on for the scheme but connects without a server name,
+ * so no SNI is sent, which services behind a TLS proxy need to route the connection: send the URL's host name.
+ * The certificate is always verified, against Node's CA store and NODE_EXTRA_CA_CERTS (a private CA's PEM file).
+ */
+export function redisTlsOptions(url: string): Pick<RedisOptions, 'tls'> {
+  const u = new URL(url);
+  if (u.protocol !== 'rediss:') return {};
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  return isIP(host) ? { tls: {} } : { tls: { servername: host } };
+}
 
 /**
  * Creates the Redis connection BullMQ needs: commands wait for a reconnect instead of failing. Losing Redis and
@@ -8,7 +21,7 @@ import { isRedisConnectionError, registerRedisHealth, type RedisHealth } from '.
  * any other error the connection emits is logged here, once until the connection is ready again.
  */
 export function redisConnection(url: string, health: RedisHealth, logger: Logger, name: string): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, connectionName: `ringsense-sync:${name}` });
+  const redis = new Redis(url, { ...redisTlsOptions(url), maxRetriesPerRequest: null, enableReadyCheck: true, connectionName: `ringsense-sync:${name}` });
   registerRedisHealth(redis, health, name);
   let down = false;
   let otherErrorLogged = false;

@@ -1,3 +1,4 @@
+import { redisTlsOptions } from '../app/redis-connection.ts';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { AppConfig } from '../config/load-config.ts';
@@ -28,6 +29,7 @@ export async function withAdminRedis(
   fn: (redis: Redis, onError: (e: Error) => void) => Promise<number>,
 ): Promise<number> {
   const redis = new Redis(cfg.redis.url, {
+    ...redisTlsOptions(cfg.redis.url),
     lazyConnect: true,
     connectTimeout: 5_000,
     maxRetriesPerRequest: 3,

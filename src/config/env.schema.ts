@@ -31,6 +31,8 @@ export const envSchema = z.object({
     .string()
     .default('redis://127.0.0.1:6379')
     .pipe(z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })),
+  /** Redis's password (AUTH) when REDIS_URL has none, e.g. as REDIS_PASSWORD_FILE from a Docker secret. */
+  REDIS_PASSWORD: optionalString,
   QUEUE_PREFIX: z
     .string()
     .default('ringsense')
@@ -87,4 +89,4 @@ export const envSchema = z.object({
 export type Env = z.infer<typeof envSchema>;
 
 /** Variables holding secrets: their values are never printed, and they may come from `<NAME>_FILE`. */
-export const SECRET_VARIABLES = ['RINGCENTRAL_CLIENT_SECRET', 'RINGCENTRAL_JWT', 'SALESFORCE_CLIENT_SECRET', 'ADMIN_PASSWORD'] as const;
+export const SECRET_VARIABLES = ['RINGCENTRAL_CLIENT_SECRET', 'RINGCENTRAL_JWT', 'SALESFORCE_CLIENT_SECRET', 'ADMIN_PASSWORD', 'REDIS_PASSWORD'] as const;

@@ -45,6 +45,7 @@ export interface AdminConfig {
 }
 
 export interface AppConfig {
+  /** `url`: REDIS_URL with REDIS_PASSWORD applied; it may hold the password, so never print it as is. */
   readonly redis: { readonly url: string; readonly prefix: string };
   readonly ringcentral: RingCentralConfig | undefined;
   readonly salesforce: SalesforceConfig | undefined;
@@ -144,6 +145,25 @@ function salesforceFrom(env: Env, cwd: string, need: boolean, problems: ConfigPr
   return undefined;
 }
 
+/**
+ * REDIS_URL with REDIS_PASSWORD (or REDIS_PASSWORD_FILE) applied, so that every connection made from the URL
+ * authenticates (a user name in the URL, for a Redis ACL user, is kept). The password is given in one place only.
+ * The scheme is lower-cased: ioredis turns TLS on only for a URL that starts with "rediss://".
+ */
+function redisUrlFrom(env: Env, problems: ConfigProblem[]): string {
+  const url = new URL(env.REDIS_URL);
+  const scheme = url.protocol; // lower case already: WHATWG URL lower-cases the scheme
+  const lowerCased = env.REDIS_URL.startsWith(scheme) ? env.REDIS_URL : scheme + env.REDIS_URL.slice(scheme.length);
+  if (!env.REDIS_PASSWORD) return lowerCased;
+  if (url.password) {
+    problems.push({ where: 'REDIS_PASSWORD', message: 'REDIS_URL has a password already: give it in one place only (REDIS_URL, REDIS_PASSWORD or REDIS_PASSWORD_FILE)' });
+    return lowerCased;
+  }
+  // encodeURIComponent first: the URL setter leaves "%" alone, and ioredis decodes the password it reads.
+  url.password = encodeURIComponent(env.REDIS_PASSWORD);
+  return url.href;
+}
+
 /** The dashboard can retry and remove calls: no password a person could guess in an afternoon. */
 export const MIN_ADMIN_PASSWORD = 12;
 
@@ -181,11 +201,12 @@ export function loadConfig(env: EnvSource = process.env, needs: ConfigNeeds = {}
   const http = httpFrom(e, needs.http ?? false, problems);
   if (e.SALESFORCE_API_SLOWDOWN_PERCENT >= e.SALESFORCE_API_PAUSE_PERCENT)
     problems.push({ where: 'SALESFORCE_API_SLOWDOWN_PERCENT', message: `must be below SALESFORCE_API_PAUSE_PERCENT (${e.SALESFORCE_API_PAUSE_PERCENT})` });
+  const redisUrl = redisUrlFrom(e, problems);
   if (problems.length) throw new ConfigError('The environment', problems);
   const mappingFile = resolve(cwd, e.MAPPING_FILE);
   const mapping = needs.mapping ? loadMapping(mappingFile) : undefined;
   return Object.freeze({
-    redis: { url: e.REDIS_URL, prefix: e.QUEUE_PREFIX },
+    redis: { url: redisUrl, prefix: e.QUEUE_PREFIX },
     ringcentral,
     salesforce,
     mappingFile,

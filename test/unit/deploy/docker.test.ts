@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { SECRET_VARIABLES } from '../../../src/config/env.schema.ts';
 
 // No Docker engine runs here: these check what can be checked without one.
 const root = join(import.meta.dirname, '..', '..', '..');
@@ -51,14 +52,73 @@ describe('Dockerfile health check', () => {
 describe('docker-compose.yml', () => {
   type Service = {
     image?: string; command?: string[]; environment?: Record<string, string>; volumes?: string[]; depends_on?: Record<string, unknown>;
-    ports?: string[]; healthcheck?: { test: string[]; start_period?: string };
+    ports?: string[]; expose?: string[]; network_mode?: string; secrets?: string[]; env_file?: unknown;
+    healthcheck?: { test: string[]; start_period?: string };
   };
-  const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+  const compose = parse(read('docker-compose.yml'), { merge: true }) as {
+    services: Record<string, Service>; volumes: Record<string, unknown>; secrets: Record<string, { file?: string }>;
+  };
+  /** The redis service's shell script, as the container's sh sees it (compose turns $$ into $). */
+  const redisScript = () => {
+    const cmd = compose.services.redis!.command!;
+    expect(cmd.slice(0, 2)).toEqual(['sh', '-c']);
+    return cmd[2]!.replaceAll('$$', '$');
+  };
   it('runs Redis with append-only persistence on a volume and noeviction', () => {
     const redis = compose.services.redis!;
-    expect(redis.command).toEqual(expect.arrayContaining(['--appendonly', 'yes', '--maxmemory-policy', 'noeviction']));
+    const server = /^exec docker-entrypoint\.sh redis-server - (.*) <<EOF$/m.exec(redisScript());
+    expect(server, redisScript()).not.toBeNull();
+    expect(server![1]!.split(' ')).toEqual(['--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction']);
     expect(redis.volumes).toEqual(['redis-data:/data']);
     expect(Object.keys(compose.volumes)).toEqual(['redis-data']);
+  });
+  it('runs Redis with a password from its secret, off the command line, and checks its health with it', () => {
+    const redis = compose.services.redis!;
+    expect(redis.secrets).toEqual(['redis_password']);
+    const script = redisScript();
+    // The password is read from the secret and given on standard input (`redis-server -`), never as an argument
+    // (`ps` on the host shows arguments); exec through docker-entrypoint.sh: redis-server is PID 1 (gets SIGTERM)
+    // and runs as the redis user, as with the image's default command.
+    expect(script).toMatch(/^pw="\$\(cat \/run\/secrets\/redis_password\)"$/m);
+    expect(script).toMatch(/<<EOF\nrequirepass \$pw\nEOF\n?$/);
+    expect(script).not.toMatch(/--requirepass|\s-a\s/);
+    // An empty password or one redis.conf would have to quote stops the container with a message.
+    expect(script).toMatch(/"" \| \*\[!A-Za-z0-9\+\/=\._-\]\*\) echo "secrets\/redis_password must be [^"]+" >&2; exit 1 ;;/);
+    expect(redis.healthcheck!.test).toEqual(['CMD-SHELL', 'REDISCLI_AUTH="$$(cat /run/secrets/redis_password)" redis-cli ping | grep -qx PONG']);
+  });
+  it('gives the listener and the workers every secret as a *_FILE from a Docker secret, none from .env', () => {
+    const fileSecrets = Object.entries(compose.secrets);
+    for (const [name, def] of fileSecrets) {
+      expect(def.file, name).toMatch(/^\.\/secrets\/[\w.-]+$/);
+    }
+    expect(read('.gitignore').split('\n')).toContain('secrets/');
+    const example = read('.env.example').split('\n');
+    for (const svcName of ['listener', 'worker']) {
+      const svc = compose.services[svcName]!;
+      expect(svc.secrets?.sort()).toEqual(Object.keys(compose.secrets).sort());
+      for (const secret of SECRET_VARIABLES) {
+        const path = svc.environment![`${secret}_FILE`];
+        expect(path, `${svcName} ${secret}_FILE`).toMatch(/^\/run\/secrets\/\w+$/);
+        expect(svc.secrets).toContain(path!.slice('/run/secrets/'.length));
+        expect(svc.environment).not.toHaveProperty(secret);
+        // .env is the services' env_file: the template leaves every secret empty there (one given both ways is refused).
+        expect(example.filter((l) => l.startsWith(`${secret}=`)), secret).toEqual([`${secret}=`]);
+      }
+    }
+    // The JWT bearer flow's key: a secret too, named by SALESFORCE_PRIVATE_KEY_FILE in .env (the flow is chosen there).
+    expect(compose.secrets.salesforce_private_key).toEqual({ file: './secrets/salesforce_private_key.pem' });
+    expect(read('.env.example')).toContain('/run/secrets/salesforce_private_key');
+  });
+  it('publishes nothing but the operator ports, on the host\'s loopback only', () => {
+    for (const [name, svc] of Object.entries(compose.services)) {
+      expect(svc.network_mode, name).toBeUndefined();
+      expect(svc.expose, name).toBeUndefined();
+      if (name === 'listener' || name === 'worker') {
+        for (const p of svc.ports!) expect(p, name).toMatch(/^127\.0\.0\.1:[\d-]+:8080$/);
+      } else {
+        expect(svc.ports, name).toBeUndefined();
+      }
+    }
   });
   it('runs one listener and scalable workers with existing commands, the env file, and the mapping read-only', () => {
     const { listener, worker } = compose.services;
@@ -71,8 +131,11 @@ describe('docker-compose.yml', () => {
       expect(svc.environment).toMatchObject({ REDIS_URL: 'redis://redis:6379', MAPPING_FILE: '/app/config/mapping.yaml' });
       expect(svc.volumes).toEqual(['./config/mapping.yaml:/app/config/mapping.yaml:ro']);
       expect(svc.depends_on).toHaveProperty('redis');
-      // Every variable the compose file sets is one the service reads.
-      for (const name of Object.keys(svc.environment!)) expect(known).toContain(`${name}:`);
+      // Every variable the compose file sets is one the service reads (a secret's *_FILE: the secret's).
+      for (const name of Object.keys(svc.environment!)) {
+        const secret = name.replace(/_FILE$/, '');
+        expect(known).toContain(`${(SECRET_VARIABLES as readonly string[]).includes(secret) ? secret : name}:`);
+      }
     }
   });
   it('publishes each process\'s HTTP port on the host (loopback), one port per worker replica', () => {
