@@ -26,7 +26,11 @@ interface World {
   redis: Redis;
   env: Record<string, string>;
   service: RunningCli;
+  /** The service's operator endpoints (/healthz, /admin/queues). */
+  http: string;
 }
+const ADMIN = { user: 'ops', password: 'a-long-admin-passphrase' };
+const adminAuth = { authorization: `Basic ${Buffer.from(`${ADMIN.user}:${ADMIN.password}`).toString('base64')}` };
 let w: World;
 
 type Body = Record<string, unknown> & { insights: Record<string, unknown> };
@@ -82,11 +86,13 @@ beforeAll(async () => {
   const sims = await startSimulators({ seed: demoSeed() });
   const prefix = `h${randomUUID().slice(0, 8)}`;
   const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
-  const env = { ...sims.env, REDIS_URL: inject('redisUrl'), QUEUE_PREFIX: prefix, MAPPING_FILE: demoMappingFile(), LOG_LEVEL: 'info' };
+  const env = { ...sims.env, REDIS_URL: inject('redisUrl'), QUEUE_PREFIX: prefix, MAPPING_FILE: demoMappingFile(), LOG_LEVEL: 'info', ADMIN_USER: ADMIN.user, ADMIN_PASSWORD: ADMIN.password };
   const service = spawnCli(['start'], { env });
+  const [listening] = await service.waitFor(/"message":"http_listening"[^\n]*/, 60_000);
+  const port = /"port":(\d+)/.exec(listening)![1];
   await service.waitFor(/"message":"rc_subscription_registered"/, 60_000);
   await service.waitFor(/"message":"worker_started"/, 60_000);
-  w = { sims, queue: new Queue(CALLS_QUEUE, { connection: redis, prefix }), redis, env, service };
+  w = { sims, queue: new Queue(CALLS_QUEUE, { connection: redis, prefix }), redis, env, service, http: `http://127.0.0.1:${port}` };
   // One good call first: the process warm, its caches and pools in place, before any row measures it.
   sims.rc.publishInsights('2728084995101');
   await waitFor(() => settled(1), 60_000, 'the warm-up call');
@@ -181,4 +187,87 @@ describe('hostile input against a running service (real processes)', () => {
       return 'failed set: invalid_event, unsupported_domain';
     });
   });
+  it('the dashboard after those events: the failed list is small, redacted, without stack traces, and /healthz stays quick', async ({ task }) => {
+    task.meta.hostile = await row('dashboard failed list after the big events', 100, async () => {
+      // One more failed call, its content all over: title, names, summary, transcript.
+      const content = doc();
+      content.title = `${SECRET} title`;
+      delete content.recordingStartTime;
+      (content.speakerInfo as Array<Record<string, unknown>>)[1]!.name = `${SECRET} name`;
+      (content.insights.Summary as Array<Record<string, unknown>>)[0]!.value = `${SECRET} summary`;
+      (content.insights.Transcript as Array<Record<string, unknown>>)[0]!.text = `${SECRET} said`;
+      w.sims.rc.publishRaw(content);
+      await next();
+      const started = Date.now();
+      const page = fetch(`${w.http}/admin/queues/api/queues?activeQueue=calls&status=failed&page=1&jobsPerPage=50`, { headers: adminAuth });
+      const health = await fetch(`${w.http}/healthz`);
+      const healthMs = Date.now() - started;
+      const res = await page;
+      const text = await res.text();
+      expect(res.status).toBe(200);
+      expect(health.status).toBe(200);
+      expect(healthMs).toBeLessThan(1_000);
+      const failed = (JSON.parse(text) as { queues: Array<{ name: string; jobs: Array<{ stacktrace: unknown[] }> }> }).queues.find((q) => q.name === 'calls')!.jobs;
+      expect(failed.length).toBeGreaterThanOrEqual(5);
+      // 215 MB of JSON for the failed list before; now a few KB per job, no content, no server paths.
+      expect(text.length).toBeLessThan(failed.length * 8_000);
+      // The failure messages quote an odd domain short and escaped, as `failed list` does; no call content.
+      expect(text).not.toMatch(new RegExp(`${SECRET} (title|name|summary|said)`));
+      expect(text).not.toContain('Debolah');
+      expect(text).not.toMatch(/\.ts:\d+|\/src\//);
+      for (const job of failed) expect(job.stacktrace).toEqual([]);
+      return `${failed.length} jobs in ${(text.length / 1024).toFixed(0)} KB; /healthz in ${healthMs} ms`;
+    });
+  });
+
+  it('a 15,000-character speaker name and control characters in names and text: the call is written, in plain text', async ({ task }) => {
+    task.meta.hostile = await row('15,000-character name; controls, ANSI, U+202E, CRLF', 100, async () => {
+      const body = doc();
+      const speakers = body.speakerInfo as Array<Record<string, unknown>>;
+      const external = speakers.find((s) => !s.extensionId)!;
+      external.name = `Tracy${' Debolah'.repeat(2_000)}`;
+      const internal = speakers.find((s) => s.extensionId)!;
+      internal.name = 'John\u0000 Smith\u0007\u001b[31m\r\nINJECTED: fake line\u202e';
+      body.title = 'Renewal\r\nINJECTED: subject\u001b[2J';
+      body.sourceRecordId = '9400000000001';
+      w.sims.rc.publishRaw(body);
+      await next();
+      const task = w.sims.sf.records('Task').find((t) => t.CallObject === 'ringsense:9400000000001');
+      expect(task, 'the call Task').toBeDefined();
+      const text = `${String(task!.Subject)}\n${String(task!.Description)}`;
+      // eslint-disable-next-line no-control-regex
+      expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+      expect(String(task!.Subject)).not.toContain('\n');
+      expect(String(task!.Description).split('\n').some((l) => l.startsWith('INJECTED'))).toBe(false);
+      return 'written; no control, escape or bidi character; no forged line';
+    });
+  });
+
+  it('a forged X-Forwarded-Host does not pass the cross-site guard without TRUST_PROXY', async ({ task }) => {
+    task.meta.hostile = await row('forged X-Forwarded-Host on a write', 50, async () => {
+      const res = await fetch(`${w.http}/admin/queues/api/queues/calls/retry/failed`, {
+        method: 'PUT',
+        headers: { ...adminAuth, origin: 'http://evil.example', 'x-forwarded-host': 'evil.example' },
+      });
+      expect(res.status).toBe(403);
+      return '403 cross_site_request';
+    });
+  });
+  it('500 wrong dashboard passwords: throttled after 5, each failure logged without what was typed', async ({ task }) => {
+    task.meta.hostile = await row('500 wrong dashboard passwords', 50, async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 500; i++) {
+        const auth = `Basic ${Buffer.from(`${ADMIN.user}:guess-${i}-typed-by-attacker`).toString('base64')}`;
+        statuses.push((await fetch(`${w.http}/admin/queues`, { headers: { authorization: auth } })).status);
+      }
+      expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+      expect(statuses.slice(5).every((s) => s === 429)).toBe(true);
+      expect(infoLines().some((l) => l.includes('typed-by-attacker'))).toBe(false);
+      // The first failures one line each; the one that starts the throttle one line; the refused ones none.
+      expect(infoLines().filter((l) => l.includes('"admin_sign_in_failed"'))).toHaveLength(4);
+      expect(infoLines().filter((l) => l.includes('"admin_sign_in_throttled"'))).toHaveLength(1);
+      return '5 x 401, then 429 with Retry-After';
+    });
+  });
+
 });
