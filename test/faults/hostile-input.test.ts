@@ -141,6 +141,13 @@ describe('hostile input against a running service (real processes)', () => {
           // What is kept: ids, size, the first bytes, when. Not the payload.
           expect(job!.data).toMatchObject({ kind: 'oversized', ids: { sourceRecordId: '2728084995017' }, receivedAt: expect.any(Number) });
           expect(JSON.stringify(job!.data).length).toBeLessThan(2_000);
+          // What the admin reads: the reason, the ids and the size; the first bytes (the title...) only on request.
+          const shown = await runCli(['failed', 'show', job!.id!], { env: w.env });
+          expect(shown.stdout).toContain('payload_too_large');
+          expect(shown.stdout).toContain('2728084995017');
+          expect(shown.stdout).not.toContain(String(doc().title));
+          const revealed = await runCli(['failed', 'show', job!.id!, '--content'], { env: w.env });
+          expect(revealed.stdout).toContain(String(doc().title));
           return 'failed set: payload_too_large (ids, size, 512 bytes)';
         }),
       );
