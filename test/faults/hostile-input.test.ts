@@ -277,4 +277,10 @@ describe('hostile input against a running service (real processes)', () => {
     });
   });
 
+  it('ADMIN_PASSWORD=a: start refuses, saying how long a password must be, never printing it', async () => {
+    const r = await runCli(['start'], { env: { ...w.env, QUEUE_PREFIX: `${w.env.QUEUE_PREFIX}x`, ADMIN_PASSWORD: 'a' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('ADMIN_PASSWORD: must be at least 12 characters');
+    expect(r.stderr).not.toMatch(/ADMIN_PASSWORD=a\b/);
+  });
 });
