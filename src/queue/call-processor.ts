@@ -9,7 +9,7 @@ import type { UnmappedReason, UnmappedRecorder } from '../mapping/unmapped-store
 import { PermanentSyncError } from '../sync/sync-errors.ts';
 import { CallBusyError, type CallLock } from './call-lock.ts';
 import { encodeFailureReason } from './failure-reason.ts';
-import { decodeCallJobDataSized, validatedAtEnqueue } from './job-payload.ts';
+import { decodeCallJobData, validatedAtEnqueue } from './job-payload.ts';
 import type { CallJob, OversizedCallJob } from './jobs.ts';
 import type { OutageGate } from './outage-gate.ts';
 import { decideRetry, type CallFailure } from './retry-policy.ts';
@@ -66,12 +66,11 @@ function oversizedProblem(job: OversizedCallJob): string {
  */
 function insightsOf(job: Job, keepTranscript: () => boolean): { insights: RecordingInsights; from: CallJob } {
   const keep = !validatedAtEnqueue(job.data) || keepTranscript();
-  const data = decodeCallJobDataSized(job.data, { transcript: keep });
+  const data = decodeCallJobData(job.data, { transcript: keep });
   if (!data.ok) throw new PermanentSyncError('invalid_job_data', data.error);
-  const v = data.value.job;
+  const v = data.value;
   if (v.kind === 'oversized') throw new PermanentSyncError('payload_too_large', oversizedProblem(v));
-  const size = data.value.sizeBytes === undefined ? {} : { sizeBytes: data.value.sizeBytes };
-  const parsed = v.kind === 'notification' ? parseInsightsNotification(v.event, size) : parseInsightsBody(v.insights);
+  const parsed = v.kind === 'notification' ? parseInsightsNotification(v.event) : parseInsightsBody(v.insights);
   if (!parsed.ok) {
     const details = parsed.error.details.length ? ` (${parsed.error.details.slice(0, 5).join('; ')})` : '';
     throw new PermanentSyncError(parsed.error.reason, `${parsed.error.message}${details}`);

@@ -179,16 +179,6 @@ export interface DecodeOptions {
 
 const NOT_A_CALL_JOB = 'the job data is not a RingSense event or insights';
 
-/**
- * The call job in any job data this service wrote, this version's or an earlier one's. Never throws: data that is
- * not a call job, an unknown encoding or a payload that does not decode comes back as a readable problem (the
- * worker fails such a job permanently as `invalid_job_data`).
- */
-export function decodeCallJobData(data: unknown, opts: DecodeOptions = {}): Result<QueuedJob, string> {
-  const r = decodeCallJobDataSized(data, opts);
-  return r.ok ? ok(r.value.job) : r;
-}
-
 /** One compressed part of job data, decoded; a part that does not decode is a readable problem naming `what`. */
 function decodePart(part: string, what: string): Result<{ value: unknown; bytes: number }, string> {
   try {
@@ -206,20 +196,21 @@ function callJob(stored: { kind: 'notification'; receivedAt: number } | { kind: 
 }
 
 /**
- * decodeCallJobData, with the size of the value's JSON when it was stored compressed (the event as it arrived,
- * transcript included even when it is not decoded).
+ * The call job in any job data this service wrote, this version's or an earlier one's. Never throws: data that is
+ * not a call job, an unknown encoding or a payload that does not decode comes back as a readable problem (the
+ * worker fails such a job permanently as `invalid_job_data`).
  */
-export function decodeCallJobDataSized(data: unknown, opts: DecodeOptions = {}): Result<{ job: QueuedJob; sizeBytes?: number }, string> {
+export function decodeCallJobData(data: unknown, opts: DecodeOptions = {}): Result<QueuedJob, string> {
   const whole = opts.transcript ?? true;
   if (isRecord(data) && data.kind === 'oversized') {
     const parsed = oversizedJobDataSchema.safeParse(data);
-    return parsed.success ? ok({ job: parsed.data, sizeBytes: parsed.data.bytes }) : err(NOT_A_CALL_JOB);
+    return parsed.success ? ok(parsed.data) : err(NOT_A_CALL_JOB);
   }
   const encoding = isRecord(data) ? data.encoding : undefined;
   if (encoding === undefined) {
     const legacy = legacyCallJobDataSchema.safeParse(data);
     if (!legacy.success) return err(NOT_A_CALL_JOB);
-    return ok({ job: whole ? legacy.data : withoutTranscript(legacy.data) });
+    return ok(whole ? legacy.data : withoutTranscript(legacy.data));
   }
   if (encoding === WHOLE_PAYLOAD_ENCODING) {
     const parsed = wholeCallJobDataSchema.safeParse(data);
@@ -227,7 +218,7 @@ export function decodeCallJobDataSized(data: unknown, opts: DecodeOptions = {}):
     const decoded = decodePart(parsed.data.payload, `${WHOLE_PAYLOAD_ENCODING} payload`);
     if (!decoded.ok) return decoded;
     const job = callJob(parsed.data, decoded.value.value);
-    return ok({ job: whole ? job : withoutTranscript(job), sizeBytes: decoded.value.bytes });
+    return ok(whole ? job : withoutTranscript(job));
   }
   if (encoding !== PAYLOAD_ENCODING) return err(`the job data is encoded as ${JSON.stringify(encoding)}, which this version cannot read (written by a newer version?)`);
   const parsed = callJobDataSchema.safeParse(data);
@@ -248,5 +239,5 @@ export function decodeCallJobDataSized(data: unknown, opts: DecodeOptions = {}):
     if (!holder || !Object.hasOwn(holder, key) || !Array.isArray(holder[key])) return err(`the job's ${PAYLOAD_ENCODING} payload has no place for its transcript`);
     holder[key] = transcript;
   }
-  return ok({ job: callJob(stored, value), sizeBytes: stored.bytes });
+  return ok(callJob(stored, value));
 }

@@ -1,7 +1,7 @@
 import { boundJson } from '../lib/bounded-json.ts';
 import { err, ok, type Result } from '../lib/result.ts';
 import { redactContentKeepShape } from '../lib/logger.ts';
-import { decodeCallJobDataSized, decodePayload, PayloadDecodeError } from './job-payload.ts';
+import { decodeCallJobData, decodePayload, PayloadDecodeError } from './job-payload.ts';
 import { callJobDataSchema, wholeCallJobDataSchema } from './jobs.ts';
 
 /**
@@ -52,9 +52,9 @@ export function viewJobData(data: unknown, opts: JobViewOptions): unknown {
     if (stored.bytes > opts.maxDecodedBytes) {
       return { ...plain, shown: `not decoded: the ${key} is ${stored.bytes} bytes, over the ${opts.maxDecodedBytes} shown here (ringsense-sync failed show <jobId> --content shows it)` };
     }
-    const decoded = decodeCallJobDataSized(data, { transcript: true });
+    const decoded = decodeCallJobData(data, { transcript: true });
     if (!decoded.ok) return { ...plain, shown: `not decoded: ${decoded.error}` };
-    const job = decoded.value.job;
+    const job = decoded.value;
     return { ...plain, [key]: shownToAdmin(job.kind === 'notification' ? job.event : job.kind === 'insights' ? job.insights : undefined, true) };
   }
   const whole = wholeCallJobDataSchema.safeParse(data);

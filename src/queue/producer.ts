@@ -90,7 +90,7 @@ async function notificationJob(queue: Queue, raw: unknown, logger: Logger, recei
   const json = payloadJson(event);
   const big = oversizedJson(json);
   if (big) return oversizedJob(queue, big, 'notification', logger, receivedAt);
-  const parsed = event === raw ? parseInsightsNotification(raw, { sizeBytes: Buffer.byteLength(json) }) : parseInsightsNotification(event);
+  const parsed = parseInsightsNotification(event);
   const data = encodeCallJob({ kind: 'notification', receivedAt, event }, json, { validated: parsed.ok });
   if (!parsed.ok) {
     const jobId = invalidEventJobId(event);

@@ -174,14 +174,11 @@ export function parseInsightsBody(raw: unknown, prefix = ''): Result<RecordingIn
  * Validates one notification as the WebSocket delivers it ({uuid, event, timestamp, subscriptionId, ownerId, body}).
  * Never throws: a refused event comes back with a specific reason.
  */
-export function parseInsightsNotification(raw: unknown, opts: { maxBytes?: number; sizeBytes?: number } = {}): Result<InsightsNotification, EventRejection> {
-  const maxBytes = opts.maxBytes ?? MAX_EVENT_BYTES;
+export function parseInsightsNotification(raw: unknown): Result<InsightsNotification, EventRejection> {
   const body: unknown = raw && typeof raw === 'object' ? (raw as Record<string, unknown>).body : undefined;
-  // Before anything serialises or walks it recursively (a hostile nesting overflows the stack).
+  // Before anything walks it recursively (a hostile nesting overflows the stack).
   const deep = tooDeep(raw, body);
   if (deep) return deep;
-  const size = opts.sizeBytes ?? Buffer.byteLength(JSON.stringify(raw) ?? '');
-  if (size > maxBytes) return reject('payload_too_large', `the event is ${size} bytes, over the ${maxBytes}-byte limit`, [], readRecordId(body));
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return reject('not_an_object', 'the notification is not a JSON object');
   const env = raw as Record<string, unknown>;
   if (typeof env.event === 'string') {

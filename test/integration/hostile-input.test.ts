@@ -63,15 +63,21 @@ describe('hostile and broken input', () => {
     sink.on('data', (d: Buffer) => lines.push(...d.toString().split('\n').filter(Boolean)));
     const logger = createLogger({ level: 'info', format: 'json', stream: sink });
     const deepResult = await enqueueNotification(p.service.queue, envelope, logger);
+    // Over the size limit, however it arrives (here an object handed over in process): kept as ids and first bytes.
+    const bigResult = await enqueueNotification(p.service.queue, { ...envelope, body: { ...doc(), sourceRecordId: '900000000000009', pad: 'x'.repeat(9 * 1024 * 1024) } }, logger);
+    expect(bigResult.rejection).toMatchObject({ reason: 'payload_too_large', sourceRecordId: '900000000000009' });
+    const bigJob = await p.service.queue.getJob(bigResult.jobId);
+    expect(bigJob!.data).toMatchObject({ kind: 'oversized', source: 'notification', ids: { sourceRecordId: '900000000000009' } });
+    expect(JSON.stringify(bigJob!.data).length).toBeLessThan(2_000);
     expect(deepResult.rejection).toMatchObject({ reason: 'invalid_event', sourceRecordId: '900000000000001' });
     // A record id of 1.5 MB, and text in the domain: through the WebSocket, as RingCentral would send them.
     const longId = { ...doc(), sourceRecordId: `9${'7'.repeat(1_500_000)}` };
     const talkative = { ...doc(), sourceRecordId: '900000000000002', domain: 'SECRET-CUSTOMER-SAID-THIS' };
     p.sims.rc.publishRaw(longId);
     p.sims.rc.publishRaw(talkative);
-    expect(await p.settled(3, 60_000)).toEqual({ completed: 0, failed: 3 });
+    expect(await p.settled(4, 60_000)).toEqual({ completed: 0, failed: 4 });
     const failed = await p.failedJobs();
-    expect(failed.map((j) => j.failedReason.split(':')[0]).sort()).toEqual(['invalid_event', 'invalid_event', 'unsupported_domain']);
+    expect(failed.map((j) => j.failedReason.split(':')[0]).sort()).toEqual(['invalid_event', 'invalid_event', 'payload_too_large', 'unsupported_domain']);
     expect(failed.find((j) => j.failedReason.includes('nests more than 32 levels'))).toBeDefined();
     // The deep event is kept, cut, for the admin (its ids are there to replay it by).
     const kept = failed.find((j) => j.failedReason.includes('nests more than'))!;
@@ -80,7 +86,7 @@ describe('hostile and broken input', () => {
     const info = [...lines, ...p.logs.map((l) => JSON.stringify(l))].filter((l) => !l.includes('"level":"debug"'));
     expect(info.some((l) => l.includes('SECRET-CUSTOMER-SAID-THIS'))).toBe(false);
     expect(Math.max(...info.map((l) => l.length))).toBeLessThan(10_000);
-    expect(p.logs.filter((l) => l.message === 'event_rejected')).toHaveLength(2);
+    expect(p.logs.filter((l) => l.message === 'event_rejected')).toHaveLength(2); // the two over the WebSocket (the others logged to `sink`)
     expect(process.memoryUsage().rss - rss).toBeLessThan(300 * 1024 * 1024);
   });
 

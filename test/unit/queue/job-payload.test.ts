@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { sampleCalls } from '../../../src/demo/sample-calls.ts';
 import { parseMapping } from '../../../src/config/load-mapping.ts';
 import { createCallProcessor, type CallProcessorDeps } from '../../../src/queue/call-processor.ts';
-import { decodeCallJobData, decodeCallJobDataSized, decodePayload, encodeCallJob, encodePayload, MAX_DECODED_BYTES, payloadJson, PayloadDecodeError } from '../../../src/queue/job-payload.ts';
+import { decodeCallJobData, decodePayload, encodeCallJob, encodePayload, MAX_DECODED_BYTES, payloadJson, PayloadDecodeError } from '../../../src/queue/job-payload.ts';
 import { callJobDataSchema, PAYLOAD_ENCODING, type CallJob, type QueuedJob } from '../../../src/queue/jobs.ts';
 import { createLogger } from '../../../src/lib/logger.ts';
 
@@ -162,10 +162,6 @@ describe('the transcript, stored apart', () => {
       const json = payloadJson(valueOf(job));
       for (const data of [encodeCallJob(job), encodeCallJob(job, json)]) {
         expect(data.bytes).toBe(Buffer.byteLength(json));
-        for (const transcript of [true, false]) {
-          const r = decodeCallJobDataSized(data, { transcript });
-          expect(r.ok && r.value.sizeBytes).toBe(Buffer.byteLength(JSON.stringify(valueOf(job))));
-        }
       }
     }
   });
@@ -184,7 +180,7 @@ describe('the transcript, stored apart', () => {
     const good = encodeCallJob(notification);
     for (const transcript of ['bm90IGJyb3RsaQ==', good.transcript!.slice(0, 100), '']) {
       const data = { ...good, transcript };
-      expect(decodeCallJobDataSized(data, { transcript: false })).toEqual({ ok: true, value: { job: { ...notification, event: emptied(event, NOTIFICATION_PATH) }, sizeBytes: good.bytes } });
+      expect(decodeCallJobData(data, { transcript: false })).toEqual({ ok: true, value: { ...notification, event: emptied(event, NOTIFICATION_PATH) } });
       expect(decodeCallJobData(data)).toEqual({ ok: false, error: expect.stringMatching(/^the job's br64-split transcript does not decode: it is not valid brotli data/) });
     }
     const secret = { ...good, transcript: brotliCompressSync(Buffer.from('[{"text": "secret words"')).toString('base64') };
@@ -203,12 +199,11 @@ describe('the transcript, stored apart', () => {
   it('still reads job data of the version before (the value whole in one payload), with the transcript or without', () => {
     for (const job of jobs) {
       const data = JSON.parse(JSON.stringify(wholeJobData(job))) as unknown;
-      const size = Buffer.byteLength(JSON.stringify(valueOf(job)));
-      expect(decodeCallJobDataSized(data)).toEqual({ ok: true, value: { job, sizeBytes: size } });
-      const without = decodeCallJobDataSized(data, { transcript: false });
+      expect(decodeCallJobData(data)).toEqual({ ok: true, value: job });
+      const without = decodeCallJobData(data, { transcript: false });
       const value = valueOf(job);
       const expected = noTranscript === value || noTranscript.body === value ? value : emptied(value, pathOf(job));
-      expect(without).toEqual({ ok: true, value: { job: { ...job, [job.kind === 'notification' ? 'event' : 'insights']: expected }, sizeBytes: size } });
+      expect(without).toEqual({ ok: true, value: { ...job, [job.kind === 'notification' ? 'event' : 'insights']: expected } });
     }
     expect(decodeCallJobData({ ...(wholeJobData(notification) as object), payload: 'bm90IGJyb3RsaQ==' })).toEqual({ ok: false, error: expect.stringMatching(/^the job's br64 payload does not decode: it is not valid brotli data/) });
   });
