@@ -12,6 +12,8 @@ export interface Speaker {
   name?: string | null | undefined;
   accountId?: string | null | undefined;
   extensionId?: string | null | undefined;
+  /** The participant's number as RingSense wrote it (newer events): the external party's saves a call-log lookup. */
+  phoneNumber?: string | null | undefined;
 }
 
 /** One line of the transcript; start and end are seconds into the recording. */
@@ -29,7 +31,7 @@ export interface SummaryUnit {
   end?: number | undefined;
 }
 
-/** A highlight or a next step: what was said and, when known, who said it and when. */
+/** A highlight, a next step or a question (QnA): what was said and, when known, who said it and when. */
 export interface SpeakerUnit {
   value: string;
   speakerId?: string | null | undefined;
@@ -37,16 +39,21 @@ export interface SpeakerUnit {
   end?: number | undefined;
 }
 
+/** A bare value: an AI score (a number as a string, e.g. "7"), a sentiment (Positive, Negative, Neutral), call notes. */
 export interface ValueUnit {
   value: string;
 }
 
+/** A point of the bulleted summary, under its section's name when RingSense gave one. */
 export interface BulletedSummaryUnit {
   value: string;
   section?: string | null | undefined;
 }
 
-/** The AI insights of a recording (other kinds RingSense may add pass through parsing, untyped and unread). */
+/**
+ * The AI insights of a recording. Other kinds RingSense may add pass through parsing untyped: they stay in the job
+ * data (the event is stored whole) and are named in a debug log (unknownInsightTypes), never read.
+ */
 export interface CallInsights {
   Transcript: Utterance[];
   Summary: SummaryUnit[];
@@ -56,7 +63,35 @@ export interface CallInsights {
   BulletedSummary?: BulletedSummaryUnit[] | undefined;
   AIScore?: ValueUnit[] | undefined;
   Sentiment?: ValueUnit[] | undefined;
+  /** RingEX calls with AI Notes on, when the admin allows importing them. */
   CallNotes?: ValueUnit[] | undefined;
+  /** Questions asked on the call (RingCX data; not in the SDK's type): each the question, who asked it and when. */
+  QnA?: SpeakerUnit[] | undefined;
+}
+
+/** The insight kinds this product reads (Highlights also as HighLights). */
+export const KNOWN_INSIGHT_TYPES: ReadonlySet<string> = new Set([
+  'Transcript',
+  'Summary',
+  'Highlights',
+  'HighLights',
+  'NextSteps',
+  'BulletedSummary',
+  'AIScore',
+  'Sentiment',
+  'CallNotes',
+  'QnA',
+]);
+
+/**
+ * The insight kinds in `insights` this product does not know yet (kept, not read), for a log: their names only, at
+ * most 20 of them, each cut to 64 characters (a payload's key is no more trusted than its values).
+ */
+export function unknownInsightTypes(insights: CallInsights): string[] {
+  return Object.keys(insights)
+    .filter((k) => !KNOWN_INSIGHT_TYPES.has(k))
+    .slice(0, 20)
+    .map((k) => k.slice(0, 64));
 }
 
 /** RingSense's insights of one recorded RingEX voice call ("pbx" domain), as a notification or the REST API gives them. */
@@ -66,6 +101,9 @@ export interface RecordingInsights {
   /** The recording's id: the call's identity throughout this service. */
   sourceRecordId: string;
   sourceSessionId: string;
+  /** "Create" in the newer samples; informational (a later version is told by lastModifiedTime). */
+  eventType?: string | undefined;
+  /** A deep link to the recording in the RingSense web app. */
   rsRecordUri?: string | undefined;
   callDirection?: 'Inbound' | 'Outbound' | undefined;
   /** The extension that owns the recording (RingCentral sends a number or a string; always a string here). */

@@ -1,6 +1,10 @@
 /**
  * Sample RingSense notifications: the documented example completed into a whole call, plus edge cases.
  * The demo publishes them; test/support/make-fixtures.ts writes them as the test fixtures.
+ * Between them they carry every ACE insight type (Transcript, Summary, Highlights/HighLights, NextSteps,
+ * BulletedSummary, AIScore, Sentiment, CallNotes, and RingCX's QnA) and the newer fields (`eventType`, `rsRecordUri`,
+ * `speakerInfo[].phoneNumber`). Some external speakers carry their number and some do not (the documented example,
+ * the call without next steps), so both ways of matching the caller (the payload's number, the call log) are used.
  * Deterministic. People, numbers and companies are invented.
  */
 export const SAMPLE_ACCOUNT_ID = '809646016';
@@ -78,13 +82,15 @@ export function sampleCalls(): Record<SampleName, SampleNotification> {
     }),
   );
 
-  // 2. Inbound call, the API spec's "Highlights" spelling, a RingSense link and the other insight types.
+  // 2. Inbound call with every insight type: the API spec's "Highlights" spelling, a bulleted summary in sections,
+  //    score, sentiment, questions (QnA), AI call notes, the RingSense link, and each speaker's number.
   const s2 = 's-b11f0c2de4a5ab7c8d9e0f1a2b3c4d5e0000';
   const q1 = `p-${s2.slice(2)}-1`;
   const q2 = `p-${s2.slice(2)}-2`;
   write(
     'inbound-highlights.json',
     envelope('4130446572007716300', REP_MARIA, '2024-09-05T15:02:11.004Z', {
+      eventType: 'Create',
       title: "Call from Sean O'Brien to Maria Garcia",
       domain: 'pbx',
       sourceSessionId: s2,
@@ -97,8 +103,8 @@ export function sampleCalls(): Record<SampleName, SampleNotification> {
       creationTime: '2024-09-05T15:01:40.200Z',
       lastModifiedTime: '2024-09-05T15:01:40.200Z',
       speakerInfo: [
-        { speakerId: q1, name: "Sean O'Brien", accountId: null, extensionId: null },
-        { speakerId: q2, name: 'Maria Garcia', accountId: ACCOUNT, extensionId: REP_MARIA },
+        { speakerId: q1, name: "Sean O'Brien", accountId: null, extensionId: null, phoneNumber: '+13125550177' },
+        { speakerId: q2, name: 'Maria Garcia', accountId: ACCOUNT, extensionId: REP_MARIA, phoneNumber: '+14155550102' },
       ],
       insights: {
         Transcript: [
@@ -118,14 +124,20 @@ export function sampleCalls(): Record<SampleName, SampleNotification> {
           { speakerId: q2, value: 'Send Northwind a quote for 40 units and a pilot plan.', start: 300.2, end: 306.8 },
           { speakerId: q1, value: 'Share the floor plans of the three sites with Maria this week.', start: 307.5, end: 312.0 },
         ],
-        BulletedSummary: [{ value: 'Evaluating warehouse robots', section: 'Overview' }, { value: 'Pilot in November', section: 'Timeline' }],
+        BulletedSummary: [
+          { value: 'Evaluating warehouse robots', section: 'Overview' },
+          { value: 'Three sites, about forty robots', section: 'Overview' },
+          { value: 'Pilot in November', section: 'Timeline' },
+        ],
         AIScore: [{ value: '8' }],
         Sentiment: [{ value: 'Positive' }],
+        QnA: [{ speakerId: q2, value: 'How many sites are you looking to automate?', start: 12.0, end: 15.9 }],
+        CallNotes: [{ value: 'Northwind: 3 sites, about 40 robots, pilot in November. Maria sends the quote and pilot plan; Sean shares floor plans.' }],
       },
     }),
   );
 
-  // 3. An internal call: both speakers are users of the account (no external party).
+  // 3. An internal call: both speakers are users of the account (no external party; their numbers are not a caller's).
   const s3 = 's-c22a1d3ef5b6bc8d9e0f1a2b3c4d5e6f0000';
   write(
     'no-external-speaker.json',
@@ -141,8 +153,8 @@ export function sampleCalls(): Record<SampleName, SampleNotification> {
       creationTime: '2024-09-06T10:14:30.000Z',
       lastModifiedTime: '2024-09-06T10:14:30.000Z',
       speakerInfo: [
-        { speakerId: `p-${s3.slice(2)}-1`, name: 'John Smith', accountId: ACCOUNT, extensionId: REP_JOHN },
-        { speakerId: `p-${s3.slice(2)}-2`, name: 'Maria Garcia', accountId: ACCOUNT, extensionId: REP_MARIA },
+        { speakerId: `p-${s3.slice(2)}-1`, name: 'John Smith', accountId: ACCOUNT, extensionId: REP_JOHN, phoneNumber: '+14155550101' },
+        { speakerId: `p-${s3.slice(2)}-2`, name: 'Maria Garcia', accountId: ACCOUNT, extensionId: REP_MARIA, phoneNumber: '+14155550102' },
       ],
       insights: {
         Transcript: [
@@ -151,17 +163,20 @@ export function sampleCalls(): Record<SampleName, SampleNotification> {
         ],
         Summary: [{ value: 'John handed the Northwind pilot to Maria.', start: 0, end: 60 }],
         NextSteps: [{ speakerId: `p-${s3.slice(2)}-2`, value: 'Prepare the Northwind pilot plan.', start: 5, end: 8 }],
+        CallNotes: [{ value: 'Handover: Maria owns the Northwind pilot from now on.' }],
       },
     }),
   );
 
-  // 4. A conference call with two external parties.
+  // 4. A conference call with two external parties: the first carries her number, the second none.
   const s4 = 's-d33b2e4f06c7cd9e0f1a2b3c4d5e6f7a0000';
   const r = (n: number) => `p-${s4.slice(2)}-${n}`;
   write(
     'two-external-speakers.json',
     envelope('4130446572007716500', REP_JOHN, '2024-09-09T17:45:00.000Z', {
+      eventType: 'Create',
       title: 'Call from John Smith to Contoso Ltd',
+      rsRecordUri: 'https://ringsense.ringcentral.com/calls/2b8e6f0a-93d4-4f1e-a7c2-5d0e9b3c6a44',
       domain: 'pbx',
       sourceSessionId: s4,
       sourceRecordId: '2728084995303',
@@ -173,7 +188,7 @@ export function sampleCalls(): Record<SampleName, SampleNotification> {
       lastModifiedTime: '2024-09-09T17:44:00.000Z',
       speakerInfo: [
         { speakerId: r(1), name: 'John Smith', accountId: ACCOUNT, extensionId: REP_JOHN },
-        { speakerId: r(2), name: 'Priya Natarajan', accountId: null, extensionId: null },
+        { speakerId: r(2), name: 'Priya Natarajan', accountId: null, extensionId: null, phoneNumber: '+4930901820' },
         { speakerId: r(3), name: 'Lukas Becker', accountId: null, extensionId: null },
       ],
       insights: {
@@ -189,11 +204,15 @@ export function sampleCalls(): Record<SampleName, SampleNotification> {
           { speakerId: r(1), value: 'Send euro pricing to Contoso.', start: 16, end: 18 },
           { speakerId: r(3), value: 'Start the security review once the questionnaire arrives.', start: 10, end: 15 },
         ],
+        AIScore: [{ value: '6' }],
+        Sentiment: [{ value: 'Neutral' }],
+        QnA: [{ speakerId: r(3), value: 'Can you send the pricing in euros?', start: 10, end: 15 }],
       },
     }),
   );
 
-  // 5. A short call with no next steps and no highlights.
+  // 5. A short call with no next steps and no highlights, a bulleted summary without sections (as RingCX sends it),
+  //    and no number in the payload: the caller's number comes from the call log.
   const s5 = 's-e44c3f5a17d8de0f1a2b3c4d5e6f7a8b0000';
   write(
     'no-next-steps.json',
@@ -219,6 +238,9 @@ export function sampleCalls(): Record<SampleName, SampleNotification> {
         ],
         Summary: [{ value: 'Tracy confirmed the contract was received and signed.', start: 0, end: 45 }],
         NextSteps: [],
+        BulletedSummary: [{ value: 'The contract is signed.' }],
+        AIScore: [{ value: '9' }],
+        Sentiment: [{ value: 'Positive' }],
       },
     }),
   );
@@ -241,7 +263,9 @@ export function sampleCalls(): Record<SampleName, SampleNotification> {
   write(
     'very-long-call.json',
     envelope('4130446572007716700', REP_JOHN, '2024-09-11T16:00:00.000Z', {
+      eventType: 'Create',
       title: 'Call from John Smith to Fabrikam Inc (quarterly business review with the whole buying committee)',
+      rsRecordUri: 'https://ringsense.ringcentral.com/calls/5f1c7a2e-0b6d-4e93-8a41-c3d2e9f07b18',
       domain: 'pbx',
       sourceSessionId: s6,
       sourceRecordId: '2728084995505',
@@ -253,7 +277,7 @@ export function sampleCalls(): Record<SampleName, SampleNotification> {
       lastModifiedTime: '2024-09-11T15:58:00.000Z',
       speakerInfo: [
         { speakerId: v(1), name: 'John Smith', accountId: ACCOUNT, extensionId: REP_JOHN },
-        { speakerId: v(2), name: 'Amelia Hart', accountId: null, extensionId: null },
+        { speakerId: v(2), name: 'Amelia Hart', accountId: null, extensionId: null, phoneNumber: '+44 20 7946 0321' },
         { speakerId: v(3), name: 'Maria Garcia', accountId: ACCOUNT, extensionId: REP_MARIA },
       ],
       insights: {
@@ -275,6 +299,16 @@ export function sampleCalls(): Record<SampleName, SampleNotification> {
           start: i * 130,
           end: i * 130 + 6,
         })),
+        BulletedSummary: words.slice(0, 6).map((w, i) => ({ value: `The ${w} workstream is on track; owners confirmed.`, section: i < 3 ? 'Status' : 'Risks' })),
+        AIScore: [{ value: '7' }],
+        Sentiment: [{ value: 'Neutral' }],
+        QnA: Array.from({ length: 15 }, (_, i) => ({
+          speakerId: v(2),
+          value: `Question ${i + 1}: what does the ${words[i % words.length]} change mean for our team next quarter?`,
+          start: i * 170 + 3,
+          end: i * 170 + 8,
+        })),
+        CallNotes: [{ value: `Notes from the review. ${words.map((w) => `The ${w} item was discussed and its owner confirmed.`).join(' ')}` }],
       },
     }),
     true,

@@ -106,16 +106,36 @@ interface FoundParty {
   readonly whatId?: string;
 }
 
-/** Admin overrides, then lookups by phone and by name; then the target's Related To. Needs no owner. */
-async function findParty(insights: RecordingInsights, externals: readonly Speaker[], snap: MappingSnapshot, deps: ResolveDeps): Promise<FoundParty> {
-  const m = snap.mapping;
-  const rawNumber = await deps.telephony.externalNumber({
+/**
+ * The external party's number as the event gives it (newer events: `speakerInfo[].phoneNumber`): the first external
+ * speaker's that is a valid number, in E.164. Undefined when none is (older events, a masked or odd value).
+ */
+function speakerNumber(externals: readonly Speaker[], defaultCountry: string): string | undefined {
+  for (const s of externals) {
+    const e164 = s.phoneNumber ? toE164(s.phoneNumber, defaultCountry) : undefined;
+    if (e164) return e164;
+  }
+  return undefined;
+}
+
+/** The external party's number from the call log (a RingCentral request, shared by the calls of one window). */
+async function callLogNumber(insights: RecordingInsights, defaultCountry: string, telephony: TelephonyDirectory): Promise<string | undefined> {
+  const raw = await telephony.externalNumber({
     sourceSessionId: insights.sourceSessionId,
     sourceRecordId: insights.sourceRecordId,
     recordingStartTime: insights.recordingStartTime,
     ...(insights.callDirection ? { direction: insights.callDirection } : {}),
   });
-  const e164 = rawNumber ? toE164(rawNumber, m.phone.defaultCountry) : undefined;
+  return raw ? toE164(raw, defaultCountry) : undefined;
+}
+
+/**
+ * Admin overrides, then lookups by phone and by name; then the target's Related To. Needs no owner. The number is
+ * the event's own when it carries one, else the call log's (one RingCentral request saved per call that has it).
+ */
+async function findParty(insights: RecordingInsights, externals: readonly Speaker[], snap: MappingSnapshot, deps: ResolveDeps): Promise<FoundParty> {
+  const m = snap.mapping;
+  const e164 = speakerNumber(externals, m.phone.defaultCountry) ?? (await callLogNumber(insights, m.phone.defaultCountry, deps.telephony));
   const names = externals.map((s) => s.name?.trim()).filter((n): n is string => !!n);
   const found = { names, ...(e164 ? { e164 } : {}) };
 

@@ -40,6 +40,7 @@ const speakerSchema = z.object({
   name: z.string().nullish(),
   accountId: z.string().nullish(),
   extensionId: z.string().nullish(),
+  phoneNumber: z.string().nullish(),
 });
 
 const utteranceSchema = z.object({ speakerId: id('speakerId'), text: z.string(), start: seconds, end: seconds });
@@ -58,6 +59,8 @@ const insightsSchema = z
     AIScore: z.array(valueUnitSchema).optional(),
     Sentiment: z.array(valueUnitSchema).optional(),
     CallNotes: z.array(valueUnitSchema).optional(),
+    // RingCX sample data (code-samples/ai/ace/ace-rcx-sample-data.json): { start, end, value, speakerId }, a question.
+    QnA: z.array(speakerUnitSchema).optional(),
   })
   .catchall(z.unknown())
   // The docs spell it HighLights, the API spec Highlights: accept both, keep one.
@@ -69,6 +72,7 @@ export const insightsBodySchema = z
     domain: z.string(),
     sourceRecordId: id('sourceRecordId').regex(RECORD_ID, { error: 'expected a RingSense record id (letters, digits and . _ - ! @; at most 200 characters)' }),
     sourceSessionId: id('sourceSessionId'),
+    eventType: z.string().optional(),
     rsRecordUri: z.url().optional(),
     callDirection: z.enum(['Inbound', 'Outbound'], { error: 'expected Inbound or Outbound' }).optional(),
     ownerExtensionId: z.union([id('ownerExtensionId'), z.number().int().transform(String)]),
@@ -93,6 +97,7 @@ export const insightsBodySchema = z
     check(body.insights.Transcript, 'Transcript');
     check(body.insights.Highlights, 'Highlights');
     check(body.insights.NextSteps, 'NextSteps');
+    check(body.insights.QnA ?? [], 'QnA');
   });
 
 const envelopeFields = {

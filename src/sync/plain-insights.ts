@@ -1,17 +1,21 @@
-import type { RecordingInsights } from '../calls/recording-insights.ts';
+import type { RecordingInsights, SpeakerUnit, ValueUnit } from '../calls/recording-insights.ts';
 import { singleLine } from '../lib/plain-text.ts';
 
 /**
  * The one door for payload text into a Task: buildDrafts reads the insights only through this. Every text RingSense
- * sent (title, speaker names, summary paragraphs, highlights, next steps, utterances, the record link) comes out as
- * one line of plain text (src/lib/plain-text.ts): no controls, escape sequences or bidi overrides, and no line break
- * of its own, so a line of a Description is always one the product wrote (`- [00:42] Name: ...`), never one a
- * payload forged (`INJECTED: ...`). The product's own line breaks, between items, are added after this.
+ * sent (title, speaker names, summary paragraphs, the bulleted summary's points and section names, highlights, next
+ * steps, questions, call notes, the score and sentiment, utterances, the record link) comes out as one line of plain
+ * text (src/lib/plain-text.ts): no controls, escape sequences or bidi overrides, and no line break of its own, so a
+ * line of a Description is always one the product wrote (`- [00:42] Name: ...`), never one a payload forged
+ * (`INJECTED: ...`). The product's own line breaks, between items, are added after this.
  * Not text, and left as they are: the record id (the call's identity everywhere; the edge holds it to a pattern of
  * letters, digits and `. _ - ! @`), the direction (an enum) and the times (ISO 8601, checked at the edge).
+ * Insight kinds this product does not know pass through untouched: nothing writes them.
  */
 export function plainInsights(insights: RecordingInsights): RecordingInsights {
-  const { Transcript, Summary, Highlights, NextSteps } = insights.insights;
+  const { Transcript, Summary, Highlights, NextSteps, BulletedSummary, AIScore, Sentiment, CallNotes, QnA } = insights.insights;
+  const spoken = (list: SpeakerUnit[]) => list.map((u) => ({ ...u, value: singleLine(u.value) }));
+  const values = (list: ValueUnit[]) => list.map((u) => ({ ...u, value: singleLine(u.value) }));
   return {
     ...insights,
     title: singleLine(insights.title),
@@ -21,8 +25,13 @@ export function plainInsights(insights: RecordingInsights): RecordingInsights {
       ...insights.insights,
       Transcript: Transcript.map((u) => ({ ...u, text: singleLine(u.text) })),
       Summary: Summary.map((s) => ({ ...s, value: singleLine(s.value) })),
-      Highlights: Highlights.map((h) => ({ ...h, value: singleLine(h.value) })),
-      NextSteps: NextSteps.map((n) => ({ ...n, value: singleLine(n.value) })),
+      Highlights: spoken(Highlights),
+      NextSteps: spoken(NextSteps),
+      ...(BulletedSummary ? { BulletedSummary: BulletedSummary.map((b) => ({ ...b, value: singleLine(b.value), ...(typeof b.section === 'string' ? { section: singleLine(b.section) } : {}) })) } : {}),
+      ...(AIScore ? { AIScore: values(AIScore) } : {}),
+      ...(Sentiment ? { Sentiment: values(Sentiment) } : {}),
+      ...(CallNotes ? { CallNotes: values(CallNotes) } : {}),
+      ...(QnA ? { QnA: spoken(QnA) } : {}),
     },
   };
 }

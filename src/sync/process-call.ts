@@ -1,4 +1,4 @@
-import type { RecordingInsights } from '../calls/recording-insights.ts';
+import { unknownInsightTypes, type RecordingInsights } from '../calls/recording-insights.ts';
 import type { MappingSnapshot } from '../config/load-mapping.ts';
 import type { Logger } from '../lib/logger.ts';
 import { ServiceError } from '../lib/service-error.ts';
@@ -50,6 +50,8 @@ async function resolveOrFail(insights: RecordingInsights, snap: MappingSnapshot,
  */
 export async function processCall(insights: RecordingInsights, deps: ProcessDeps, opts: ProcessOptions = {}): Promise<ProcessResult> {
   const { signal, ledger } = opts;
+  const unknownTypes = unknownInsightTypes(insights.insights); // kept in the job data as they came; never read
+  if (unknownTypes.length > 0) deps.logger.debug('unknown_insight_types', { types: unknownTypes });
   const plan = planCallWrite({
     source: opts.source ?? 'event',
     attempt: opts.attempt ?? 1,

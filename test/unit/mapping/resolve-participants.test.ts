@@ -169,6 +169,64 @@ describe('resolveParticipants: the external party', () => {
   });
 });
 
+describe("resolveParticipants: the caller's number in the event (speakerInfo[].phoneNumber)", () => {
+  /** The documented example with numbers on its speakers, as newer events carry them. */
+  function withNumbers(numbers: Array<string | null | undefined>): RecordingInsights {
+    const body = insights();
+    return { ...body, speakerInfo: body.speakerInfo.map((s, i) => (numbers[i] === undefined ? s : { ...s, phoneNumber: numbers[i] })) };
+  }
+  const callLogAsked = () => telephony.calls.filter((c) => c.startsWith('externalNumber'));
+
+  it("uses the external speaker's number, normalised, and does not ask the call log", async () => {
+    telephony.numbers.set(SESSION, '+12125550000'); // the call log would say otherwise: it is not asked
+    const r = await resolve(JOHN_MAPPED, withNumbers([undefined, '(650) 555-0142']));
+    expect(r.ok && r.value).toMatchObject({ who: { type: 'Contact', id: TRACY }, whatId: DEBOLAH, matchedBy: 'phone' });
+    expect(callLogAsked()).toEqual([]);
+    expect(people.calls).toContain('peopleByPhone:+16505550142');
+  });
+
+  it('asks the call log when the event carries no number (both paths end in the same match)', async () => {
+    const r = await resolve(JOHN_MAPPED);
+    expect(r.ok && r.value).toMatchObject({ who: { type: 'Contact', id: TRACY }, matchedBy: 'phone' });
+    expect(callLogAsked()).toEqual([`externalNumber:${SESSION}`]);
+  });
+
+  it("asks the call log when the event's number is no valid number (masked, empty, null), and ignores the reps' own numbers", async () => {
+    for (const odd of ['+1650222XXXX', '', null, 'Anonymous']) {
+      telephony.calls = [];
+      const r = await resolve(JOHN_MAPPED, withNumbers(['+14155550101', odd]));
+      expect(r.ok && r.value, String(odd)).toMatchObject({ who: { id: TRACY }, matchedBy: 'phone' });
+      expect(callLogAsked(), String(odd)).toEqual([`externalNumber:${SESSION}`]);
+    }
+  });
+
+  it('takes the first external speaker with a valid number on a call with several', async () => {
+    const body = withNumbers([undefined, 'n/a']);
+    const three = { ...body, speakerInfo: [...body.speakerInfo, { speakerId: 'p-third', name: 'Robin Third', phoneNumber: '650.555.0142' }] };
+    const r = await resolve(JOHN_MAPPED, three);
+    expect(r.ok && r.value).toMatchObject({ who: { id: TRACY }, matchedBy: 'phone' });
+    expect(callLogAsked()).toEqual([]);
+  });
+
+  it("gives the event's number to a new lead and to the unmatched report", async () => {
+    people.people = [];
+    const body = withNumbers([undefined, '+1 415 555 0199']);
+    const failed = await resolve(`${JOHN_MAPPED}noMatch: { action: fail }\n`, body);
+    expect(!failed.ok && failed.error).toMatchObject({ reason: 'no_contact_match', subject: '+14155550199' });
+    const created = await resolve(`${JOHN_MAPPED}noMatch: { action: create_lead, lead: { company: "Inbound caller" } }\n`, body);
+    expect(created.ok && created.value.matchedBy).toBe('created_lead');
+    expect(people.createdLeads.at(-1)).toMatchObject({ lastName: 'Debolah', phone: '+14155550199' });
+    expect(callLogAsked()).toEqual([]);
+  });
+
+  it('reads the number from the sample call that carries one', async () => {
+    const r = await resolve(`users:\n  "62288320002": { salesforceUserId: "${MARIA}" }\n`, insights('inbound-highlights'));
+    expect(r.ok && r.value.matchedBy).toBe('none'); // Sean is not in this fake org: looked for by his number, then his name
+    expect(people.calls.slice(0, 2)).toEqual(['peopleByPhone:+13125550177', "peopleByName:Sean O'Brien"]);
+    expect(callLogAsked()).toEqual([]);
+  });
+});
+
 describe('resolveParticipants: name lookups that fail', () => {
   /** The documented example with a second external speaker (two names to look up) and no call-log number. */
   function twoCallers(): RecordingInsights {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FIXTURE_NAMES, loadEventFixture } from '../../support/fixtures.ts';
+import { unknownInsightTypes } from '../../../src/calls/recording-insights.ts';
 import { MAX_EVENT_DEPTH, parseInsightsBody, parseInsightsNotification, RECORD_ID } from '../../../src/ringcentral/insights-event.schema.ts';
 
 function rejected(raw: unknown) {
@@ -42,8 +43,57 @@ describe('RingSense insights notification schema', () => {
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value.body.insights.Sentiment).toEqual([{ value: 'Positive' }]);
     expect(r.value.body.insights.AIScore).toEqual([{ value: '8' }]);
-    expect(r.value.body.insights.BulletedSummary).toHaveLength(2);
+    expect(r.value.body.insights.BulletedSummary).toHaveLength(3);
     expect((r.value.body.insights as Record<string, unknown>).FutureInsight).toEqual([{ value: 'x' }]);
+  });
+
+  it('types every ACE insight type and the newer fields: eventType, rsRecordUri, speakerInfo[].phoneNumber, QnA', () => {
+    const r = parseInsightsNotification(loadEventFixture('inbound-highlights'));
+    if (!r.ok) throw new Error(r.error.message);
+    const b = r.value.body;
+    expect(b.eventType).toBe('Create');
+    expect(b.rsRecordUri).toMatch(/^https:\/\/ringsense\.ringcentral\.com\/calls\//);
+    expect(b.speakerInfo.map((s) => s.phoneNumber)).toEqual(['+13125550177', '+14155550102']);
+    expect(b.insights.QnA).toEqual([{ speakerId: b.speakerInfo[1]!.speakerId, value: 'How many sites are you looking to automate?', start: 12, end: 15.9 }]);
+    expect(b.insights.CallNotes).toHaveLength(1);
+    expect(b.insights.BulletedSummary?.map((u) => u.section)).toEqual(['Overview', 'Overview', 'Timeline']);
+    expect(unknownInsightTypes(b.insights)).toEqual([]);
+  });
+
+  it("reads the RingCX sample's insights as documented (ringcentral-api-docs code-samples/events/ace-rcx-event.json)", () => {
+    const e = loadEventFixture('documented-example');
+    const agent = 'p-a0e7b361acc0az191bec7e275z7cae070000-1';
+    Object.assign(e.body.insights as Record<string, unknown>, {
+      AIScore: [{ value: '7' }],
+      Sentiment: [{ value: 'Neutral' }],
+      QnA: [{ start: 123.64, end: 127.24, value: 'Hey, I found the issue. Are you still there?', speakerId: agent }],
+      BulletedSummary: [{ value: 'A customer inquired about accessing insights.' }, { value: 'The agent identified a license assignment issue.' }],
+    });
+    (e.body.speakerInfo as Array<Record<string, unknown>>)[1]!.phoneNumber = '+16502220000';
+    e.body.eventType = 'Create';
+    const r = parseInsightsNotification(e);
+    if (!r.ok) throw new Error(r.error.details.join('\n'));
+    expect(r.value.body.insights.QnA?.[0]).toEqual({ start: 123.64, end: 127.24, value: 'Hey, I found the issue. Are you still there?', speakerId: agent });
+    expect(r.value.body.insights.BulletedSummary?.every((u) => u.section === undefined)).toBe(true);
+    expect(r.value.body.speakerInfo[1]!.phoneNumber).toBe('+16502220000');
+  });
+
+  it('holds QnA to the same rules as the other spoken insights', () => {
+    const e = loadEventFixture('inbound-highlights');
+    (e.body.insights as { QnA: Array<Record<string, unknown>> }).QnA[0]!.speakerId = 'p-ghost-1';
+    expect(rejected(e)).toMatchObject({ reason: 'unknown_speaker', details: ['body.insights.QnA[0].speakerId: speaker "p-ghost-1" is not in speakerInfo'] });
+    const f = loadEventFixture('inbound-highlights');
+    (f.body.insights as { QnA: unknown }).QnA = [{ question: 'no value' }];
+    expect(rejected(f).details.join('\n')).toContain('body.insights.QnA[0].value');
+  });
+
+  it('names the insight types it does not know (keys only) and keeps them; never fails an event for one', () => {
+    const e = loadEventFixture('documented-example');
+    Object.assign(e.body.insights as Record<string, unknown>, { TalkRatio: { agent: 0.6 }, Keywords: ['pricing'], [`X${'y'.repeat(500)}`]: 1 });
+    const r = parseInsightsNotification(e);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(unknownInsightTypes(r.value.body.insights)).toEqual(['TalkRatio', 'Keywords', `X${'y'.repeat(63)}`]);
+    expect((r.value.body.insights as Record<string, unknown>).TalkRatio).toEqual({ agent: 0.6 });
   });
 
   it('is idempotent: a parsed event parses again to the same value (job data is re-validated)', () => {
