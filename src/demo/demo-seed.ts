@@ -57,15 +57,16 @@ export function demoRingCentralSeed(names: readonly SampleName[] = Object.keys(C
 
 export function demoSalesforceSeed(): SalesforceSeed {
   const i = DEMO_IDS;
-  const user = (Id: string, FirstName: string, LastName: string, Email: string, IsActive = true) => ({
-    Id, FirstName, LastName, Email, Username: Email, IsActive,
+  // Each rep's own time zone (User.TimeZoneSidKey): their calls and follow-ups are dated in their day.
+  const user = (Id: string, FirstName: string, LastName: string, Email: string, TimeZoneSidKey: string, IsActive = true) => ({
+    Id, FirstName, LastName, Email, Username: Email, TimeZoneSidKey, IsActive,
   });
   return {
     records: {
       User: [
-        user(i.userJohn, 'John', 'Smith', 'john.smith@acme-robotics.example'),
-        user(i.userMaria, 'Maria', 'Garcia', 'maria.garcia@acme-robotics.example'),
-        user(i.userFormer, 'Pat', 'Former', 'pat.former@acme-robotics.example', false),
+        user(i.userJohn, 'John', 'Smith', 'john.smith@acme-robotics.example', 'America/Los_Angeles'),
+        user(i.userMaria, 'Maria', 'Garcia', 'maria.garcia@acme-robotics.example', 'America/New_York'),
+        user(i.userFormer, 'Pat', 'Former', 'pat.former@acme-robotics.example', 'America/Chicago', false),
       ],
       Account: [
         { Id: i.accountDebolah, Name: 'Debolah Consulting', Phone: '(650) 555-0100', OwnerId: i.userJohn },

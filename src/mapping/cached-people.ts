@@ -9,6 +9,8 @@ export interface PeopleCacheOptions {
   personTtlMs?: number;
   /** "Nobody has this number" is kept briefly: the person may be added in Salesforce any minute. */
   negativeTtlMs?: number;
+  /** The org's default time zone: an admin changes it once in a blue moon. */
+  orgTtlMs?: number;
   maxEntries?: number;
   now?: () => number;
 }
@@ -26,7 +28,7 @@ const nameEntry = (name: string): string => `name:${nameKey(name)}`;
 export class CachedPeople implements PeopleDirectory {
   readonly #inner: PeopleDirectory;
   readonly #cache: TtlCache<Entry>;
-  readonly #ttl: { user: number; person: number; negative: number };
+  readonly #ttl: { user: number; person: number; negative: number; org: number };
   /** Lookups under way: concurrent calls about the same person share one request. */
   readonly #inflight = new Map<string, Promise<Entry | undefined>>();
   /** Bumped by forget(): a lookup started before a forget may have seen the forgotten record, so is not cached. */
@@ -38,7 +40,7 @@ export class CachedPeople implements PeopleDirectory {
   constructor(inner: PeopleDirectory, opts: PeopleCacheOptions = {}) {
     this.#inner = inner;
     this.#cache = new TtlCache<Entry>({ maxEntries: opts.maxEntries ?? 20_000, ...(opts.now ? { now: opts.now } : {}) });
-    this.#ttl = { user: opts.userTtlMs ?? 3_600_000, person: opts.personTtlMs ?? 600_000, negative: opts.negativeTtlMs ?? 60_000 };
+    this.#ttl = { user: opts.userTtlMs ?? 3_600_000, person: opts.personTtlMs ?? 600_000, negative: opts.negativeTtlMs ?? 60_000, org: opts.orgTtlMs ?? 86_400_000 };
   }
 
   async #cached<T extends Entry>(key: string, ttl: number, load: () => Promise<T | undefined>): Promise<T | undefined> {
@@ -85,6 +87,9 @@ export class CachedPeople implements PeopleDirectory {
   }
   openOpportunity(accountId: string) {
     return this.#cached(`opp:${accountId}`, this.#ttl.person, () => this.#inner.openOpportunity(accountId));
+  }
+  orgTimeZone() {
+    return this.#cached('org:timeZone', this.#ttl.org, () => this.#inner.orgTimeZone());
   }
   async createLead(lead: NewLead) {
     const id = await this.#inner.createLead(lead);

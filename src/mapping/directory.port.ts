@@ -9,6 +9,11 @@ export interface DirectoryUser {
   readonly isActive: boolean;
   readonly email?: string;
   readonly name?: string;
+  /**
+   * The user's time zone as Salesforce stores it (`User.TimeZoneSidKey`, an IANA id such as `America/Los_Angeles`):
+   * the rep's day, in which their call activities and follow-ups are dated. Absent when Salesforce gave none.
+   */
+  readonly timeZone?: string;
 }
 
 export interface DirectoryPerson {
@@ -45,6 +50,11 @@ export interface PeopleDirectory {
   /** The account's most recently modified open opportunity. */
   openOpportunity(accountId: string): Promise<string | undefined>;
   createLead(lead: NewLead): Promise<string>;
+  /**
+   * The org's default time zone (`Organization.TimeZoneSidKey`), for a user without one of their own (or with one
+   * this runtime does not know). Asked only then: every user's own comes with the user.
+   */
+  orgTimeZone(): Promise<string | undefined>;
 }
 
 export interface CallLegQuery {

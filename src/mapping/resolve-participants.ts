@@ -4,7 +4,8 @@ import { nameKey } from '../config/load-mapping.ts';
 import type { ContactOverride, UserRef } from '../config/mapping.schema.ts';
 import { toE164 } from '../lib/phone.ts';
 import { err, ok, type Result } from '../lib/result.ts';
-import type { DirectoryPerson, PeopleDirectory, TelephonyDirectory } from './directory.port.ts';
+import type { DirectoryPerson, DirectoryUser, PeopleDirectory, TelephonyDirectory } from './directory.port.ts';
+import { ownerTimeZone, type TimeZoneSource, type WarnLog } from './owner-time-zone.ts';
 
 /** The Contact or Lead a call is about (WhoId). */
 export interface WhoRef {
@@ -15,6 +16,11 @@ export interface WhoRef {
 /** Who the call belongs to in Salesforce, as resolved from the mapping and lookups. */
 export interface ResolvedParticipants {
   readonly ownerUserId: string;
+  /**
+   * The owner's time zone (an IANA id Intl knows): the call activity's date and the follow-ups' due dates are
+   * dates in the owner's day. Absent (drafts built by hand): UTC. resolveParticipants always sets it.
+   */
+  readonly ownerTimeZone?: string;
   readonly who?: WhoRef;
   /** Related To; never set when `who` is a Lead (Salesforce refuses WhatId with a Lead WhoId). */
   readonly whatId?: string;
@@ -35,12 +41,16 @@ export interface MappingMiss {
 export interface ResolveDeps {
   readonly people: PeopleDirectory;
   readonly telephony: TelephonyDirectory;
+  /** For the one warning about a time zone this runtime does not know. */
+  readonly logger?: WarnLog;
 }
 
 /** How the external party was found: for logs and metrics (never the person's data). */
 export type MatchedBy = 'override_phone' | 'override_name' | 'phone' | 'name' | 'created_lead' | 'none' | 'internal_call';
 
 export interface Resolution extends ResolvedParticipants {
+  readonly ownerTimeZone: string;
+  readonly ownerTimeZoneFrom: TimeZoneSource;
   readonly matchedBy: MatchedBy;
   readonly ownerBy: 'mapping' | 'extension_email' | 'default_owner';
   /**
@@ -50,26 +60,29 @@ export interface Resolution extends ResolvedParticipants {
   readonly unmatchedParty?: string;
 }
 
-async function userFromRef(ref: UserRef, people: PeopleDirectory): Promise<string | undefined> {
+/** The active user a mapping entry names, looked up in Salesforce even by id (for IsActive and the time zone). */
+async function userFromRef(ref: UserRef, people: PeopleDirectory): Promise<DirectoryUser | undefined> {
   if ('salesforceUserId' in ref) {
     const u = await people.userById(ref.salesforceUserId);
-    return u?.isActive ? u.id : undefined;
+    return u?.isActive ? u : undefined;
   }
-  return (await people.activeUserByEmail(ref.email))?.id;
+  return people.activeUserByEmail(ref.email);
 }
 
+type ExtensionUser = { id: string; user: DirectoryUser; by: 'mapping' | 'extension_email' } | { id: undefined; mappedTo?: UserRef };
+
 /** Mapping file first, then the extension's e-mail. Undefined when neither gives an active user. */
-async function userForExtension(ext: string, snap: MappingSnapshot, deps: ResolveDeps): Promise<{ id: string; by: 'mapping' | 'extension_email' } | { id: undefined; mappedTo?: UserRef }> {
+async function userForExtension(ext: string, snap: MappingSnapshot, deps: ResolveDeps): Promise<ExtensionUser> {
   const ref = snap.mapping.users[ext];
   if (ref) {
-    const id = await userFromRef(ref, deps.people);
-    if (id) return { id, by: 'mapping' };
+    const user = await userFromRef(ref, deps.people);
+    if (user) return { id: user.id, user, by: 'mapping' };
     return { id: undefined, mappedTo: ref };
   }
   if (snap.mapping.lookups.ownerByExtensionEmail) {
     const email = await deps.telephony.extensionEmail(ext);
     const user = email ? await deps.people.activeUserByEmail(email) : undefined;
-    if (user) return { id: user.id, by: 'extension_email' };
+    if (user) return { id: user.id, user, by: 'extension_email' };
   }
   return { id: undefined };
 }
@@ -212,8 +225,8 @@ export async function resolveParticipants(insights: RecordingInsights, snap: Map
   let owner = await userForExtension(ext, snap, deps);
   let ownerBy: Resolution['ownerBy'] | undefined = owner.id ? owner.by : undefined;
   if (!owner.id && m.defaultOwner) {
-    const id = await userFromRef(m.defaultOwner, deps.people);
-    if (id) [owner, ownerBy] = [{ id, by: 'mapping' }, 'default_owner'];
+    const user = await userFromRef(m.defaultOwner, deps.people);
+    if (user) [owner, ownerBy] = [{ id: user.id, user, by: 'mapping' }, 'default_owner'];
   }
   if (!owner.id || !ownerBy) {
     const mappedTo = 'mappedTo' in owner ? owner.mappedTo : undefined;
@@ -223,6 +236,8 @@ export async function resolveParticipants(insights: RecordingInsights, snap: Map
     return err({ reason: 'unmapped_owner', message, subject: ext });
   }
   const ownerId = owner.id;
+  // The owner's day: their own time zone came with the user (no request of its own).
+  const zone = await ownerTimeZone(owner.user, deps.people, deps.logger);
 
   // 2. Internal speakers, for assigning the next steps they said.
   const speakerUserIds = new Map<string, string>();
@@ -236,7 +251,7 @@ export async function resolveParticipants(insights: RecordingInsights, snap: Map
   }
 
   // 3. and 4. The external party and Related To.
-  const base = { ownerUserId: ownerId, speakerUserIds, ownerBy };
+  const base = { ownerUserId: ownerId, ownerTimeZone: zone.timeZone, ownerTimeZoneFrom: zone.source, speakerUserIds, ownerBy };
   if (!party) return ok({ ...base, matchedBy: 'internal_call' });
   const { target, matchedBy, e164, names, whatId } = await party;
 

@@ -4,7 +4,9 @@ import type { PeopleDirectory } from './directory.port.ts';
 /**
  * Looks up every Salesforce user the mapping names (`users`, `defaultOwner`) ahead of the first call, through the
  * same cached and batched directory the calls use: one or two requests (users by id, users by e-mail), so the first
- * calls after a start find their owners cached instead of each waiting a round trip for them.
+ * calls after a start find their owners cached instead of each waiting a round trip for them. A user named by
+ * Salesforce user id is looked up all the same: whether they are active, and their time zone (TimeZoneSidKey, the
+ * rep's day their calls are dated in), come from Salesforce, in the same query.
  * Never throws (a failed lookup is only not cached; a call that needs it asks again). Returns how many were found.
  * Checking the mapping against the org, with a report, is `config check --online`.
  */

@@ -60,11 +60,18 @@ interface UserRow {
   IsActive: boolean;
   Email?: string | null;
   Name?: string | null;
+  TimeZoneSidKey?: string | null;
 }
 type PersonRow = { attributes: { type: string }; Id: string; Name: string; AccountId?: string | null; LastModifiedDate: string } & Record<string, unknown>;
 
 function toUser(r: UserRow): DirectoryUser {
-  return { id: r.Id, isActive: r.IsActive, ...(r.Email ? { email: r.Email } : {}), ...(r.Name ? { name: r.Name } : {}) };
+  return {
+    id: r.Id,
+    isActive: r.IsActive,
+    ...(r.Email ? { email: r.Email } : {}),
+    ...(r.Name ? { name: r.Name } : {}),
+    ...(r.TimeZoneSidKey ? { timeZone: r.TimeZoneSidKey } : {}),
+  };
 }
 
 function toPerson(r: PersonRow): DirectoryPerson | undefined {
@@ -253,12 +260,19 @@ export class SalesforcePeople implements PeopleDirectory {
   }
 
   async #usersWhere(values: string[], where: (list: string) => string, matches: (u: UserRow, value: string) => boolean): Promise<Array<DirectoryUser | undefined>> {
-    const soql = `SELECT Id, IsActive, Email, Name FROM User WHERE ${where(soqlList([...new Set(values)]))} ORDER BY LastModifiedDate DESC`;
+    // TimeZoneSidKey rides with the user (the rep's day for their dates): no request of its own.
+    const soql = `SELECT Id, IsActive, Email, Name, TimeZoneSidKey FROM User WHERE ${where(soqlList([...new Set(values)]))} ORDER BY LastModifiedDate DESC`;
     const res = await withRetry(() => soqlQuery<UserRow>(this.#conn, soql));
     return values.map((v) => {
       const row = res.records.find((u) => matches(u, v));
       return row && toUser(row);
     });
+  }
+
+  async orgTimeZone(): Promise<string | undefined> {
+    // Asked only for a user without a time zone of their own (CachedPeople keeps the answer for a day).
+    const res = await withRetry(() => soqlQuery<{ TimeZoneSidKey?: string | null }>(this.#conn, 'SELECT TimeZoneSidKey FROM Organization LIMIT 1'));
+    return res.records[0]?.TimeZoneSidKey ?? undefined;
   }
 
   async #openOpportunities(accounts: string[]): Promise<Array<string | undefined>> {

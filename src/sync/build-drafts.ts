@@ -1,5 +1,6 @@
 import type { RecordingInsights } from '../calls/recording-insights.ts';
 import type { Mapping } from '../config/mapping.schema.ts';
+import { localDate, UTC } from '../lib/local-date.ts';
 import { singleLine } from '../lib/plain-text.ts';
 import type { ResolvedParticipants } from '../mapping/resolve-participants.ts';
 import { addBusinessDays } from './business-days.ts';
@@ -69,7 +70,8 @@ export function buildDrafts(received: RecordingInsights, who: ResolvedParticipan
   const subjectPrefix = singleLine(opts.activity.subjectPrefix);
   const type = opts.activity.type === undefined ? undefined : singleLine(opts.activity.type).trim();
   const name = speakerNamer(insights);
-  const callDate = insights.recordingStartTime.slice(0, 10);
+  // The rep's day: a call at 7:30 pm in California is that day's call, and its follow-ups count from that day.
+  const callDate = localDate(insights.recordingStartTime, who.ownerTimeZone ?? UTC);
   const hasExternal = insights.speakerInfo.some((s) => !s.extensionId);
   const relation = {
     ...(who.who ? { WhoId: who.who.id } : {}),

@@ -7,6 +7,8 @@ export class FakePeople implements PeopleDirectory {
   people: DirectoryPerson[] = [];
   opportunities = new Map<string, string>();
   createdLeads: NewLead[] = [];
+  /** Organization.TimeZoneSidKey. */
+  orgZone: string | undefined;
   calls: string[] = [];
 
   userById(id: string) {
@@ -33,6 +35,10 @@ export class FakePeople implements PeopleDirectory {
   createLead(lead: NewLead) {
     this.createdLeads.push(lead);
     return Promise.resolve(`00QFake00000${String(this.createdLeads.length).padStart(3, '0')}AAA`);
+  }
+  orgTimeZone() {
+    this.calls.push('orgTimeZone');
+    return Promise.resolve(this.orgZone);
   }
 }
 

@@ -2,7 +2,7 @@
 import { Dml } from './dml.ts';
 import { IdGenerator, KEY_PREFIXES } from './ids.ts';
 import { QueryService } from './query.ts';
-import { Schema } from './schema.ts';
+import { ORG_TIME_ZONE, Schema } from './schema.ts';
 import { SoqlEngine } from './soql-eval.ts';
 import { RecordStore } from './store.ts';
 
@@ -30,6 +30,9 @@ export function createOrg(opts: { taskExternalIdField?: string } = {}): SimOrg {
   dml.seed(userObj, {
     Id: integrationUserId, Username: BUILTIN_USERNAME, FirstName: 'Integration', LastName: 'User',
     Alias: 'integ', Email: BUILTIN_USERNAME, IsActive: true,
+  }, integrationUserId);
+  dml.seed(dml.objectOrNotFound('Organization'), {
+    Id: orgId, Name: 'RingSense Simulator', TimeZoneSidKey: ORG_TIME_ZONE, DefaultLocaleSidKey: 'en_US', IsSandbox: false,
   }, integrationUserId);
   const engine = new SoqlEngine(schema, store);
   const queries = new QueryService(engine);

@@ -88,6 +88,14 @@ const STAGES = ['Prospecting', 'Qualification', 'Needs Analysis', 'Value Proposi
   'Perception Analysis', 'Proposal/Price Quote', 'Negotiation/Review', 'Closed Won', 'Closed Lost'];
 export const TASK_STATUS = ['Not Started', 'In Progress', 'Completed', 'Waiting on someone else', 'Deferred'];
 const LEAD_SOURCE = ['Web', 'Phone Inquiry', 'Partner Referral', 'Purchased List', 'Other'];
+/** Some of Salesforce's TimeZoneSidKey values (IANA ids; the real picklist has a few hundred). */
+export const TIME_ZONES = ['Pacific/Honolulu', 'America/Anchorage', 'America/Los_Angeles', 'America/Phoenix', 'America/Denver',
+  'America/Chicago', 'America/New_York', 'America/Sao_Paulo', 'GMT', 'Europe/London', 'Europe/Berlin', 'Europe/Paris',
+  'Asia/Kolkata', 'Asia/Singapore', 'Asia/Tokyo', 'Australia/Sydney', 'Pacific/Auckland'];
+/** The simulated org's default time zone (Organization.TimeZoneSidKey), which new users get. */
+export const ORG_TIME_ZONE = 'America/Los_Angeles';
+/** Setup fields: an admin changes them in Setup, not through the data API. */
+const setup: FieldOpts = { createable: false, updateable: false };
 
 function objectDefs(taskExternalIdField: string | undefined): ObjectDef[] {
   const taskExt = taskExternalIdField === undefined ? [] : [
@@ -108,7 +116,8 @@ function objectDefs(taskExternalIdField: string | undefined): ObjectDef[] {
       f('Extension', 'phone'),
       ...phones('Phone', 'MobilePhone', 'Fax'),
       f('FederationIdentifier', 'string', { length: 512, label: 'SAML Federation ID' }),
-      f('TimeZoneSidKey', 'picklist', { label: 'Time Zone', picklistValues: ['America/Los_Angeles', 'America/New_York', 'Europe/London', 'GMT'], defaultValue: 'America/Los_Angeles' }),
+      // Required in Salesforce, a restricted picklist of IANA ids; a new user gets the org's default (the Organization's).
+      f('TimeZoneSidKey', 'picklist', { label: 'Time Zone', picklistValues: TIME_ZONES, restrictedPicklist: true, defaultValue: ORG_TIME_ZONE }),
       ...systemFields(),
     ] },
     { name: 'Account', label: 'Account', labelPlural: 'Accounts', keyPrefix: KEY_PREFIXES.Account ?? '001', fields: [
@@ -170,6 +179,14 @@ function objectDefs(taskExternalIdField: string | undefined): ObjectDef[] {
       f('IsClosed', 'boolean', { ...ro, label: 'Closed', nillable: false }),
       f('IsWon', 'boolean', { ...ro, label: 'Won', nillable: false }),
       owner(),
+      ...systemFields(),
+    ] },
+    { name: 'Organization', label: 'Organization', labelPlural: 'Organizations', keyPrefix: KEY_PREFIXES.Organization ?? '00D', fields: [
+      idField(),
+      f('Name', 'string', { ...setup, length: 80, nameField: true }),
+      f('TimeZoneSidKey', 'picklist', { ...setup, label: 'Default Time Zone', picklistValues: TIME_ZONES, restrictedPicklist: true }),
+      f('DefaultLocaleSidKey', 'picklist', { ...setup, label: 'Default Locale', picklistValues: ['en_US', 'en_GB', 'de_DE'] }),
+      f('IsSandbox', 'boolean', { ...setup, nillable: false }),
       ...systemFields(),
     ] },
     { name: 'Task', label: 'Task', labelPlural: 'Tasks', keyPrefix: KEY_PREFIXES.Task ?? '00T', fields: [

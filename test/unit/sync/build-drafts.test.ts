@@ -242,3 +242,36 @@ describe('buildDrafts: a speaker name longer than any Name', () => {
     expect(d.followUps[1]!.fields.Description).toContain(`${label} said this at 00:56 into the call.`);
   });
 });
+
+describe("buildDrafts: dates in the rep's day", () => {
+  const lateEvening = { ...insights('documented-example'), recordingStartTime: '2024-09-05T02:30:00Z' }; // Wed 4th, 7:30 pm PDT
+
+  it("dates a late-evening call on the rep's own day and its follow-ups two business days after it, in that zone", () => {
+    const d = buildDrafts(lateEvening, resolved({ ownerTimeZone: 'America/Los_Angeles' }), options());
+    expect(d.call.fields.ActivityDate).toBe('2024-09-04');
+    expect(d.followUps.map((f) => f.fields.ActivityDate)).toEqual(['2024-09-06', '2024-09-06', '2024-09-06', '2024-09-06']); // Friday
+    expect(d.followUps[0]!.fields.Description).toContain('(2024-09-04, RingCentral recording 2728084995017)');
+  });
+
+  it('uses the same instant in another zone: the next day in Tokyo, and UTC when no zone is given', () => {
+    const tokyo = buildDrafts(lateEvening, resolved({ ownerTimeZone: 'Asia/Tokyo' }), options());
+    expect([tokyo.call.fields.ActivityDate, tokyo.followUps[0]!.fields.ActivityDate]).toEqual(['2024-09-05', '2024-09-09']); // Thu -> Mon
+    const utc = buildDrafts(lateEvening, resolved(), options());
+    expect([utc.call.fields.ActivityDate, utc.followUps[0]!.fields.ActivityDate]).toEqual(['2024-09-05', '2024-09-09']);
+  });
+
+  it('counts business days from Friday for a call at 02:30 UTC on a Saturday (Friday evening in Los Angeles)', () => {
+    const saturday = { ...lateEvening, recordingStartTime: '2024-09-07T02:30:00Z' };
+    const sameDay = buildDrafts(saturday, resolved({ ownerTimeZone: 'America/Los_Angeles' }), options('followUps: { dueInBusinessDays: 0 }'));
+    expect([sameDay.call.fields.ActivityDate, sameDay.followUps[0]!.fields.ActivityDate]).toEqual(['2024-09-06', '2024-09-06']);
+    const twoDays = buildDrafts(saturday, resolved({ ownerTimeZone: 'America/Los_Angeles' }), options());
+    expect(twoDays.followUps[0]!.fields.ActivityDate).toBe('2024-09-10'); // Tuesday
+  });
+
+  it("dates a follow-up another rep said in the call owner's day too", () => {
+    const body = { ...insights('no-external-speaker'), recordingStartTime: '2024-09-05T02:30:00Z' };
+    const maria = body.speakerInfo[1]!.speakerId;
+    const d = buildDrafts(body, resolved({ ownerTimeZone: 'America/Los_Angeles', who: undefined, whatId: undefined, speakerUserIds: new Map([[maria, MARIA]]) }), options());
+    expect(d.followUps[0]!.fields).toMatchObject({ OwnerId: MARIA, ActivityDate: '2024-09-06' });
+  });
+});
