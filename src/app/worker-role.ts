@@ -4,6 +4,7 @@ import type { AppConfig, SalesforceConfig } from '../config/load-config.ts';
 import type { MappingSnapshot } from '../config/load-mapping.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
+import { boundedCode } from '../lib/metrics.ts';
 import { CachedPeople } from '../mapping/cached-people.ts';
 import { UnmappedStore } from '../mapping/unmapped-store.ts';
 import { warmMappedUsers } from '../mapping/warm-users.ts';
@@ -19,6 +20,7 @@ import { createSalesforceSession, type SalesforceSession } from '../salesforce/c
 import { SalesforcePeople } from '../salesforce/people.adapter.ts';
 import { orgLimits } from '../salesforce/rest.ts';
 import { SalesforceTaskStore } from '../salesforce/task-store.adapter.ts';
+import { FieldRefusalStore, type FieldRefusalRecorder } from '../sync/field-refusals.ts';
 import { firstLogin, salesforceProbe } from './salesforce-availability.ts';
 
 /** In-process knobs of the worker role (tests compress time with them). */
@@ -91,7 +93,10 @@ export async function startWorkerRole(d: WorkerRoleDeps, opts: WorkerRoleOptions
       onLedgerError: (e) => logger.warn('ledger_write_failed', { err: e instanceof Error ? e.message : String(e) }),
     }),
     unmapped: new UnmappedStore(lockRedis, cfg.redis.prefix),
-    process: { mapping: d.mapping, people, telephony: new RingCentralTelephony({ platform: d.rc.platform, logger }), tasks, forget: (ids) => people.forget(ids) },
+    process: {
+      mapping: d.mapping, people, telephony: new RingCentralTelephony({ platform: d.rc.platform, logger }), tasks, forget: (ids) => people.forget(ids),
+      fieldRefusals: countedRefusals(new FieldRefusalStore(lockRedis, cfg.redis.prefix), metrics),
+    },
     lockDurationMs: cfg.worker.lockDurationMs,
     stalledIntervalMs: cfg.worker.stalledIntervalMs,
     failedRetentionDays: cfg.worker.failedRetentionDays,
@@ -111,6 +116,16 @@ export async function startWorkerRole(d: WorkerRoleDeps, opts: WorkerRoleOptions
     async stop() {
       await gate.close();
       await budget.stop();
+    },
+  };
+}
+
+/** The admin's list of fields calls were written without, each counted in ringsense_mapped_field_refusals_total too. */
+function countedRefusals(store: FieldRefusalRecorder, metrics: Metrics): FieldRefusalRecorder {
+  return {
+    record(r) {
+      metrics.mappedFieldRefusals.inc({ field: boundedCode(r.field, 'other'), code: boundedCode(r.code, 'other') });
+      return store.record(r);
     },
   };
 }

@@ -22,6 +22,8 @@ function printOffline(ctx: CommandContext, cfg: AppConfig, snap: MappingSnapshot
   write(ctx.out, `  contact overrides:     ${snap.contactsByPhone.size} by phone, ${snap.contactsByName.size} by name`);
   write(ctx.out, `  when no contact:       ${m.noMatch.action}`);
   write(ctx.out, `  follow-ups:            ${m.followUps.enabled ? `on, due in ${m.followUps.dueInBusinessDays} business day(s), assigned to ${m.followUps.assignTo}` : 'off'}`);
+  const mapped = Object.entries(m.fields.task);
+  if (mapped.length) write(ctx.out, `  mapped Task fields:    ${mapped.map(([name, s]) => `${name} <- ${s.from}${s.values ? ' (value map)' : ''}`).join(', ')}`);
   write(ctx.out, `  idempotency:           ${m.salesforce.externalIdField ? `upsert on Task.${m.salesforce.externalIdField}` : 'by call key in Task.CallObject (no custom field)'}`);
   if (snap.empty)
     write(ctx.out, '  warning: the file has no settings (it is empty or only comments): every default applies and no user is mapped; a running service refuses such a file on reload (write `users: {}` to mean it)');
@@ -56,8 +58,8 @@ async function checkOnline(ctx: CommandContext, env: CommandContext['env'], snap
   try {
     const paced = new PacedRequests({ platform: rc.platform, logger: silentLogger(), eventPrefix: 'config_check', signal: abort.signal });
     const report = await checkMappingOnline(snap, { salesforce: session.conn, ringcentral: paced });
-    const { users, contactRecords, extensions } = report.checked;
-    const checked = `${users} Salesforce user reference(s), ${contactRecords} contact/lead override record(s), ${extensions} RingCentral extension(s)`;
+    const { users, contactRecords, extensions, taskFields } = report.checked;
+    const checked = `${users} Salesforce user reference(s), ${contactRecords} contact/lead override record(s), ${extensions} RingCentral extension(s)${taskFields ? `, ${taskFields} mapped Task field(s)` : ''}`;
     if (report.problems.length === 0) {
       write(ctx.out, `\nOnline: everything the mapping names exists: ${checked} checked against ${session.conn.instanceUrl} and ${cfg.ringcentral!.serverUrl}.`);
       return 0;
@@ -65,7 +67,10 @@ async function checkOnline(ctx: CommandContext, env: CommandContext['env'], snap
     const n = report.problems.length;
     write(ctx.out, `\nOnline: ${n} problem${n === 1 ? '' : 's'} (${checked} checked):\n`);
     write(ctx.out, table([['WHAT', 'KEY', 'PROBLEM'], ...report.problems.map((p) => [p.what, p.key, p.problem])]).join('\n'));
-    write(ctx.out, `\nCalls for these fail (unmapped_owner) or lose their contact until ${snap.file} is fixed.`);
+    const fieldsOnly = report.problems.every((p) => p.what === 'Task field');
+    write(ctx.out, fieldsOnly
+      ? `\nCalls are written without these fields (listed by \`ringsense-sync fields refusals\`) until ${snap.file} or the org is fixed.`
+      : `\nCalls for these fail (unmapped_owner), lose their contact or are written without a mapped field until ${snap.file} is fixed.`);
     return 1;
   } catch (e) {
     return unfinished(ctx, e);
@@ -78,7 +83,7 @@ async function checkOnline(ctx: CommandContext, env: CommandContext['env'], snap
 /** `ringsense-sync config check [--file F] [--online]`: validates the mapping file (and the environment). */
 export const configCheckCommand: Command = {
   name: 'config check',
-  summary: 'Validate the mapping file and the environment (--online: also that every mapped user, record and extension exists)',
+  summary: 'Validate the mapping file and the environment (--online: also that every mapped user, record, extension and Task field exists)',
   usage: USAGE,
   async run(ctx) {
     const { values } = parseArgs({

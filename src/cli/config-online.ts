@@ -12,6 +12,8 @@ import type { PacedRequests } from '../ringcentral/paced-requests.ts';
 import type { Failure } from '../lib/service-error.ts';
 import { CrmError } from '../salesforce/classify-error.ts';
 import { id15, leadsById, recordsById, usersByEmail, usersById, type UserRecord } from '../salesforce/batch-lookup.ts';
+import { describeFields } from '../salesforce/rest.ts';
+import { fieldProblems } from '../sync/mapped-fields.ts';
 
 export interface OnlineProblem {
   readonly what: string;
@@ -22,7 +24,7 @@ export interface OnlineProblem {
 
 export interface OnlineReport {
   readonly problems: OnlineProblem[];
-  readonly checked: { users: number; contactRecords: number; extensions: number };
+  readonly checked: { users: number; contactRecords: number; extensions: number; taskFields: number };
 }
 
 type Path = readonly (string | number)[];
@@ -166,10 +168,31 @@ async function checkSalesforce(conn: Connection, refs: ReturnType<typeof referen
   }
 }
 
+/**
+ * The mapped Task fields (fields.task) against Task's describe, one request: each exists, the integration user may
+ * create and update it, its type holds the value, and a restricted picklist has every value the mapping can write.
+ */
+async function checkTaskFields(conn: Connection, snap: MappingSnapshot, problems: OnlineProblem[]): Promise<void> {
+  const spec = snap.mapping.fields.task;
+  if (Object.keys(spec).length === 0) return;
+  let catalog: Awaited<ReturnType<typeof describeFields>>;
+  try {
+    catalog = await describeFields(conn, 'Task');
+  } catch (e) {
+    const f = refusalOf(e);
+    problems.push({ what: 'Task field', key: 'fields.task', problem: `Salesforce refused to describe Task (${f.code}): the integration user needs read access to Task` });
+    return;
+  }
+  for (const [name, source] of Object.entries(spec)) {
+    for (const problem of fieldProblems(name, source, catalog)) problems.push({ what: 'Task field', key: formatPath(['fields', 'task', name]), problem });
+  }
+}
+
 export async function checkMappingOnline(snap: MappingSnapshot, deps: { salesforce: Connection; ringcentral: PacedRequests }): Promise<OnlineReport> {
   const refs = references(snap);
   const problems: OnlineProblem[] = [];
   await checkSalesforce(deps.salesforce, refs, problems);
+  await checkTaskFields(deps.salesforce, snap, problems);
   const extensions = await readExtensions(deps.ringcentral, refs.extensions);
   for (const ext of refs.extensions) {
     if (extensions.get(ext) === undefined) problems.push({ what: 'RingCentral extension', key: formatPath(['users', ext]), problem: `no extension ${ext} in the RingCentral account` });
@@ -181,6 +204,7 @@ export async function checkMappingOnline(snap: MappingSnapshot, deps: { salesfor
       users: refs.userIds.length + refs.emails.length,
       contactRecords: t.Contact.length + t.Lead.length + t.Account.length + t.Opportunity.length,
       extensions: refs.extensions.length,
+      taskFields: Object.keys(snap.mapping.fields.task).length,
     },
   };
 }

@@ -32,6 +32,7 @@ const COMMANDS: readonly CommandEntry[] = [
   { name: 'replay', load: async () => (await import('./replay.ts')).replayCommand },
   { name: 'backfill', load: async () => (await import('./backfill.ts')).backfillCommand },
   { name: 'unmapped', load: async () => (await import('./unmapped.ts')).unmappedCommand },
+  { name: 'fields refusals', load: async () => (await import('./fields.ts')).fieldsRefusalsCommand },
 ];
 
 /** Loads a command's module; its own name must be the one it is routed by. */

@@ -140,6 +140,7 @@ export function parseMapping(text: string, file: string): MappingSnapshot {
     seenName.set(key, name);
     byName.set(key, override);
   }
+  problems.push(...mappedFieldProblems(mapping, (path, key) => locateKey(doc, lc, path, key)));
   if (mapping.noMatch.action === 'create_lead' && !mapping.noMatch.lead.company.trim()) {
     problems.push({ where: 'noMatch.lead.company', message: 'create_lead needs a company name for new Leads', ...locateValue(doc, lc, ['noMatch', 'lead', 'company']) });
   }
@@ -152,6 +153,21 @@ export function parseMapping(text: string, file: string): MappingSnapshot {
     contactsByPhone: byPhone,
     contactsByName: byName,
   });
+}
+
+/** Mapped Task fields that clash: the same field twice (API names ignore case), or the field holding the sync's keys. */
+function mappedFieldProblems(mapping: Mapping, at: (path: readonly string[], key: string) => { line: number; column: number } | undefined): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const seen = new Map<string, string>();
+  const keyField = mapping.salesforce.externalIdField?.toLowerCase();
+  for (const name of Object.keys(mapping.fields.task)) {
+    const where = formatPath(['fields', 'task', name]);
+    const earlier = seen.get(name.toLowerCase());
+    if (earlier !== undefined) problems.push({ where, message: `"${name}" is the same field as "${earlier}" (Salesforce API names ignore case); keep one`, ...at(['fields', 'task'], name) });
+    else if (name.toLowerCase() === keyField) problems.push({ where, message: `Task.${name} holds the sync's call keys (salesforce.externalIdField); map the value to another field`, ...at(['fields', 'task'], name) });
+    seen.set(name.toLowerCase(), name);
+  }
+  return problems;
 }
 
 /** Reads and validates the mapping file. A missing, unreadable, oversized or binary file is a ConfigError too. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { closest } from './mapping-hints.ts';
 import { KEY_PREFIX, salesforceIdProblem, type MappedObject } from './salesforce-id.ts';
 
 /**
@@ -38,6 +39,82 @@ export const contactOverrideSchema = z.union(
 const extensionId = z.string().regex(/^\d{1,20}$/, { error: 'RingCentral extension ids are digits, e.g. "62288320001"' });
 const businessDays = z.number().int().min(0).max(60);
 const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]{0,39}(__c)?$/;
+
+/** What a mapped Task field can hold: one value of the call's insights or facts (mapping `fields.task`). */
+export const TASK_FIELD_VALUES = [
+  'summary', 'bulletedSummary', 'sentiment', 'aiScore', 'callNotes', 'highlights', 'nextSteps', 'qna',
+  'rsRecordUri', 'sourceRecordId', 'sourceSessionId', 'durationSeconds', 'callDirection', 'domain',
+] as const;
+export type TaskFieldValue = (typeof TASK_FIELD_VALUES)[number];
+
+/**
+ * Task fields the sync writes itself (or keeps its keys in): a mapping may not set them. Compared
+ * case-insensitively, as Salesforce compares API names.
+ */
+export const RESERVED_TASK_FIELDS: readonly string[] = [
+  'Id', 'Subject', 'Description', 'OwnerId', 'ActivityDate', 'Status', 'Priority', 'TaskSubtype', 'WhoId', 'WhatId',
+  'CallType', 'CallDurationInSeconds', 'Type', 'CallObject',
+];
+
+/** A mapped field's value as the core reads it: the insight it comes from and, for picklists and the like, the admin's value map. */
+export interface TaskFieldSource {
+  readonly from: TaskFieldValue;
+  /** The insight's value -> what to write instead (text, a number, or true/false for a checkbox). */
+  readonly values?: Readonly<Record<string, string | number | boolean>>;
+}
+
+const valueNameMessage = (v: unknown): string => {
+  const shown = typeof v === 'string' ? `"${v}"` : JSON.stringify(v) ?? String(v);
+  const hint = typeof v === 'string' ? closest(v, [...TASK_FIELD_VALUES]) : undefined;
+  return `unknown value ${shown}${hint ? `; did you mean "${hint}"?` : ''} (values: ${TASK_FIELD_VALUES.join(', ')})`;
+};
+const taskFieldValue = z.enum(TASK_FIELD_VALUES, { error: (iss) => valueNameMessage(iss.input) });
+const valueMapTarget = z.union([z.string().min(1).max(255), z.number().finite(), z.boolean()], { error: 'expected the value to write: text, a number, or true/false' });
+
+const valueMapSchema = z.record(z.string().min(1), valueMapTarget);
+
+/**
+ * `sentiment` or `{ from: sentiment, values: { Positive: Good } }`, read as the latter. Checked by hand rather than
+ * as a zod union, so each problem says what is wrong where (a union says only "Invalid input").
+ */
+const taskFieldSource = z.unknown().transform((v, ctx): TaskFieldSource => {
+  const fail = (message: string, path: PropertyKey[] = []): never => {
+    ctx.addIssue({ code: 'custom', message, path });
+    return z.NEVER;
+  };
+  if (typeof v === 'string') {
+    const name = taskFieldValue.safeParse(v);
+    return name.success ? { from: name.data } : fail(valueNameMessage(v));
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    return fail(`expected a value name (${TASK_FIELD_VALUES.join(', ')}) or { from: <value>, values: { <insight value>: <value to write> } }`);
+  }
+  const o = v as Record<string, unknown>;
+  let ok = true;
+  for (const key of Object.keys(o)) {
+    if (key === 'from' || key === 'values') continue;
+    const hint = closest(key, ['from', 'values']);
+    ctx.addIssue({ code: 'custom', message: `unknown key "${key}"${hint ? `; did you mean "${hint}"?` : ' (allowed here: from, values)'}`, path: [key] });
+    ok = false;
+  }
+  if (!('from' in o)) return fail('missing "from": the value to write (e.g. from: sentiment)');
+  const from = taskFieldValue.safeParse(o.from);
+  if (!from.success) return fail(valueNameMessage(o.from), ['from']);
+  if (o.values === undefined) return ok ? { from: from.data } : z.NEVER;
+  const values = valueMapSchema.safeParse(o.values);
+  if (!values.success) {
+    for (const issue of values.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: ['values', ...issue.path] });
+    return z.NEVER;
+  }
+  return ok ? { from: from.data, values: values.data } : z.NEVER;
+});
+
+const taskFieldName = z
+  .string()
+  .regex(FIELD_NAME, { error: 'expected a Task field API name such as RingSense_Sentiment__c' })
+  .refine((name) => !RESERVED_TASK_FIELDS.some((r) => r.toLowerCase() === name.toLowerCase()), {
+    error: (iss) => `Task.${String(iss.input)} is written by the sync itself; map the value to a field of your own (e.g. RingSense_${String(iss.input)}__c)`,
+  });
 
 export const mappingSchema = z.strictObject({
   /** RingCentral extension id -> Salesforce user. */
@@ -102,6 +179,12 @@ export const mappingSchema = z.strictObject({
       priority: z.enum(['High', 'Normal', 'Low']).default('Normal'),
       /** `speaker_or_owner`: the speaker's user when the speaker is a mapped internal user, else the call owner. */
       assignTo: z.enum(['speaker_or_owner', 'owner']).default('speaker_or_owner'),
+    })
+    .prefault({}),
+  /** Extra fields the sync fills from the insights: Salesforce API name -> value (coerced to the field's type, as describe reports it). */
+  fields: z
+    .strictObject({
+      task: z.record(taskFieldName, taskFieldSource).default({}),
     })
     .prefault({}),
   salesforce: z

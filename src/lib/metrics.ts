@@ -38,6 +38,7 @@ export interface Metrics {
   readonly eventToSalesforce: Histogram;
   readonly websocketReconnects: Counter;
   readonly catchupRuns: Counter<'reason'>;
+  readonly mappedFieldRefusals: Counter<'field' | 'code'>;
   /** The registry in the Prometheus text format, and its content type. */
   scrape(): Promise<{ readonly contentType: string; readonly body: string }>;
 }
@@ -95,6 +96,12 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
   });
   const websocketReconnects = new Counter({ name: 'ringsense_websocket_reconnects_total', help: 'RingCentral WebSocket recoveries and re-subscriptions', registers });
   const catchupRuns = new Counter({ name: 'ringsense_catchup_runs_total', help: 'Call-log catch-up passes started, by reason', labelNames: ['reason'] as const, registers });
+  const mappedFieldRefusals = new Counter({
+    name: 'ringsense_mapped_field_refusals_total',
+    help: 'Calls written without a mapped Task field (mapping fields.task) because Salesforce refused it or its type cannot hold the value, by field and code',
+    labelNames: ['field', 'code'] as const,
+    registers,
+  });
 
   new Gauge({
     name: 'ringsense_queue_jobs',
@@ -185,6 +192,7 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
     eventToSalesforce,
     websocketReconnects,
     catchupRuns,
+    mappedFieldRefusals,
     async scrape() {
       return { contentType: registry.contentType, body: await registry.metrics() };
     },

@@ -42,11 +42,17 @@ export function classifyCode(code: string, message = ''): CrmFailureKind {
 
 /**
  * A Salesforce error message without the value it quotes: STRING_TOO_LONG says `Subject: data value too large:
- * <the whole value> (max length=255)`, and the value is call content (a summary, a next step), which belongs
- * neither in logs nor in the failed set. Shortened as well.
+ * <the whole value> (max length=255)`, INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST `Sentiment: bad value for restricted
+ * picklist field: <value>`, and the value is call content (a summary, a next step), which belongs neither in logs,
+ * the failed set nor the list of refused fields. Shortened as well.
  */
 export function crmMessage(raw: string): string {
-  return shortMessage(raw.replace(/data value too large: [\s\S]*?(?:\(max length=(\d+)\)|$)/g, (_m, max?: string) => `data value too large${max ? ` (max length=${max})` : ''}`));
+  return shortMessage(
+    raw
+      .replace(/data value too large: [\s\S]*?(?:\(max length=(\d+)\)|$)/g, (_m, max?: string) => `data value too large${max ? ` (max length=${max})` : ''}`)
+      // A mapped field's refusals quote the value too (a restricted picklist, a number field given text).
+      .replace(/(bad value for restricted picklist field|value not of required type|value outside of valid range on numeric field): [\s\S]*$/, '$1'),
+  );
 }
 
 export function classifyCrmError(error: unknown): CrmFailure {

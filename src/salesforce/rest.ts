@@ -1,5 +1,6 @@
 import type { Connection } from 'jsforce';
 import { briefRetry } from '../lib/brief-retry.ts';
+import type { FieldCatalog, TaskFieldInfo } from '../sync/task-store.port.ts';
 import { CrmError } from './classify-error.ts';
 
 /** Query results as the REST API returns them. */
@@ -50,4 +51,39 @@ export interface OrgLimits {
  */
 export function orgLimits(conn: Connection): Promise<OrgLimits> {
   return Promise.resolve(conn.request<OrgLimits>({ method: 'GET', url: '/limits' }, NO_TRANSPORT_RETRY));
+}
+
+/** The field info describe gives, from its JSON (one field of `GET /sobjects/Task/describe`). */
+export function fieldInfoOf(raw: Record<string, unknown>): TaskFieldInfo | undefined {
+  const str = (k: string): string => (typeof raw[k] === 'string' ? (raw[k]) : '');
+  const num = (k: string): number => (typeof raw[k] === 'number' ? (raw[k]) : 0);
+  if (!str('name') || !str('type')) return undefined;
+  const picklist = Array.isArray(raw.picklistValues) ? (raw.picklistValues as Array<Record<string, unknown>>) : [];
+  return {
+    name: str('name'),
+    label: str('label') || str('name'),
+    type: str('type'),
+    length: num('length'),
+    precision: str('type') === 'int' ? num('digits') : num('precision'),
+    scale: num('scale'),
+    createable: raw.createable === true,
+    updateable: raw.updateable === true,
+    restrictedPicklist: raw.restrictedPicklist === true,
+    picklistValues: picklist.filter((p) => p.active !== false && typeof p.value === 'string').map((p) => p.value as string),
+  };
+}
+
+/**
+ * An object's fields as the integration user sees them (`GET /sobjects/{type}/describe`): the one describe reader,
+ * shared by `config check --online` and the Task store (which caches it). Retried briefly when it fails for a
+ * passing reason; throws CrmError.
+ */
+export async function describeFields(conn: Connection, sobject: string): Promise<FieldCatalog> {
+  const res = await withRetry(() => Promise.resolve(conn.request<{ fields?: unknown }>({ method: 'GET', url: `/sobjects/${encodeURIComponent(sobject)}/describe` }, NO_TRANSPORT_RETRY)));
+  const catalog = new Map<string, TaskFieldInfo>();
+  for (const raw of Array.isArray(res.fields) ? (res.fields as unknown[]) : []) {
+    const info = raw && typeof raw === 'object' ? fieldInfoOf(raw as Record<string, unknown>) : undefined;
+    if (info) catalog.set(info.name.toLowerCase(), info);
+  }
+  return catalog;
 }

@@ -1,9 +1,9 @@
 import type { Connection } from 'jsforce';
 import { Batcher } from '../lib/batcher.ts';
-import type { TaskDraft, TaskFields } from '../sync/build-drafts.ts';
-import type { CreateOutcome, FoundTask, TaskStore } from '../sync/task-store.port.ts';
+import type { TaskFields } from '../sync/build-drafts.ts';
+import type { CreateOutcome, FieldCatalog, FoundTask, MappedFields, TaskStore, TaskWrite } from '../sync/task-store.port.ts';
 import { classifyCode, crmMessage, CrmError } from './classify-error.ts';
-import { soqlQuery } from './rest.ts';
+import { describeFields, soqlQuery } from './rest.ts';
 import { soqlList } from './soql.ts';
 
 export interface TaskStoreOptions {
@@ -14,7 +14,13 @@ export interface TaskStoreOptions {
   readonly externalIdField?: string;
   /** How new calls' Tasks share collection requests (see Batcher). */
   readonly batch?: { readonly maxRecords?: number; readonly maxInFlight?: number; readonly lingerMs?: number };
+  /** How long Task's describe is kept (default 10 minutes: an admin's change to a field is seen without a restart). */
+  readonly describeTtlMs?: number;
+  readonly now?: () => number;
 }
+
+/** Task's describe is asked once per process and then every this often, never per call. */
+export const DESCRIBE_TTL_MS = 10 * 60_000;
 
 /** Salesforce's limit of records in one sObject Collections request. */
 export const COLLECTION_LIMIT = 200;
@@ -39,7 +45,9 @@ function outcomeOf(r: SaveResult | undefined): CreateOutcome {
   const e = r?.errors?.[0];
   const code = e?.statusCode ?? e?.errorCode ?? (r ? 'UNKNOWN' : 'NO_RESULT');
   const message = crmMessage(e?.message ?? (r ? 'Salesforce refused the record' : 'Salesforce returned no result for this record'));
-  return { ok: false, failure: { kind: r ? classifyCode(code, message) : 'transient', code, message, ...(e?.fields?.length ? { fields: e.fields } : {}) } };
+  // Every field the record's errors name (a mapped field refused is left out on the next try).
+  const fields = [...new Set((r?.errors ?? []).flatMap((x) => x.fields ?? []))];
+  return { ok: false, failure: { kind: r ? classifyCode(code, message) : 'transient', code, message, ...(fields.length ? { fields } : {}) } };
 }
 
 /**
@@ -51,9 +59,14 @@ export class SalesforceTaskStore implements TaskStore {
   readonly #conn: Connection;
   readonly #keyField: string;
   readonly #shared: Batcher<Array<Record<string, unknown>>, SaveResult[]>;
+  readonly #describeTtlMs: number;
+  readonly #now: () => number;
+  #described: { readonly at: number; readonly catalog: Promise<FieldCatalog> } | undefined;
 
   constructor(conn: Connection, opts: TaskStoreOptions = {}) {
     this.#conn = conn;
+    this.#describeTtlMs = opts.describeTtlMs ?? DESCRIBE_TTL_MS;
+    this.#now = opts.now ?? Date.now;
     this.#keyField = opts.externalIdField ?? 'CallObject';
     const b = opts.batch ?? {};
     this.#shared = new Batcher((calls) => this.#createMany(calls), {
@@ -83,21 +96,35 @@ export class SalesforceTaskStore implements TaskStore {
     return found;
   }
 
-  async create(drafts: readonly TaskDraft[], opts: { readonly shared: boolean }): Promise<readonly CreateOutcome[]> {
-    const records = drafts.map((d) => ({ ...d.fields, [this.#keyField]: d.key }));
+  async create(drafts: readonly TaskWrite[], opts: { readonly shared: boolean }): Promise<readonly CreateOutcome[]> {
+    // The sync's own fields win over a mapped one (the mapping refuses those names anyway).
+    const records = drafts.map((d) => ({ ...d.mapped, ...d.fields, [this.#keyField]: d.key }));
     const results = opts.shared ? await this.#shared.submit(records) : (await this.#createMany([records]))[0]!;
     return drafts.map((_d, i) => outcomeOf(results[i]));
   }
 
-  async update(id: string, fields: Partial<TaskFields>): Promise<void> {
+  async update(id: string, fields: Partial<TaskFields>, mapped?: MappedFields): Promise<void> {
     let r: SaveResult;
     try {
-      r = await this.#conn.sobject('Task').update({ Id: id, ...fields });
+      r = await this.#conn.sobject('Task').update({ ...mapped, ...fields, Id: id });
     } catch (e) {
       throw CrmError.from(e);
     }
     const outcome = outcomeOf(r);
     if (!outcome.ok) throw new CrmError(outcome.failure);
+  }
+
+  /** Task's describe, cached: one request per process (and per DESCRIBE_TTL_MS), shared by concurrent callers; a failure is not kept. */
+  describeFields(): Promise<FieldCatalog> {
+    const now = this.#now();
+    if (this.#described && now - this.#described.at < this.#describeTtlMs) return this.#described.catalog;
+    const catalog = describeFields(this.#conn, 'Task');
+    const entry = { at: now, catalog };
+    this.#described = entry;
+    catalog.catch(() => {
+      if (this.#described === entry) this.#described = undefined;
+    });
+    return catalog;
   }
 
   /** One collection create for the records of several calls; each call gets its own results back. */

@@ -1,7 +1,8 @@
 import type { Failure } from '../lib/service-error.ts';
-import type { CallDrafts, TaskDraft, TaskFields } from './build-drafts.ts';
+import type { TaskFields } from './build-drafts.ts';
 import { readVersion } from './describe-call.ts';
-import type { CreateOutcome, FoundTask } from './task-store.port.ts';
+import type { CallWrite } from './mapped-fields.ts';
+import type { CreateOutcome, FoundTask, MappedFields, TaskWrite } from './task-store.port.ts';
 import { compareVersions } from './version.ts';
 
 /**
@@ -12,7 +13,10 @@ import { compareVersions } from './version.ts';
  * dropped is not brought back.
  */
 
-/** Fields refreshed on the call activity when a newer version of the insights arrives (never owner/who/what). */
+/**
+ * Fields refreshed on the call activity when a newer version of the insights arrives (never owner/who/what); the
+ * admin's mapped fields are refreshed too, except those the integration user may set on create only.
+ */
 export const UPDATABLE: ReadonlyArray<keyof TaskFields> = ['Subject', 'Description', 'CallDurationInSeconds', 'CallType', 'ActivityDate'];
 
 export type TaskDiff =
@@ -20,13 +24,13 @@ export type TaskDiff =
   | { readonly kind: 'older'; readonly callTaskId: string; readonly followUpsPresent: number }
   | {
       readonly kind: 'write';
-      readonly create: readonly TaskDraft[];
+      readonly create: readonly TaskWrite[];
       /** The call activity, when it is there already. */
       readonly callTaskId?: string;
-      readonly update?: { readonly id: string; readonly fields: Partial<TaskFields> };
+      readonly update?: { readonly id: string; readonly fields: Partial<TaskFields>; readonly mapped?: MappedFields };
     };
 
-export function diffTasks(drafts: CallDrafts, existing: ReadonlyMap<string, FoundTask>): TaskDiff {
+export function diffTasks(drafts: CallWrite, existing: ReadonlyMap<string, FoundTask>): TaskDiff {
   const callTask = existing.get(drafts.call.key);
   const written = readVersion(callTask?.description);
   const newer = written !== undefined ? compareVersions(written, drafts.version) : -1;
@@ -38,7 +42,10 @@ export function diffTasks(drafts: CallDrafts, existing: ReadonlyMap<string, Foun
   if (newer === 0) return { kind: 'write', create, callTaskId: callTask.id };
   const fields: Partial<Record<keyof TaskFields, unknown>> = {};
   for (const f of UPDATABLE) if (drafts.call.fields[f] !== undefined) fields[f] = drafts.call.fields[f];
-  return { kind: 'write', create, callTaskId: callTask.id, update: { id: callTask.id, fields: fields as Partial<TaskFields> } };
+  const createOnly = new Set(drafts.mappedCreateOnly ?? []);
+  const mapped = Object.fromEntries(Object.entries(drafts.call.mapped ?? {}).filter(([name]) => !createOnly.has(name)));
+  const update = { id: callTask.id, fields: fields as Partial<TaskFields>, ...(Object.keys(mapped).length ? { mapped } : {}) };
+  return { kind: 'write', create, callTaskId: callTask.id, update };
 }
 
 /**

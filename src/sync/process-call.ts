@@ -4,6 +4,8 @@ import type { Logger } from '../lib/logger.ts';
 import { ServiceError } from '../lib/service-error.ts';
 import { resolveParticipants, type Resolution, type ResolveDeps } from '../mapping/resolve-participants.ts';
 import { buildDrafts } from './build-drafts.ts';
+import type { FieldRefusalRecorder } from './field-refusals.ts';
+import { fieldsForCall, withMappedFields, type FieldRefusal } from './mapped-fields.ts';
 import { planCallWrite, type CallSource } from './plan-call-write.ts';
 import { PermanentSyncError } from './sync-errors.ts';
 import type { TaskStore } from './task-store.port.ts';
@@ -17,6 +19,8 @@ export interface ProcessDeps extends ResolveDeps {
   readonly logger: Logger;
   /** Drops cached lookups that mention these record ids (after Salesforce says a reference is stale). */
   readonly forget?: (ids: readonly string[]) => void;
+  /** Remembers mapped fields a call was written without: the admin's list (`ringsense-sync fields refusals`). */
+  readonly fieldRefusals?: FieldRefusalRecorder;
 }
 
 export interface ProcessOptions {
@@ -43,6 +47,14 @@ async function resolveOrFail(insights: RecordingInsights, snap: MappingSnapshot,
   return r.value;
 }
 
+/** Each mapped field the call was written without: a warning (the field and why, no call content), and the admin's list. */
+async function noteRefusals(refusals: readonly FieldRefusal[], sourceRecordId: string, deps: ProcessDeps): Promise<void> {
+  for (const r of refusals) {
+    deps.logger.warn('mapped_field_refused', { field: r.field, code: r.code, reason: r.message });
+    await deps.fieldRefusals?.record({ ...r, sourceRecordId, at: Date.now() }).catch((err: unknown) => deps.logger.warn('field_refusal_record_failed', { field: r.field, err }));
+  }
+}
+
 /**
  * The use case: decide the write (plan-call-write.ts), resolve who the call belongs to, build the Tasks, write them
  * idempotently (write-call.ts). Throws PermanentSyncError when a person must act, and ServiceError (classified)
@@ -67,20 +79,23 @@ export async function processCall(insights: RecordingInsights, deps: ProcessDeps
   const snap = deps.mapping();
   const m = snap.mapping;
   let resolution = await resolveOrFail(insights, snap, deps);
+  const mapped = await fieldsForCall(insights, m.fields.task, deps.tasks);
   // Stopping (shutdown, or the call's lock lost to another worker) before anything is written costs nothing.
   signal?.throwIfAborted();
   await ledger?.begin();
   let report: WriteReport;
   try {
-    report = await writeCall(deps.tasks, buildDrafts(insights, resolution, m), plan.action, signal);
+    report = await writeCall(deps.tasks, withMappedFields(buildDrafts(insights, resolution, m), mapped), plan.action, signal);
   } catch (e) {
     if (!(e instanceof ServiceError) || e.failure.kind !== 'stale_reference' || !deps.forget) throw e;
     // A contact, lead or account was deleted since we looked it up: forget it, look again, write once more.
     deps.logger.warn('stale_reference_retry', { code: e.failure.code, fields: e.failure.fields });
     deps.forget([resolution.who?.id, resolution.whatId, resolution.ownerUserId].filter((x): x is string => !!x));
     resolution = await resolveOrFail(insights, snap, deps);
-    report = await writeCall(deps.tasks, buildDrafts(insights, resolution, m), 'look_first', signal);
+    report = await writeCall(deps.tasks, withMappedFields(buildDrafts(insights, resolution, m), mapped), 'look_first', signal);
   }
+  // What describe ruled out counts only when the call activity was written (an older version writes nothing).
+  await noteRefusals([...(report.call === 'unchanged' ? [] : (mapped?.skipped ?? [])), ...(report.fieldRefusals ?? [])], insights.sourceRecordId, deps);
   if (report.followUpFailures.length > 0) {
     // Not recorded as finished: the retry looks first and adds the missing ones.
     const first = report.followUpFailures[0]!.failure;

@@ -10,19 +10,52 @@ export interface FoundTask {
 /** One record's outcome in a create: its new id, or why Salesforce refused it. */
 export type CreateOutcome = { readonly ok: true; readonly id: string } | { readonly ok: false; readonly failure: Failure };
 
+/** A field of Task as Salesforce's describe reports it to the integration user (what mapped values are coerced to). */
+export interface TaskFieldInfo {
+  /** The API name, spelled as the org spells it. */
+  readonly name: string;
+  readonly label: string;
+  /** describe's type: string, textarea, picklist, multipicklist, combobox, double, int, percent, currency, url, boolean, ... */
+  readonly type: string;
+  /** Text types: the most characters the field holds. */
+  readonly length: number;
+  /** Number types: digits in all (int: describe's `digits`) and after the decimal point. */
+  readonly precision: number;
+  readonly scale: number;
+  readonly createable: boolean;
+  readonly updateable: boolean;
+  readonly restrictedPicklist: boolean;
+  /** A picklist's active values. */
+  readonly picklistValues: readonly string[];
+}
+
+/** Task's fields by API name in lower case (Salesforce compares API names ignoring case). */
+export type FieldCatalog = ReadonlyMap<string, TaskFieldInfo>;
+
+/** Values of the admin's mapped fields (mapping `fields.task`), already coerced to each field's type. */
+export type MappedFields = Readonly<Record<string, string | number | boolean>>;
+
+/** A Task to write: a draft and, on the call activity, the mapped fields (written with it; left out if refused). */
+export interface TaskWrite extends TaskDraft {
+  readonly mapped?: MappedFields;
+}
+
 /**
  * Salesforce Tasks by key: what the write (write-call.ts) needs of Salesforce, and nothing it decides. Throws
  * ServiceError when a request fails as a whole. Deliberately not here: which Tasks to create or update, versions,
- * retries (the core's), and SOQL, jsforce, HTTP and OAuth (the adapter's).
+ * retries, which mapped fields to leave out (the core's), and SOQL, jsforce, HTTP and OAuth (the adapter's).
  */
 export interface TaskStore {
   /** The Tasks holding these keys (in the key field the store was set up with). */
   find(keys: readonly string[]): Promise<ReadonlyMap<string, FoundTask>>;
   /**
-   * Creates the drafts, each with its key; one outcome per draft, in order. `shared`: the records may go in one
-   * collection request with other calls' (so a refused record touches no other); else in a request of their own.
+   * Creates the drafts, each with its key and mapped fields; one outcome per draft, in order. `shared`: the records
+   * may go in one collection request with other calls' (so a refused record touches no other); else in a request
+   * of their own.
    */
-  create(drafts: readonly TaskDraft[], opts: { readonly shared: boolean }): Promise<readonly CreateOutcome[]>;
-  /** Sets these fields on the Task. */
-  update(id: string, fields: Partial<TaskFields>): Promise<void>;
+  create(drafts: readonly TaskWrite[], opts: { readonly shared: boolean }): Promise<readonly CreateOutcome[]>;
+  /** Sets these fields (and mapped fields) on the Task. */
+  update(id: string, fields: Partial<TaskFields>, mapped?: MappedFields): Promise<void>;
+  /** Task's fields as the integration user sees them: described once and cached by the store, never per call. */
+  describeFields(): Promise<FieldCatalog>;
 }

@@ -4,7 +4,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { TaskDraft } from '../../src/sync/build-drafts.ts';
-import type { TaskStore } from '../../src/sync/task-store.port.ts';
+import type { TaskStore, TaskWrite } from '../../src/sync/task-store.port.ts';
+
+/**
+ * The mapped fields every store under test has on Task (the simulator's seed declares them; the fake's catalog holds
+ * them): a restricted picklist and a number.
+ */
+export const CONTRACT_FIELDS = {
+  sentiment: { name: 'RingSense_Sentiment__c', label: 'Sentiment', type: 'picklist' as const, picklistValues: ['Positive', 'Negative'], restrictedPicklist: true },
+  score: { name: 'RingSense_Score__c', label: 'Score', type: 'double' as const, precision: 18, scale: 0 },
+};
 
 export interface StoreUnderTest {
   readonly store: TaskStore;
@@ -61,6 +70,28 @@ export function taskStoreContract(name: string, make: (opts: { uniqueKeys: boole
       const drafts = Array.from({ length: 130 }, (_, i) => draft(`ringsense:many:step:${i}`, ownerId));
       expect((await store.create(drafts, { shared: false })).every((o) => o.ok)).toBe(true);
       expect((await store.find(drafts.map((d) => d.key))).size).toBe(130);
+    });
+
+    it('describes Task: the mapped fields with their type, field-level security and picklist values', async () => {
+      const { store } = await make({ uniqueKeys: false });
+      const catalog = await store.describeFields();
+      expect(catalog.get('ringsense_sentiment__c')).toMatchObject({ name: 'RingSense_Sentiment__c', type: 'picklist', restrictedPicklist: true, picklistValues: ['Positive', 'Negative'], createable: true, updateable: true });
+      expect(catalog.get('ringsense_score__c')).toMatchObject({ name: 'RingSense_Score__c', type: 'double' });
+    });
+
+    it('writes mapped fields with a Task; a value Salesforce refuses fails that record only, naming the field', async () => {
+      const { store, ownerId } = await make({ uniqueKeys: false });
+      const withMapped = (key: string, mapped: TaskWrite['mapped']): TaskWrite => ({ ...draft(key, ownerId, 'call'), mapped });
+      const outcomes = await store.create([withMapped('ringsense:m1', { RingSense_Sentiment__c: 'Positive', RingSense_Score__c: 7 }), withMapped('ringsense:m2', { RingSense_Sentiment__c: 'Neutral' })], { shared: true });
+      expect(outcomes[0]?.ok).toBe(true);
+      expect(outcomes[1]?.ok ? undefined : outcomes[1]?.failure).toMatchObject({ kind: 'permanent', code: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', fields: ['RingSense_Sentiment__c'] });
+      // The refusal quotes no value (it may be call content).
+      expect(outcomes[1]?.ok ? '' : outcomes[1]?.failure.message).not.toContain('Neutral');
+      expect([...(await store.find(['ringsense:m1', 'ringsense:m2'])).keys()]).toEqual(['ringsense:m1']);
+      const id = outcomes[0]?.ok ? outcomes[0].id : '';
+      await store.update(id, { Description: 'v2' }, { RingSense_Score__c: 8 });
+      await expect(store.update(id, { Description: 'v3' }, { RingSense_Sentiment__c: 'Neutral' })).rejects.toMatchObject({ failure: { code: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', fields: ['RingSense_Sentiment__c'] } });
+      expect((await store.find(['ringsense:m1'])).get('ringsense:m1')?.description).toBe('v2');
     });
 
     it('with unique keys, refuses a second Task with a key as DUPLICATE_VALUE', async () => {

@@ -98,4 +98,50 @@ contacts:
     // each alone after the contacts' batch was refused, the account.
     expect(sims.sf.counters().byKind.query).toBe(5);
   });
+
+  it('--online checks the mapped Task fields against describe: exists, editable, a fitting type, every picklist value', async () => {
+    sims.sf.defineFields('Task', [
+      { name: 'Cfg_Sentiment__c', label: 'Sentiment', type: 'picklist', picklistValues: ['Positive', 'Negative'], restrictedPicklist: true },
+      { name: 'Cfg_Score__c', label: 'Score', type: 'double', precision: 3 },
+      { name: 'Cfg_Locked__c', label: 'Locked', type: 'string', createable: false, updateable: false },
+      { name: 'Cfg_Link__c', label: 'Link', type: 'url' },
+    ]);
+    const mapping = file('fields.yaml', `${DEMO_MAPPING_YAML}
+fields:
+  task:
+    Cfg_Sentiment__c: sentiment
+    Cfg_Score__c: sentiment
+    Cfg_Locked__c: summary
+    Cfg_Link__c: rsRecordUri
+    Cfg_Gone__c: aiScore
+`);
+    const offline = await check(['--file', mapping]);
+    expect(offline.stdout).toContain('mapped Task fields:    Cfg_Sentiment__c <- sentiment, Cfg_Score__c <- sentiment');
+    sims.sf.resetCounters();
+    const r = await check(['--online', '--file', mapping]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('Online: 4 problems');
+    const lines = r.stdout.split('\n');
+    const row = (key: string) => lines.find((l) => l.startsWith('Task field') && l.includes(`fields.task.${key} `)) ?? `(no row for ${key})`;
+    expect(row('Cfg_Sentiment__c')).toContain('Task.Cfg_Sentiment__c is a restricted picklist without "Neutral": add it to its values, or map sentiment to values it has');
+    expect(row('Cfg_Score__c')).toContain('Task.Cfg_Score__c is a double field: a double field needs a number');
+    expect(row('Cfg_Locked__c')).toContain('the integration user may not create or update Task.Cfg_Locked__c');
+    expect(row('Cfg_Gone__c')).toContain('Task has no field Cfg_Gone__c the integration user can see');
+    expect(lines.some((l) => l.startsWith('Task field') && l.includes('Cfg_Link__c'))).toBe(false);
+    expect(r.stdout).toContain('Calls are written without these fields');
+    // One describe for all of them.
+    expect(sims.sf.counters().byKind.describe).toBe(1);
+    // With a value map to values the picklist has, and a number for the number field, it passes.
+    const fixed = file('fixed.yaml', `${DEMO_MAPPING_YAML}
+fields:
+  task:
+    Cfg_Sentiment__c: { from: sentiment, values: { Neutral: Positive } }
+    Cfg_Score__c: aiScore
+    Cfg_Link__c: rsRecordUri
+`);
+    const ok = await check(['--online', '--file', fixed]);
+    expect(ok.stdout).toContain('Online: everything the mapping names exists');
+    expect(ok.stdout).toContain('3 mapped Task field(s)');
+    expect(ok.code).toBe(0);
+  });
 });

@@ -1,8 +1,9 @@
 /** The `/_sim/...` HTTP control API: the same knobs as the SalesforceSimulator methods, as JSON. */
 import { faultFromJson, type FaultSpec } from './faults.ts';
+import type { CustomFieldSpec } from './schema.ts';
 
 export interface SimControls {
-  seed(seed: { records?: Record<string, Array<Record<string, unknown>>> }): Record<string, string[]>;
+  seed(seed: { fields?: Record<string, CustomFieldSpec[]>; records?: Record<string, Array<Record<string, unknown>>> }): Record<string, string[]>;
   records(type: string): Array<Record<string, unknown>>;
   injectFault(f: FaultSpec): void;
   clearFaults(): void;
@@ -28,8 +29,8 @@ export function handleControl(sim: SimControls, method: string, path: string, bo
   const route = `${method} ${path.replace(/\/+$/, '')}`;
   try {
     if (route === 'POST /_sim/seed') {
-      const records = obj(body).records;
-      return { status: 200, body: sim.seed({ records: obj(records) as Record<string, Array<Record<string, unknown>>> }) };
+      const { records, fields } = obj(body);
+      return { status: 200, body: sim.seed({ fields: obj(fields) as Record<string, CustomFieldSpec[]>, records: obj(records) as Record<string, Array<Record<string, unknown>>> }) };
     }
     const rec = /^GET \/_sim\/records\/([A-Za-z]+)$/.exec(route);
     if (rec !== null) return { status: 200, body: sim.records(rec[1] ?? '') };

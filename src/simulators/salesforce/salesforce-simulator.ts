@@ -14,6 +14,7 @@ import { FaultInjector, type FaultSpec } from './faults.ts';
 import { OAuthServer } from './oauth.ts';
 import { BUILTIN_USERNAME, createOrg } from './org.ts';
 import type { ApiResponse } from './records.ts';
+import type { CustomFieldSpec } from './schema.ts';
 
 export interface SalesforceSimulatorOptions {
   port?: number;
@@ -28,6 +29,8 @@ export interface SalesforceSimulatorOptions {
 
 export type SeedType = 'User' | 'Contact' | 'Lead' | 'Account' | 'Opportunity' | 'Task';
 export interface SalesforceSeed {
+  /** Custom fields the admin created (typed, validated on writes, reported by describe), defined before the records. */
+  fields?: Partial<Record<SeedType, CustomFieldSpec[]>>;
   records?: Partial<Record<SeedType, Array<Record<string, unknown>>>>;
 }
 
@@ -105,6 +108,7 @@ export class SalesforceSimulator {
   }
 
   seed(seed: SalesforceSeed): Record<string, string[]> {
+    for (const [type, specs] of Object.entries(seed.fields ?? {})) this.defineFields(type, specs ?? []);
     const out: Record<string, string[]> = {};
     const records = seed.records ?? {};
     const order = [...SEED_ORDER, ...Object.keys(records).filter((k) => !SEED_ORDER.includes(k as SeedType))] as SeedType[];
@@ -116,6 +120,11 @@ export class SalesforceSimulator {
       out[obj.name] = list.map((r) => this.dml.seed(obj, r, this.integrationUserId));
     }
     return out;
+  }
+
+  /** Creates or changes custom fields of `type` now (an admin editing the org while the sync runs). */
+  defineFields(type: string, specs: readonly CustomFieldSpec[]): void {
+    for (const spec of specs) this.dml.schema.defineCustomField(type, spec);
   }
 
   records(type: string): Array<Record<string, unknown>> {

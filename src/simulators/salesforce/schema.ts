@@ -29,6 +29,31 @@ export interface FieldDef {
   calculated?: boolean;
   nameField?: boolean;
   custom?: boolean;
+  /** Number fields: total digits and digits after the decimal point (describe's precision and scale). */
+  precision?: number;
+  scale?: number;
+}
+
+/**
+ * A custom field an admin created in the org, declared in the simulator's seed (or at run time): typed, with its
+ * length, decimals, picklist values, and whether the integration user may write it (field-level security).
+ */
+export interface CustomFieldSpec {
+  /** API name, ending in __c. */
+  name: string;
+  type: 'string' | 'textarea' | 'picklist' | 'double' | 'int' | 'percent' | 'currency' | 'url' | 'boolean' | 'date' | 'datetime' | 'email' | 'phone';
+  label?: string;
+  /** Text, text area and URL: characters (default 255). */
+  length?: number;
+  /** Number, percent and currency: digits in all and after the point (default 18 and 0). */
+  precision?: number;
+  scale?: number;
+  picklistValues?: string[];
+  /** "Restrict picklist to the values defined in the value set". */
+  restrictedPicklist?: boolean;
+  /** Field-level security for the integration user (default: read/write). */
+  createable?: boolean;
+  updateable?: boolean;
 }
 
 export interface ObjectDef {
@@ -241,6 +266,31 @@ export class Schema {
   field(objectName: string, fieldName: string): FieldDef | undefined {
     const obj = this.object(objectName);
     return obj === undefined ? undefined : this.fieldIndex.get(obj.name)?.get(fieldName.toLowerCase());
+  }
+
+  /** Adds (or redefines, as an admin editing it would) a custom field; throws for a name that is not one. */
+  defineCustomField(objectName: string, spec: CustomFieldSpec): FieldDef {
+    const obj = this.object(objectName);
+    if (obj === undefined) throw new Error(`Custom field: unknown sObject type '${objectName}'`);
+    if (!/^[A-Za-z][A-Za-z0-9_]{0,39}__c$/.test(spec.name)) throw new Error(`Custom field: '${spec.name}' is not a custom field API name (Name__c)`);
+    const numeric = ['double', 'int', 'percent', 'currency'].includes(spec.type);
+    const text = ['string', 'textarea', 'url', 'picklist'].includes(spec.type);
+    const def = f(spec.name, spec.type, {
+      label: spec.label ?? spec.name.replace(/__c$/, '').replace(/_/g, ' '),
+      custom: true,
+      ...(text ? { length: spec.length ?? 255 } : {}),
+      ...(numeric ? { precision: spec.precision ?? 18, scale: spec.type === 'int' ? 0 : (spec.scale ?? 0) } : {}),
+      ...(spec.picklistValues !== undefined ? { picklistValues: [...spec.picklistValues] } : {}),
+      ...(spec.restrictedPicklist === true ? { restrictedPicklist: true } : {}),
+      ...(spec.type === 'boolean' ? { defaultValue: false, nillable: false } : {}),
+      createable: spec.createable ?? true,
+      updateable: spec.updateable ?? true,
+    });
+    const at = obj.fields.findIndex((fd) => fd.name.toLowerCase() === def.name.toLowerCase());
+    if (at >= 0) obj.fields[at] = def;
+    else obj.fields.push(def);
+    this.fieldIndex.get(obj.name)?.set(def.name.toLowerCase(), def);
+    return def;
   }
 
   /** The reference field whose relationshipName is `rel` (e.g. `Account` -> AccountId). */

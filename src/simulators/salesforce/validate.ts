@@ -26,8 +26,12 @@ export function normalizeInput(schema: Schema, obj: ObjectDef, input: Record<str
       if (op === 'create') throw new SfApiError(400, 'INVALID_FIELD', 'The Id field should not be specified in the sobject data.');
       continue;
     }
+    if (typeof value === 'string' && value !== '' && !parsesAs(field, value)) {
+      // A text where a number or checkbox belongs: Salesforce names the field and the value.
+      throw new SfApiError(400, 'INVALID_TYPE_ON_FIELD_IN_RECORD', `${field.label}: value not of required type: ${value}`, [field.name]);
+    }
     try {
-      out[field.name] = coerceInput(field, value);
+      out[field.name] = roundToScale(field, coerceInput(field, value));
     } catch (err) {
       if (err instanceof CoercionError) throw new SfApiError(400, 'JSON_PARSER_ERROR', err.message + jsonPosition(rawBody, key));
       throw err;
@@ -40,6 +44,22 @@ export function normalizeInput(schema: Schema, obj: ObjectDef, input: Record<str
       forbidden);
   }
   return out;
+}
+
+const DECIMAL_TYPES: ReadonlySet<string> = new Set(['double', 'currency', 'percent']);
+
+/** Whether a JSON string is a value of the field's type (numbers and checkboxes; other types take any text). */
+function parsesAs(field: FieldDef, value: string): boolean {
+  if (DECIMAL_TYPES.has(field.type)) return value.trim() !== '' && Number.isFinite(Number(value));
+  if (field.type === 'boolean') return value === 'true' || value === 'false';
+  return true;
+}
+
+/** A number kept with the field's decimals, as Salesforce stores it (scale 0: 7.6 -> 8). */
+function roundToScale(field: FieldDef, value: unknown): unknown {
+  if (typeof value !== 'number' || !DECIMAL_TYPES.has(field.type) || field.scale === undefined) return value;
+  const f = 10 ** field.scale;
+  return Math.round(value * f) / f;
 }
 
 /** Fills defaults for fields the caller did not set on create. */
@@ -58,6 +78,12 @@ function checkRequired(obj: ObjectDef, merged: SfRecord): void {
 }
 
 function checkValue(field: FieldDef, value: unknown): void {
+  if (typeof value === 'number' && field.precision !== undefined && DECIMAL_TYPES.has(field.type)) {
+    const whole = Math.trunc(Math.abs(value)).toString().length;
+    if (Math.trunc(Math.abs(value)) !== 0 && whole > field.precision - (field.scale ?? 0)) {
+      throw new SfApiError(400, 'NUMBER_OUTSIDE_VALID_RANGE', `${field.label}: value outside of valid range on numeric field: ${value}`, [field.name]);
+    }
+  }
   if (typeof value !== 'string') return;
   if (field.length > 0 && field.type !== 'reference' && field.type !== 'id' && charLength(value) > field.length) {
     throw new SfApiError(400, 'STRING_TOO_LONG', `${field.label}: data value too large: ${value} (max length=${field.length})`, [field.name]);

@@ -1,0 +1,56 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/load-config.ts';
+import { FIELD_REFUSALS_RETENTION_MS, FieldRefusalStore, type FieldRefusalEntry } from '../sync/field-refusals.ts';
+import { withAdminRedis } from './admin-queue.ts';
+import { write, type Command } from './command.ts';
+import { table } from './failed-format.ts';
+
+const USAGE = 'ringsense-sync fields refusals [--days <n>] [--json]';
+const DAY_MS = 24 * 3600_000;
+const MAX_DAYS = FIELD_REFUSALS_RETENTION_MS / DAY_MS;
+
+const when = (ms: number): string => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+
+/** The list as text: one row per field and code, then what to do. Pure. */
+export function formatRefusals(entries: readonly FieldRefusalEntry[], days: number): string[] {
+  if (entries.length === 0) return [`No mapped field was refused in the last ${days} day(s): every call was written with all its mapped fields.`];
+  const calls = entries.reduce((n, e) => n + e.count, 0);
+  return [
+    `${entries.length} mapped field refusal(s) in the last ${days} day(s), ${calls} call(s) written without the field:`,
+    '',
+    ...table([
+      ['FIELD', 'CODE', 'CALLS', 'LAST SEEN (UTC)', 'LAST CALL', 'REASON'],
+      ...entries.map((e) => [e.field, e.code, String(e.count), when(e.lastSeen), e.lastSourceRecordId, e.message]),
+    ]),
+    '',
+    'The calls were written without these fields. Fix the field in Salesforce (its type, picklist values or field-level',
+    'security) or the mapping file (fields.task), then check with `ringsense-sync config check --online`.',
+  ];
+}
+
+/** `ringsense-sync fields refusals [--days N] [--json]`: mapped Task fields calls were written without, and why. */
+export const fieldsRefusalsCommand: Command = {
+  name: 'fields refusals',
+  summary: 'Mapped Task fields (fields.task) that calls were written without, with Salesforce\'s reason and how many calls',
+  usage: USAGE,
+  run(ctx) {
+    const { values } = parseArgs({
+      args: [...ctx.args],
+      options: { days: { type: 'string', default: '30' }, json: { type: 'boolean', default: false } },
+      allowPositionals: false,
+    });
+    if (!/^\d{1,2}$/.test(values.days) || Number(values.days) < 1 || Number(values.days) > MAX_DAYS) {
+      write(ctx.err, `--days must be a whole number from 1 to ${MAX_DAYS} (refusals are kept ${MAX_DAYS} days), not "${values.days}".\nUsage: ${USAGE}`);
+      return Promise.resolve(2);
+    }
+    const days = Number(values.days);
+    const cfg = loadConfig(ctx.env, {}, ctx.cwd);
+    return withAdminRedis(ctx, cfg, async (redis) => {
+      const entries = await new FieldRefusalStore(redis, cfg.redis.prefix).list({ sinceMs: Date.now() - days * DAY_MS });
+      if (values.json) {
+        write(ctx.out, JSON.stringify({ days, refusals: entries.map((e) => ({ ...e, firstSeen: new Date(e.firstSeen).toISOString(), lastSeen: new Date(e.lastSeen).toISOString() })) }, null, 2));
+      } else write(ctx.out, formatRefusals(entries, days).join('\n'));
+      return 0;
+    });
+  },
+};
