@@ -12,15 +12,18 @@ import { CallLock } from '../queue/call-lock.ts';
 import type { CallJobResult } from '../queue/call-processor.ts';
 import { createCallWorker } from '../queue/call-worker.ts';
 import { OutageGate } from '../queue/outage-gate.ts';
+import { RedisNextStepLedger } from '../queue/next-step-ledger.ts';
 import { RedisWriteLedger } from '../queue/write-ledger.ts';
 import type { RingCentralClient } from '../ringcentral/sdk.ts';
 import { RingCentralTelephony } from '../ringcentral/telephony.adapter.ts';
 import { ApiBudgetGuard } from '../salesforce/api-budget.ts';
 import { createSalesforceSession, type SalesforceSession } from '../salesforce/connection.ts';
+import { SalesforceOpportunities } from '../salesforce/opportunity.adapter.ts';
 import { SalesforcePeople } from '../salesforce/people.adapter.ts';
 import { orgLimits } from '../salesforce/rest.ts';
 import { SalesforceTaskStore } from '../salesforce/task-store.adapter.ts';
 import { FieldRefusalStore, type FieldRefusalRecorder } from '../sync/field-refusals.ts';
+import type { NextStepOutcome } from '../sync/opportunity-next-step.ts';
 import { firstLogin, salesforceProbe } from './salesforce-availability.ts';
 
 /** In-process knobs of the worker role (tests compress time with them). */
@@ -96,6 +99,8 @@ export async function startWorkerRole(d: WorkerRoleDeps, opts: WorkerRoleOptions
     process: {
       mapping: d.mapping, people, telephony: new RingCentralTelephony({ platform: d.rc.platform, logger }), tasks, forget: (ids) => people.forget(ids),
       fieldRefusals: countedRefusals(new FieldRefusalStore(lockRedis, cfg.redis.prefix), metrics),
+      // Opportunity.NextStep (mapping opportunity.nextStep): what the sync wrote per deal is kept beside the ledger.
+      nextSteps: { opportunities: new SalesforceOpportunities(salesforce.conn), ledger: new RedisNextStepLedger(lockRedis, cfg.redis.prefix), onOutcome: (o) => countNextStep(metrics, o) },
     },
     lockDurationMs: cfg.worker.lockDurationMs,
     stalledIntervalMs: cfg.worker.stalledIntervalMs,
@@ -128,6 +133,12 @@ function countedRefusals(store: FieldRefusalRecorder, metrics: Metrics): FieldRe
       return store.record(r);
     },
   };
+}
+
+/** ringsense_opportunity_next_steps_total: the outcome, and why it was kept or Salesforce's code for a refusal. */
+function countNextStep(metrics: Metrics, o: NextStepOutcome): void {
+  const reason = o.outcome === 'kept' ? o.reason : o.outcome === 'refused' ? boundedCode(o.failure.code, 'other') : '';
+  metrics.opportunityNextSteps.inc({ outcome: o.outcome, reason });
 }
 
 /** Watches the org's API usage (from every response, and GET /limits while paused) and acts on the queue. */

@@ -187,6 +187,17 @@ export const mappingSchema = z.strictObject({
       task: z.record(taskFieldName, taskFieldSource).default({}),
     })
     .prefault({}),
+  /** What the sync writes on the call's open Opportunity (when the call activity is related to one). */
+  opportunity: z
+    .strictObject({
+      /**
+       * Opportunity.NextStep from the call's next step: `off`; `fill_if_empty` only into an empty field;
+       * `latest_call` also over what the sync wrote before, when this call started after that one (never over a
+       * value a person typed).
+       */
+      nextStep: z.enum(['off', 'fill_if_empty', 'latest_call']).default('off'),
+    })
+    .prefault({}),
   salesforce: z
     .strictObject({
       /**

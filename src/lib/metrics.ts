@@ -39,6 +39,8 @@ export interface Metrics {
   readonly websocketReconnects: Counter;
   readonly catchupRuns: Counter<'reason'>;
   readonly mappedFieldRefusals: Counter<'field' | 'code'>;
+  /** Calls' next steps for their opportunity (mapping opportunity.nextStep): written, recorded, kept (why) or refused (code). */
+  readonly opportunityNextSteps: Counter<'outcome' | 'reason'>;
   /** The registry in the Prometheus text format, and its content type. */
   scrape(): Promise<{ readonly contentType: string; readonly body: string }>;
 }
@@ -175,11 +177,17 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
     },
   });
 
+  const opportunityNextSteps = new Counter({
+    name: 'ringsense_opportunity_next_steps_total',
+    help: "Calls' next steps for their open opportunity (mapping opportunity.nextStep), by outcome (written, recorded, kept, refused) and reason (why kept, or Salesforce's code)",
+    labelNames: ['outcome', 'reason'] as const,
+    registers,
+  });
+
   // Known label values start at 0, so rates and alerts work before the first occurrence.
   for (const source of EVENT_SOURCES) eventsReceived.inc({ source }, 0);
   for (const call of CALL_OUTCOMES) jobsCompleted.inc({ call }, 0);
   for (const kind of RETRY_KINDS) jobRetries.inc({ kind }, 0);
-
   return {
     registry,
     eventsReceived,
@@ -193,6 +201,7 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
     websocketReconnects,
     catchupRuns,
     mappedFieldRefusals,
+    opportunityNextSteps,
     async scrape() {
       return { contentType: registry.contentType, body: await registry.metrics() };
     },

@@ -1,11 +1,14 @@
 import { unknownInsightTypes, type RecordingInsights } from '../calls/recording-insights.ts';
 import type { MappingSnapshot } from '../config/load-mapping.ts';
+import type { Mapping } from '../config/mapping.schema.ts';
+import { assertNever } from '../lib/assert-never.ts';
 import type { Logger } from '../lib/logger.ts';
 import { ServiceError } from '../lib/service-error.ts';
 import { resolveParticipants, type Resolution, type ResolveDeps } from '../mapping/resolve-participants.ts';
 import { buildDrafts } from './build-drafts.ts';
 import type { FieldRefusalRecorder } from './field-refusals.ts';
 import { fieldsForCall, withMappedFields, type FieldRefusal } from './mapped-fields.ts';
+import { isOpportunityId, syncNextStep, type NextStepDeps, type NextStepOutcome } from './opportunity-next-step.ts';
 import { planCallWrite, type CallSource } from './plan-call-write.ts';
 import { PermanentSyncError } from './sync-errors.ts';
 import type { TaskStore } from './task-store.port.ts';
@@ -21,6 +24,8 @@ export interface ProcessDeps extends ResolveDeps {
   readonly forget?: (ids: readonly string[]) => void;
   /** Remembers mapped fields a call was written without: the admin's list (`ringsense-sync fields refusals`). */
   readonly fieldRefusals?: FieldRefusalRecorder;
+  /** Opportunity.NextStep from the call (mapping `opportunity.nextStep`); without it the key has no effect. */
+  readonly nextSteps?: NextStepDeps & { readonly onOutcome?: (o: NextStepOutcome) => void };
 }
 
 export interface ProcessOptions {
@@ -52,6 +57,32 @@ async function noteRefusals(refusals: readonly FieldRefusal[], sourceRecordId: s
   for (const r of refusals) {
     deps.logger.warn('mapped_field_refused', { field: r.field, code: r.code, reason: r.message });
     await deps.fieldRefusals?.record({ ...r, sourceRecordId, at: Date.now() }).catch((err: unknown) => deps.logger.warn('field_refusal_record_failed', { field: r.field, err }));
+  }
+}
+
+/**
+ * The call's next step on its open opportunity, after the call activity is written. A refusal is a warning (the call
+ * stays written); a failed request throws for the job to retry (the Task writes are idempotent, the ledger of next
+ * steps keeps the opportunity from being written twice).
+ */
+async function nextStepOf(insights: RecordingInsights, resolution: Resolution, policy: Mapping['opportunity']['nextStep'], deps: ProcessDeps): Promise<void> {
+  if (policy === 'off' || !deps.nextSteps || !isOpportunityId(resolution.whatId)) return;
+  const o = await syncNextStep(insights, resolution.whatId, policy, deps.nextSteps);
+  deps.nextSteps.onOutcome?.(o);
+  switch (o.outcome) {
+    case 'written':
+    case 'recorded':
+      deps.logger.info('opportunity_next_step_written', { opportunityId: o.opportunityId, outcome: o.outcome });
+      return;
+    case 'kept':
+      if (o.reason === 'off' || o.reason === 'no_next_step') deps.logger.debug('opportunity_next_step_kept', { opportunityId: o.opportunityId, reason: o.reason });
+      else deps.logger.info('opportunity_next_step_kept', { opportunityId: o.opportunityId, reason: o.reason });
+      return;
+    case 'refused':
+      deps.logger.warn('opportunity_next_step_refused', { opportunityId: o.opportunityId, code: o.failure.code, reason: o.failure.message });
+      return;
+    default:
+      return assertNever(o, 'next step outcome');
   }
 }
 
@@ -96,6 +127,7 @@ export async function processCall(insights: RecordingInsights, deps: ProcessDeps
   }
   // What describe ruled out counts only when the call activity was written (an older version writes nothing).
   await noteRefusals([...(report.call === 'unchanged' ? [] : (mapped?.skipped ?? [])), ...(report.fieldRefusals ?? [])], insights.sourceRecordId, deps);
+  await nextStepOf(insights, resolution, m.opportunity.nextStep, deps);
   if (report.followUpFailures.length > 0) {
     // Not recorded as finished: the retry looks first and adds the missing ones.
     const first = report.followUpFailures[0]!.failure;

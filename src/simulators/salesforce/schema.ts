@@ -201,6 +201,7 @@ function objectDefs(taskExternalIdField: string | undefined): ObjectDef[] {
       f('Probability', 'percent'),
       f('CloseDate', 'date', { required: true }),
       f('Type', 'picklist', { label: 'Opportunity Type', picklistValues: ['New Business', 'Existing Business'] }),
+      f('NextStep', 'string', { label: 'Next Step', length: 255 }),
       f('IsClosed', 'boolean', { ...ro, label: 'Closed', nillable: false }),
       f('IsWon', 'boolean', { ...ro, label: 'Won', nillable: false }),
       owner(),
