@@ -16,6 +16,12 @@ function cut(s: string, n: number): string {
   return s.length <= n ? s : `${s.slice(0, n - 1)}…`;
 }
 
+/** The score and sentiment line of a call activity's Comments (`Score: 8/10 · Sentiment: Positive`), as a rep reads it. */
+function scoreOf(description: unknown): string {
+  const line = str(description).split('\n').find((l) => l.startsWith('Score: ') || l.startsWith('Sentiment: '));
+  return line ? line.replace('Score: ', '').replace('Sentiment: ', '') : '';
+}
+
 export function renderSalesforceReport(records: { Task: Rec[]; User: Rec[]; Contact: Rec[]; Lead: Rec[]; Account: Rec[]; Opportunity: Rec[] }): string {
   const names = new Map<string, string>();
   for (const list of [records.User, records.Contact, records.Lead, records.Account, records.Opportunity])
@@ -33,7 +39,7 @@ export function renderSalesforceReport(records: { Task: Rec[]; User: Rec[]; Cont
   out.push(`Call activities (Task, subtype Call, Completed): ${calls.length}`, '');
   out.push(
     table(
-      ['Date', 'Subject', 'Owner', 'Name (WhoId)', 'Related to (WhatId)', 'Type', 'Length', 'Follow-ups'],
+      ['Date', 'Subject', 'Owner', 'Name (WhoId)', 'Related to (WhatId)', 'Type', 'Length', 'Follow-ups', 'Score · Sentiment'],
       calls.map((c) => [
         str(c.ActivityDate),
         cut(str(c.Subject), 44),
@@ -43,6 +49,7 @@ export function renderSalesforceReport(records: { Task: Rec[]; User: Rec[]; Cont
         str(c.CallType),
         `${Math.round(Number(c.CallDurationInSeconds ?? 0) / 60)} min`,
         String(followUps.filter((f) => key(f) === key(c)).length),
+        scoreOf(c.Description),
       ]),
     ),
   );
@@ -53,5 +60,9 @@ export function renderSalesforceReport(records: { Task: Rec[]; User: Rec[]; Cont
       followUps.map((f) => [str(f.ActivityDate), cut(str(f.Subject), 60), name(f.OwnerId), whoLabel(f.WhoId), str(f.Status)]),
     ),
   );
+  // One call activity's Comments whole, as a rep opens it: the one with the most insights, the shortest of those.
+  const sections = (t: Rec) => str(t.Description).split('\n\n').length;
+  const richest = [...calls].sort((a, b) => sections(b) - sections(a) || str(a.Description).length - str(b.Description).length)[0];
+  if (richest) out.push('', `Comments of "${str(richest.Subject)}":`, '', str(richest.Description));
   return out.join('\n');
 }

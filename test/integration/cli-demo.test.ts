@@ -10,6 +10,10 @@ function expectDemoOutput(stdout: string) {
   expect(stdout).toContain('Follow-up tasks (open, one per RingSense next step): 29');
   expect(stdout).toMatch(/2024-09-04\s+Call from John Smith to Tracy Debolah\s+John Smith\s+Tracy Debolah \(Contact\)\s+Debolah Consulting\s+Outbound\s+2 min\s+4/);
   expect(stdout).toMatch(/2024-09-06\s+Write a developer guide for the API\.\s+John Smith\s+Tracy Debolah \(Contact\)\s+Not Started/);
+  // Score and sentiment as a rep reads them, and one call activity's Comments whole, every insight in its place.
+  expect(stdout).toMatch(/Call from Sean O'Brien to Maria Garcia\s+Maria Garcia\s+Sean O'Brien \(Contact\).*Inbound\s+7 min\s+2\s+8\/10 · Positive/);
+  expect(stdout).toContain('Comments of "Call from Sean O\'Brien to Maria Garcia":');
+  expect(stdout).toMatch(/Summary \(RingSense\)[\s\S]*Score: 8\/10 · Sentiment: Positive[\s\S]*Next steps[\s\S]*Highlights[\s\S]*Questions asked[\s\S]*Call notes[\s\S]*RingSense: https:/);
 }
 
 /** No Redis answers here, so the demo starts its own. */
