@@ -188,11 +188,29 @@ async function checkTaskFields(conn: Connection, snap: MappingSnapshot, problems
   }
 }
 
+/** With opportunity.nextStep on, the integration user must be able to read and edit Opportunity.NextStep (one request). */
+async function checkOpportunityNextStep(conn: Connection, snap: MappingSnapshot, problems: OnlineProblem[]): Promise<void> {
+  if (snap.mapping.opportunity.nextStep === 'off') return;
+  const key = formatPath(['opportunity', 'nextStep']);
+  let catalog: Awaited<ReturnType<typeof describeFields>>;
+  try {
+    catalog = await describeFields(conn, 'Opportunity');
+  } catch (e) {
+    const f = refusalOf(e);
+    problems.push({ what: 'Opportunity field', key, problem: `Salesforce refused to describe Opportunity (${f.code}): the integration user needs read access to Opportunity` });
+    return;
+  }
+  const field = catalog.get('nextstep');
+  if (!field) problems.push({ what: 'Opportunity field', key, problem: 'Opportunity.NextStep is not visible to the integration user (field-level security)' });
+  else if (!field.updateable) problems.push({ what: 'Opportunity field', key, problem: 'the integration user cannot edit Opportunity.NextStep (field-level security): give it edit access, or set opportunity.nextStep: off' });
+}
+
 export async function checkMappingOnline(snap: MappingSnapshot, deps: { salesforce: Connection; ringcentral: PacedRequests }): Promise<OnlineReport> {
   const refs = references(snap);
   const problems: OnlineProblem[] = [];
   await checkSalesforce(deps.salesforce, refs, problems);
   await checkTaskFields(deps.salesforce, snap, problems);
+  await checkOpportunityNextStep(deps.salesforce, snap, problems);
   const extensions = await readExtensions(deps.ringcentral, refs.extensions);
   for (const ext of refs.extensions) {
     if (extensions.get(ext) === undefined) problems.push({ what: 'RingCentral extension', key: formatPath(['users', ext]), problem: `no extension ${ext} in the RingCentral account` });

@@ -144,4 +144,20 @@ fields:
     expect(ok.stdout).toContain('3 mapped Task field(s)');
     expect(ok.code).toBe(0);
   });
+
+  it('--online with opportunity.nextStep on checks that the integration user can edit Opportunity.NextStep', async () => {
+    const mapping = file('next-step.yaml', `${DEMO_MAPPING_YAML}
+opportunity:
+  nextStep: latest_call
+`);
+    sims.sf.resetCounters();
+    const ok = await check(['--online', '--file', mapping]);
+    expect(ok.stdout).toContain('Online: everything the mapping names exists');
+    expect(ok.code).toBe(0);
+    expect(sims.sf.counters().byKind.describe).toBe(1);
+    sims.sf.injectFault({ status: 403, body: [{ errorCode: 'INSUFFICIENT_ACCESS', message: 'insufficient access rights on object id' }], count: 1, path: '/sobjects/Opportunity/describe' });
+    const refused = await check(['--online', '--file', mapping]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout.split('\n').find((l) => l.startsWith('Opportunity field'))).toContain('Salesforce refused to describe Opportunity (INSUFFICIENT_ACCESS)');
+  });
 });
