@@ -31,7 +31,9 @@ export const USAGE = `Usage: npm run bench -- [options]
                        and the drain weigh little; shorter backlogs show the product's lead smaller)
   --latency 0,150      Salesforce latency in ms, a list (default 0,150)
   --workers 1          worker processes, a list such as 1,2,4 (default 1)
-  --modes optimized,naive
+  --modes optimized,full,naive
+                       optimized: the product's worker; full: the same with mapped Task fields and the
+                       Opportunity next step on; naive: the baseline (default: all three)
   --rate N             calls/s of the paced latency run (default 20; 0 = none)
   --paced-latency MS   Salesforce latency of the paced run (default 150)
   --paced-calls N      calls in the paced run (default 1000: 50 s at 20/s)
@@ -62,7 +64,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
       calls: { type: 'string', default: '3000' },
       latency: { type: 'string', default: '0,150' },
       workers: { type: 'string', default: '1' },
-      modes: { type: 'string', default: 'optimized,naive' },
+      modes: { type: 'string', default: 'optimized,full,naive' },
       rate: { type: 'string', default: '20' },
       'paced-latency': { type: 'string', default: '150' },
       'paced-calls': { type: 'string', default: '1000' },
@@ -79,7 +81,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
   });
   if (values.help) return 'help';
   const modes = values.modes.split(',').map((m) => m.trim());
-  if (modes.length === 0 || modes.some((m) => m !== 'optimized' && m !== 'naive')) throw new Error(`--modes expects optimized and/or naive, got "${values.modes}"`);
+  if (modes.length === 0 || modes.some((m) => m !== 'optimized' && m !== 'full' && m !== 'naive')) throw new Error(`--modes expects optimized, full and/or naive, got "${values.modes}"`);
   return {
     calls: int(values.calls, 'calls', 1),
     latencies: ints(values.latency, 'latency'),

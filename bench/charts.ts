@@ -2,7 +2,7 @@
 import type { ScenarioResult } from './scenario.ts';
 import { round } from './stats.ts';
 
-const MODE_COLOR: Record<string, string> = { optimized: '#1f77b4', naive: '#d62728' };
+const MODE_COLOR: Record<string, string> = { optimized: '#1f77b4', full: '#2ca02c', naive: '#d62728' };
 const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac', '#86bcb6', '#d37295'];
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const text = (x: number, y: number, s: string, extra = '') => `<text x="${round(x, 1)}" y="${round(y, 1)}" ${extra}>${esc(s)}</text>`;

@@ -75,7 +75,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const o = parsed;
-  if (o.entry === 'dist' && o.modes.includes('optimized')) {
+  if (o.entry === 'dist' && (o.modes.includes('optimized') || o.modes.includes('full'))) {
     console.error('building the worker (npm run build) ...');
     const built = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: 'inherit' });
     if (built.status !== 0) throw new Error('the build failed: run `npm run build` to see why, or pass --entry src');
@@ -86,10 +86,12 @@ async function main(argv: string[]): Promise<number> {
   const tmp = mkdtempSync(join(tmpdir(), 'ringsense-bench-'));
   const mappingFile = join(tmp, 'mapping.yaml');
   writeFileSync(mappingFile, world.mappingYaml);
+  const fullMappingFile = join(tmp, 'mapping-full.yaml');
+  writeFileSync(fullMappingFile, world.fullMappingYaml);
   const redisServer = await startRedisServer();
   const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
   const ctx: BenchContext = {
-    redis, redisUrl: redisServer.url, world, seed: o.seed, mappingFile, concurrency: o.concurrency, timeoutSeconds: o.timeoutSeconds, entry: o.entry,
+    redis, redisUrl: redisServer.url, world, seed: o.seed, mappingFile, fullMappingFile, concurrency: o.concurrency, timeoutSeconds: o.timeoutSeconds, entry: o.entry,
     ...(redisServer.process.pid ? { redisPid: redisServer.process.pid } : {}),
     ...(o.nodeOptions ? { workerNodeOptions: o.nodeOptions } : {}),
   };

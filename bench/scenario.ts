@@ -36,6 +36,8 @@ export interface BenchContext {
   readonly world: World;
   readonly seed: number;
   readonly mappingFile: string;
+  /** The `full` mode's mapping (mapped Task fields, Opportunity next step). */
+  readonly fullMappingFile: string;
   readonly concurrency: number;
   readonly timeoutSeconds: number;
   /** The private redis-server's pid, to charge its CPU to the run. */
@@ -85,12 +87,12 @@ export interface ScenarioResult extends ScenarioSpec {
   readonly records?: { readonly callTasks: number; readonly followUps: number; readonly expectedFollowUps: number; readonly duplicates: number; readonly missingCalls: number };
 }
 
-function workerEnv(ctx: BenchContext, sims: Simulators, prefix: string): Record<string, string> {
+function workerEnv(ctx: BenchContext, sims: Simulators, prefix: string, mode: ScenarioSpec['mode']): Record<string, string> {
   return {
     ...sims.env,
     REDIS_URL: ctx.redisUrl,
     QUEUE_PREFIX: prefix,
-    MAPPING_FILE: ctx.mappingFile,
+    MAPPING_FILE: mode === 'full' ? ctx.fullMappingFile : ctx.mappingFile,
     WORKER_CONCURRENCY: String(ctx.concurrency),
     LOG_LEVEL: 'info',
     ...(ctx.workerNodeOptions ? { NODE_OPTIONS: ctx.workerNodeOptions } : {}),
@@ -182,7 +184,7 @@ export async function runScenario(spec: ScenarioSpec, ctx: BenchContext): Promis
       redis = { usedBeforeBytes: before, usedAfterBytes: after, bytesPerQueuedCall: (after - before) / spec.calls, meanEventBytes: sent.reduce((a, s) => a + s.bytes, 0) / sent.length };
     }
 
-    const env = workerEnv(ctx, sims, prefix);
+    const env = workerEnv(ctx, sims, prefix, spec.mode);
     // A queued backlog is held until every worker is ready: the first worker would otherwise start on it while
     // the others are still starting, and the run (timed from all of them ready) would look faster than it is.
     const held = spec.kind !== 'paced';

@@ -125,7 +125,9 @@ export function syntheticCall(world: World, seed: number, i: number): SyntheticC
       }),
       NextSteps: nextSteps,
       Sentiment: [{ value: pick(r, ['Positive', 'Neutral', 'Mixed']) }],
+      AIScore: [{ value: String(1 + Math.floor(r() * 10)) }],
     },
+    rsRecordUri: `https://ringsense.ringcentral.com/calls/${sessionCore}`,
   };
   const ownerParty = { phoneNumber: owner.did, name: owner.name, extensionId: owner.extensionId };
   const externalPartyLog = { phoneNumber: ext.e164, name: ext.name };

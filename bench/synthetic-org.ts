@@ -49,6 +49,8 @@ export interface World {
   readonly salesforce: SalesforceSeed;
   readonly extensions: readonly SimExtension[];
   readonly mappingYaml: string;
+  /** The `full` mode's mapping: the same, plus mapped Task fields and the Opportunity next step. */
+  readonly fullMappingYaml: string;
 }
 
 const FIRST = ['Avery', 'Jordan', 'Riley', 'Casey', 'Morgan', 'Quinn', 'Harper', 'Rowan', 'Elliot', 'Sasha', 'Noor', 'Kenji', 'Lucia', 'Mateo', 'Ingrid', 'Tomasz', 'Amara', 'Felix', 'Yara', 'Dmitri'];
@@ -141,10 +143,32 @@ export function buildWorld(seed: number, opts: { accounts?: number; leads?: numb
     '  dueInBusinessDays: 2',
     '',
   ].join('\n');
+  const fullMappingYaml = [
+    mappingYaml.trimEnd(),
+    'fields:',
+    '  task:',
+    '    RingSense_Sentiment__c: sentiment',
+    '    RingSense_Score__c: aiScore',
+    '    RingSense_Link__c: rsRecordUri',
+    'opportunity:',
+    '  nextStep: latest_call',
+    '',
+  ].join('\n');
   return {
     reps,
     known,
-    salesforce: { records: { User: users, Account: accounts, Contact: contacts, Lead: leads, Opportunity: opps } },
+    salesforce: {
+      records: { User: users, Account: accounts, Contact: contacts, Lead: leads, Opportunity: opps },
+      // The org's own fields the full mode writes (declared in every run: a field nobody maps costs nothing).
+      fields: {
+        Task: [
+          { name: 'RingSense_Sentiment__c', type: 'picklist', picklistValues: ['Positive', 'Neutral', 'Mixed', 'Negative'], restrictedPicklist: true },
+          { name: 'RingSense_Score__c', type: 'double', precision: 4, scale: 1 },
+          { name: 'RingSense_Link__c', type: 'url', length: 255 },
+        ],
+      },
+    },
+    fullMappingYaml,
     extensions: reps.map((rep, i) => ({ id: rep.extensionId, extensionNumber: String(201 + i), name: rep.name, email: rep.email, status: 'Enabled', type: 'User' })),
     mappingYaml,
   };

@@ -3,7 +3,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { cpuSeconds, memoryMb } from './proc-stats.ts';
 
-export type Mode = 'optimized' | 'naive';
+/**
+ * optimized: the product's worker with the bench's mapping; full: the same worker with everything the admin can turn on
+ * that writes more (mapped Task fields, Opportunity next step; see synthetic-org.ts); naive: the baseline.
+ */
+export type Mode = 'optimized' | 'full' | 'naive';
 
 export const ROOT = join(import.meta.dirname, '..');
 const ENTRY = (mode: Mode, entry: 'dist' | 'src'): string[] =>
