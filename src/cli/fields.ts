@@ -1,13 +1,11 @@
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load-config.ts';
 import { FIELD_REFUSALS_RETENTION_MS, FieldRefusalStore, type FieldRefusalEntry } from '../sync/field-refusals.ts';
 import { withAdminRedis } from './admin-queue.ts';
 import { write, type Command } from './command.ts';
+import { daysAndJson } from './days-option.ts';
 import { table } from './failed-format.ts';
 
 const USAGE = 'ringsense-sync fields refusals [--days <n>] [--json]';
-const DAY_MS = 24 * 3600_000;
-const MAX_DAYS = FIELD_REFUSALS_RETENTION_MS / DAY_MS;
 
 const when = (ms: number): string => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
 
@@ -34,20 +32,13 @@ export const fieldsRefusalsCommand: Command = {
   summary: 'Mapped Task fields (fields.task) that calls were written without, with Salesforce\'s reason and how many calls',
   usage: USAGE,
   run(ctx) {
-    const { values } = parseArgs({
-      args: [...ctx.args],
-      options: { days: { type: 'string', default: '30' }, json: { type: 'boolean', default: false } },
-      allowPositionals: false,
-    });
-    if (!/^\d{1,2}$/.test(values.days) || Number(values.days) < 1 || Number(values.days) > MAX_DAYS) {
-      write(ctx.err, `--days must be a whole number from 1 to ${MAX_DAYS} (refusals are kept ${MAX_DAYS} days), not "${values.days}".\nUsage: ${USAGE}`);
-      return Promise.resolve(2);
-    }
-    const days = Number(values.days);
+    const opts = daysAndJson(ctx, USAGE, FIELD_REFUSALS_RETENTION_MS);
+    if (opts === 2) return Promise.resolve(2);
+    const { days, sinceMs } = opts;
     const cfg = loadConfig(ctx.env, {}, ctx.cwd);
     return withAdminRedis(ctx, cfg, async (redis) => {
-      const entries = await new FieldRefusalStore(redis, cfg.redis.prefix).list({ sinceMs: Date.now() - days * DAY_MS });
-      if (values.json) {
+      const entries = await new FieldRefusalStore(redis, cfg.redis.prefix).list({ sinceMs });
+      if (opts.json) {
         write(ctx.out, JSON.stringify({ days, refusals: entries.map((e) => ({ ...e, firstSeen: new Date(e.firstSeen).toISOString(), lastSeen: new Date(e.lastSeen).toISOString() })) }, null, 2));
       } else write(ctx.out, formatRefusals(entries, days).join('\n'));
       return 0;
