@@ -5,6 +5,7 @@ const SOAP_TYPE: Record<FieldDef['type'], string> = {
   id: 'tns:ID', reference: 'tns:ID', string: 'xsd:string', textarea: 'xsd:string', picklist: 'xsd:string',
   combobox: 'xsd:string', email: 'xsd:string', phone: 'xsd:string', url: 'xsd:string', boolean: 'xsd:boolean',
   date: 'xsd:date', datetime: 'xsd:dateTime', int: 'xsd:int', double: 'xsd:double', currency: 'xsd:double', percent: 'xsd:double',
+  base64: 'xsd:base64Binary',
 };
 
 function describeField(f: FieldDef): Record<string, unknown> {

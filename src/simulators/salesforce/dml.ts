@@ -11,6 +11,18 @@ export interface DmlContext {
   rawBody?: string;
 }
 
+/**
+ * Object-specific rules that run inside every write path (REST, collections, composite), as triggers of the
+ * platform do: the Content* objects' (content.ts). Seeding bypasses them.
+ */
+export interface DmlRules {
+  /** After validation, before the record is stored; may refuse (throw) or fill fields; returns the id to use, if fixed. */
+  beforeInsert?(obj: ObjectDef, values: SfRecord, ctx: DmlContext): string | undefined;
+  afterInsert?(obj: ObjectDef, rec: SfRecord, ctx: DmlContext): void;
+  beforeUpdate?(obj: ObjectDef, rec: SfRecord, changes: SfRecord, ctx: DmlContext): void;
+  afterUpdate?(obj: ObjectDef, rec: SfRecord, changes: SfRecord, ctx: DmlContext): void;
+}
+
 export interface UpsertOutcome {
   id: string;
   created: boolean;
@@ -21,6 +33,8 @@ export class Dml {
   readonly store: RecordStore;
   private readonly ids: IdGenerator;
   private readonly now: () => Date;
+  /** Set once by the org (content.ts); undefined: no object-specific rules. */
+  rules: DmlRules | undefined;
 
   constructor(schema: Schema, store: RecordStore, ids: IdGenerator, now: () => Date = () => new Date()) {
     this.schema = schema;
@@ -66,14 +80,16 @@ export class Dml {
     applyDefaults(obj, changes);
     const merged: SfRecord = { ...changes };
     validateRecord(this.schema, this.store, obj, changes, merged);
+    const fixedId = this.rules?.beforeInsert?.(obj, merged, ctx);
     const rec = this.blank(obj);
     Object.assign(rec, merged);
-    const id = this.ids.next(obj.keyPrefix);
+    const id = fixedId ?? this.ids.next(obj.keyPrefix);
     const stamp = formatDateTime(this.now());
     Object.assign(rec, { Id: id, CreatedDate: stamp, LastModifiedDate: stamp, SystemModstamp: stamp, CreatedById: ctx.userId, LastModifiedById: ctx.userId });
     if ('IsDeleted' in rec) rec.IsDeleted = false;
     this.derive(obj, rec);
     this.store.put(obj.name, rec);
+    this.rules?.afterInsert?.(obj, rec, ctx);
     return id;
   }
 
@@ -86,11 +102,13 @@ export class Dml {
   private applyUpdate(obj: ObjectDef, rec: SfRecord, changes: SfRecord, ctx: DmlContext): void {
     const merged: SfRecord = { ...rec, ...changes };
     validateRecord(this.schema, this.store, obj, changes, merged, String(rec.Id));
+    this.rules?.beforeUpdate?.(obj, rec, changes, ctx);
     Object.assign(rec, changes);
     const stamp = formatDateTime(this.now());
     Object.assign(rec, { LastModifiedDate: stamp, SystemModstamp: stamp, LastModifiedById: ctx.userId });
     this.derive(obj, rec);
     this.store.put(obj.name, rec); // re-filed in the store's indexes
+    this.rules?.afterUpdate?.(obj, rec, changes, ctx);
   }
 
   remove(obj: ObjectDef, id: string): void {

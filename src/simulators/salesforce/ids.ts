@@ -13,6 +13,9 @@ export const KEY_PREFIXES: Readonly<Record<string, string>> = {
   Lead: '00Q',
   Task: '00T',
   Organization: '00D',
+  ContentVersion: '068',
+  ContentDocument: '069',
+  ContentDocumentLink: '06A',
 };
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';

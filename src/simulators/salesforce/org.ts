@@ -1,4 +1,5 @@
 /** The in-memory org (schema, records, DML, SOQL) without HTTP: used by the server and by unit tests. */
+import { ContentRules } from './content.ts';
 import { Dml } from './dml.ts';
 import { IdGenerator, KEY_PREFIXES } from './ids.ts';
 import { QueryService } from './query.ts';
@@ -25,6 +26,7 @@ export function createOrg(opts: { taskExternalIdField?: string } = {}): SimOrg {
   const schema = new Schema(opts.taskExternalIdField === undefined ? {} : { taskExternalIdField: opts.taskExternalIdField });
   const store = new RecordStore();
   const dml = new Dml(schema, store, ids);
+  dml.rules = new ContentRules(dml);
   const userObj = dml.objectOrNotFound('User');
   const integrationUserId = ids.next(userObj.keyPrefix);
   dml.seed(userObj, {

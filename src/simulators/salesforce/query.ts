@@ -1,5 +1,6 @@
 /** `/query`, `/queryAll` and `/query/{locator}`: SOQL over the store with cursor paging. */
 import { randomBytes } from 'node:crypto';
+import { checkContentDocumentLinkFilter } from './content.ts';
 import { SfApiError } from './errors.ts';
 import type { ObjectDef } from './schema.ts';
 import type { SoqlEngine } from './soql-eval.ts';
@@ -74,6 +75,7 @@ export class QueryService {
     }
     const q = parseSoql(soql);
     const obj = this.engine.object(soql, q.from.name, q.from.pos);
+    if (obj.name === 'ContentDocumentLink') checkContentDocumentLinkFilter(q.where);
     // Resolve the select list before touching data, so unknown fields fail even on an empty table.
     for (const fp of q.fields) this.engine.resolve(soql, obj, fp);
     const rows = this.engine.selectFromTable(soql, obj, q, opts.includeDeleted);

@@ -32,6 +32,8 @@ export interface SalesforceSeed {
   /** Custom fields the admin created (typed, validated on writes, reported by describe), defined before the records. */
   fields?: Partial<Record<SeedType, CustomFieldSpec[]>>;
   records?: Partial<Record<SeedType, Array<Record<string, unknown>>>>;
+  /** false: Notes are off in the org (ContentNote is then an unknown sObject type; Files still work). Default true. */
+  notesEnabled?: boolean;
 }
 
 export interface SimulatorCounters {
@@ -108,6 +110,7 @@ export class SalesforceSimulator {
   }
 
   seed(seed: SalesforceSeed): Record<string, string[]> {
+    if (seed.notesEnabled === false) this.dml.schema.removeObject('ContentNote');
     for (const [type, specs] of Object.entries(seed.fields ?? {})) this.defineFields(type, specs ?? []);
     const out: Record<string, string[]> = {};
     const records = seed.records ?? {};

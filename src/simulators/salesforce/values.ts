@@ -85,6 +85,7 @@ export function coerceInput(field: FieldDef, value: unknown): unknown {
     case 'email':
     case 'phone':
     case 'url':
+    case 'base64':
       // Salesforce stores an empty text value as null.
       if (typeof value === 'string') return value === '' ? null : value;
       if (typeof value === 'number' || typeof value === 'boolean') return String(value);
