@@ -13,17 +13,20 @@ import type { CallJobResult } from '../queue/call-processor.ts';
 import { createCallWorker } from '../queue/call-worker.ts';
 import { OutageGate } from '../queue/outage-gate.ts';
 import { RedisNextStepLedger } from '../queue/next-step-ledger.ts';
+import { RedisTranscriptFileLedger } from '../queue/transcript-file-ledger.ts';
 import { RedisWriteLedger } from '../queue/write-ledger.ts';
 import type { RingCentralClient } from '../ringcentral/sdk.ts';
 import { RingCentralTelephony } from '../ringcentral/telephony.adapter.ts';
 import { ApiBudgetGuard } from '../salesforce/api-budget.ts';
 import { createSalesforceSession, type SalesforceSession } from '../salesforce/connection.ts';
+import { SalesforceTranscriptFiles } from '../salesforce/content.adapter.ts';
 import { SalesforceOpportunities } from '../salesforce/opportunity.adapter.ts';
 import { SalesforcePeople } from '../salesforce/people.adapter.ts';
 import { orgLimits } from '../salesforce/rest.ts';
 import { SalesforceTaskStore } from '../salesforce/task-store.adapter.ts';
 import { FieldRefusalStore, type FieldRefusalRecorder } from '../sync/field-refusals.ts';
 import type { NextStepOutcome } from '../sync/opportunity-next-step.ts';
+import type { TranscriptFileOutcome } from '../sync/transcript-file.ts';
 import { firstLogin, salesforceProbe } from './salesforce-availability.ts';
 
 /** In-process knobs of the worker role (tests compress time with them). */
@@ -101,6 +104,8 @@ export async function startWorkerRole(d: WorkerRoleDeps, opts: WorkerRoleOptions
       fieldRefusals: countedRefusals(new FieldRefusalStore(lockRedis, cfg.redis.prefix), metrics),
       // Opportunity.NextStep (mapping opportunity.nextStep): what the sync wrote per deal is kept beside the ledger.
       nextSteps: { opportunities: new SalesforceOpportunities(salesforce.conn), ledger: new RedisNextStepLedger(lockRedis, cfg.redis.prefix), onOutcome: (o) => countNextStep(metrics, o) },
+      // The transcript note (mapping activity.transcriptFile): each call's document is remembered beside the ledger.
+      transcripts: { files: new SalesforceTranscriptFiles(salesforce.conn, logger), ledger: new RedisTranscriptFileLedger(lockRedis, cfg.redis.prefix), onOutcome: (o) => countTranscriptFile(metrics, o) },
     },
     lockDurationMs: cfg.worker.lockDurationMs,
     stalledIntervalMs: cfg.worker.stalledIntervalMs,
@@ -139,6 +144,13 @@ function countedRefusals(store: FieldRefusalRecorder, metrics: Metrics): FieldRe
 function countNextStep(metrics: Metrics, o: NextStepOutcome): void {
   const reason = o.outcome === 'kept' ? o.reason : o.outcome === 'refused' ? boundedCode(o.failure.code, 'other') : '';
   metrics.opportunityNextSteps.inc({ outcome: o.outcome, reason });
+}
+
+/** ringsense_transcript_files_total: the outcome, why it was kept or Salesforce's code for a refusal, and note or file. */
+function countTranscriptFile(metrics: Metrics, o: TranscriptFileOutcome): void {
+  const reason = o.outcome === 'kept' ? o.reason : o.outcome === 'refused' ? boundedCode(o.failure.code, 'other') : '';
+  const kind = o.outcome === 'created' || o.outcome === 'versioned' ? o.kind : '';
+  metrics.transcriptFiles.inc({ outcome: o.outcome, reason, kind });
 }
 
 /** Watches the org's API usage (from every response, and GET /limits while paused) and acts on the queue. */

@@ -162,6 +162,12 @@ export const mappingSchema = z.strictObject({
     .strictObject({
       /** Put the transcript (with speaker names) at the end of the call activity's Description. */
       includeTranscript: z.boolean().default(false),
+      /**
+       * The whole transcript (speaker names, [mm:ss] times) as a Salesforce note (ContentNote; a text file when Notes
+       * are off in the org) linked to the call activity, the contact or lead, and the opportunity: one per call, a new
+       * version of it for a newer version of the insights.
+       */
+      transcriptFile: z.boolean().default(false),
       includeHighlights: z.boolean().default(true),
       includeNextSteps: z.boolean().default(true),
       /** Related To (WhatId): the contact's Account, also the Account's most recently modified open Opportunity, or nothing. */

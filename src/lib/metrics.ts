@@ -41,6 +41,8 @@ export interface Metrics {
   readonly mappedFieldRefusals: Counter<'field' | 'code'>;
   /** Calls' next steps for their opportunity (mapping opportunity.nextStep): written, recorded, kept (why) or refused (code). */
   readonly opportunityNextSteps: Counter<'outcome' | 'reason'>;
+  /** Calls' transcript documents (mapping activity.transcriptFile): created, versioned, kept (why) or refused (code), by kind. */
+  readonly transcriptFiles: Counter<'outcome' | 'reason' | 'kind'>;
   /** The registry in the Prometheus text format, and its content type. */
   scrape(): Promise<{ readonly contentType: string; readonly body: string }>;
 }
@@ -177,6 +179,12 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
     },
   });
 
+  const transcriptFiles = new Counter({
+    name: 'ringsense_transcript_files_total',
+    help: "Calls' transcript documents (mapping activity.transcriptFile), by outcome (created, versioned, kept, refused), reason (why kept, or Salesforce's code) and kind (note, file)",
+    labelNames: ['outcome', 'reason', 'kind'] as const,
+    registers,
+  });
   const opportunityNextSteps = new Counter({
     name: 'ringsense_opportunity_next_steps_total',
     help: "Calls' next steps for their open opportunity (mapping opportunity.nextStep), by outcome (written, recorded, kept, refused) and reason (why kept, or Salesforce's code)",
@@ -202,6 +210,7 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
     catchupRuns,
     mappedFieldRefusals,
     opportunityNextSteps,
+    transcriptFiles,
     async scrape() {
       return { contentType: registry.contentType, body: await registry.metrics() };
     },

@@ -98,10 +98,10 @@ export function createCallProcessor(deps: CallProcessorDeps) {
         ? deps.unmapped.record({ reason, subject, sourceRecordId, at: Date.now() }).catch((err: unknown) => void log.warn('unmapped_record_failed', { reason, err }))
         : Promise.resolve();
     try {
-      // One mapping for the whole call: the transcript is decoded only if the mapping writes it, and a reload in
-      // between must not write it empty.
+      // One mapping for the whole call: the transcript is decoded only if the mapping writes it (inline or as a
+      // note), and a reload in between must not write it empty.
       const snap = deps.process.mapping();
-      const { insights, from } = insightsOf(job, () => snap.mapping.activity.includeTranscript);
+      const { insights, from } = insightsOf(job, () => snap.mapping.activity.includeTranscript || snap.mapping.activity.transcriptFile);
       sourceRecordId = insights.sourceRecordId;
       log = log.child({ sourceRecordId });
       const source = from.kind === 'notification' ? 'event' : from.source;

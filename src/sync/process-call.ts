@@ -12,6 +12,7 @@ import { isOpportunityId, syncNextStep, type NextStepDeps, type NextStepOutcome 
 import { planCallWrite, type CallSource } from './plan-call-write.ts';
 import { PermanentSyncError } from './sync-errors.ts';
 import type { TaskStore } from './task-store.port.ts';
+import { syncTranscriptFile, type TranscriptFileDeps, type TranscriptFileOutcome } from './transcript-file.ts';
 import { writeCall, type WriteReport } from './write-call.ts';
 import type { CallLedger, FinishedWrite } from './write-ledger.port.ts';
 
@@ -26,6 +27,8 @@ export interface ProcessDeps extends ResolveDeps {
   readonly fieldRefusals?: FieldRefusalRecorder;
   /** Opportunity.NextStep from the call (mapping `opportunity.nextStep`); without it the key has no effect. */
   readonly nextSteps?: NextStepDeps & { readonly onOutcome?: (o: NextStepOutcome) => void };
+  /** The transcript as a note (mapping `activity.transcriptFile`); without it the key has no effect. */
+  readonly transcripts?: TranscriptFileDeps & { readonly onOutcome?: (o: TranscriptFileOutcome) => void };
 }
 
 export interface ProcessOptions {
@@ -87,6 +90,30 @@ async function nextStepOf(insights: RecordingInsights, resolution: Resolution, p
 }
 
 /**
+ * The call's transcript note, after the call activity is written (sync/transcript-file.ts). A refusal is a warning
+ * (the call stays written); a failed request throws for the job to retry (the document is then found, not made twice).
+ */
+async function transcriptFileOf(insights: RecordingInsights, report: WriteReport, resolution: Resolution, on: boolean, deps: ProcessDeps): Promise<void> {
+  if (!on || !deps.transcripts) return;
+  const o = await syncTranscriptFile(insights, { callTaskId: report.callTaskId, call: report.call, whoId: resolution.who?.id, whatId: resolution.whatId }, deps.transcripts);
+  deps.transcripts.onOutcome?.(o);
+  switch (o.outcome) {
+    case 'created':
+    case 'versioned':
+      deps.logger.info('transcript_file_written', { documentId: o.documentId, outcome: o.outcome, kind: o.kind, ...(o.cut ? { cut: true } : {}) });
+      return;
+    case 'kept':
+      deps.logger.debug('transcript_file_kept', { reason: o.reason, ...(o.documentId ? { documentId: o.documentId } : {}) });
+      return;
+    case 'refused':
+      deps.logger.warn('transcript_file_refused', { code: o.failure.code, reason: o.failure.message });
+      return;
+    default:
+      return assertNever(o, 'transcript file outcome');
+  }
+}
+
+/**
  * The use case: decide the write (plan-call-write.ts), resolve who the call belongs to, build the Tasks, write them
  * idempotently (write-call.ts). Throws PermanentSyncError when a person must act, and ServiceError (classified)
  * when Salesforce or RingCentral fails.
@@ -128,6 +155,7 @@ export async function processCall(insights: RecordingInsights, deps: ProcessDeps
   // What describe ruled out counts only when the call activity was written (an older version writes nothing).
   await noteRefusals([...(report.call === 'unchanged' ? [] : (mapped?.skipped ?? [])), ...(report.fieldRefusals ?? [])], insights.sourceRecordId, deps);
   await nextStepOf(insights, resolution, m.opportunity.nextStep, deps);
+  await transcriptFileOf(insights, report, resolution, m.activity.transcriptFile, deps);
   if (report.followUpFailures.length > 0) {
     // Not recorded as finished: the retry looks first and adds the missing ones.
     const first = report.followUpFailures[0]!.failure;
