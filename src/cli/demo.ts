@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { startService, type RunningService } from '../app/service.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { parseMapping } from '../config/load-mapping.ts';
-import { DEMO_MAPPING_YAML, demoSeed } from '../demo/demo-seed.ts';
+import { DEMO_SHOWCASE_MAPPING_YAML, demoSeed } from '../demo/demo-seed.ts';
 import { renderSalesforceReport } from '../demo/report.ts';
 import { sampleCalls, type SampleName } from '../demo/sample-calls.ts';
 import { findOrStartRedis, RedisUnavailableError, type LocalRedis } from '../lib/local-redis.ts';
@@ -78,7 +78,10 @@ async function publishAndReport(run: DemoRun, sims: Simulators, service: Running
   const failed = counts.failed ?? 0;
   say(`${published} events received, ${jobs} jobs (${published - jobs} duplicate dropped by its job id): ${counts.completed} calls synced, ${failed} failed, in ${Date.now() - started} ms.\n`);
   const records = (type: string) => sims.sf.records(type);
-  say(renderSalesforceReport({ Task: records('Task'), User: records('User'), Contact: records('Contact'), Lead: records('Lead'), Account: records('Account'), Opportunity: records('Opportunity') }));
+  say(renderSalesforceReport({
+    Task: records('Task'), User: records('User'), Contact: records('Contact'), Lead: records('Lead'), Account: records('Account'), Opportunity: records('Opportunity'),
+    ContentDocument: records('ContentDocument'), ContentDocumentLink: records('ContentDocumentLink'),
+  }));
   const sf = sims.sf.counters();
   say(`\nSalesforce API requests: ${sf.total} (${Object.entries(sf.byKind).map(([k, v]) => `${k} ${v}`).join(', ')}); token requests: ${sf.tokenRequests}.`);
   say('\nNext: connect real accounts (README, "Connecting real accounts"), or run `npm run simulate` to explore the simulators.');
@@ -105,7 +108,7 @@ async function runDemo(run: DemoRun): Promise<number> {
     say(`- Redis                  ${redis.url}${redis.owned ? ' (started for the demo)' : ` (keys under ${prefix}:, deleted at the end)`}`);
     if (stop.aborted) throw new DemoStopped();
     const cfg = loadConfig({ ...ctx.env, ...sims.env, REDIS_URL: redis.url, QUEUE_PREFIX: prefix, WORKER_CONCURRENCY: '4' }, { ringcentral: true, salesforce: true }, ctx.cwd);
-    const mapping = parseMapping(DEMO_MAPPING_YAML, 'demo mapping');
+    const mapping = parseMapping(DEMO_SHOWCASE_MAPPING_YAML, 'demo mapping');
     const logger = loggerFor(ctx, run.verbose ? 'debug' : 'warn', run.verbose ? cfg.log.format : 'pretty');
     let service: RunningService | undefined;
     try {

@@ -100,3 +100,11 @@ activity:
 followUps:
   dueInBusinessDays: 2
 `;
+
+/**
+ * What the demo runs with: the demo mapping, plus what shows the most of a call in Salesforce (each call's whole
+ * transcript as a note, the latest call's next step on its opportunity). The tests use DEMO_MAPPING_YAML.
+ */
+export const DEMO_SHOWCASE_MAPPING_YAML = `${DEMO_MAPPING_YAML.replace('activity:\n', 'activity:\n  transcriptFile: true\n')}opportunity:
+  nextStep: latest_call
+`;

@@ -22,7 +22,9 @@ function scoreOf(description: unknown): string {
   return line ? line.replace('Score: ', '').replace('Sentiment: ', '') : '';
 }
 
-export function renderSalesforceReport(records: { Task: Rec[]; User: Rec[]; Contact: Rec[]; Lead: Rec[]; Account: Rec[]; Opportunity: Rec[] }): string {
+export function renderSalesforceReport(records: {
+  Task: Rec[]; User: Rec[]; Contact: Rec[]; Lead: Rec[]; Account: Rec[]; Opportunity: Rec[]; ContentDocument?: Rec[]; ContentDocumentLink?: Rec[];
+}): string {
   const names = new Map<string, string>();
   for (const list of [records.User, records.Contact, records.Lead, records.Account, records.Opportunity])
     for (const r of list) names.set(str(r.Id), str(r.Name));
@@ -60,6 +62,22 @@ export function renderSalesforceReport(records: { Task: Rec[]; User: Rec[]; Cont
       followUps.map((f) => [str(f.ActivityDate), cut(str(f.Subject), 60), name(f.OwnerId), whoLabel(f.WhoId), str(f.Status)]),
     ),
   );
+  const notes = records.ContentDocument ?? [];
+  if (notes.length > 0) {
+    // Where each note shows: the records it is linked to, but its owner (every file is linked to its owner).
+    const linked = (doc: Rec) =>
+      (records.ContentDocumentLink ?? [])
+        .filter((l) => l.ContentDocumentId === doc.Id && l.LinkedEntityId !== doc.OwnerId)
+        .map((l) => (str(l.LinkedEntityId).startsWith('00T') ? 'the call' : name(l.LinkedEntityId)))
+        .join(', ');
+    out.push('', `Transcript notes (the whole conversation, one per call): ${notes.length}`, '');
+    out.push(table(['Title', 'Type', 'Size', 'Linked to'], notes.map((d) => [cut(str(d.Title), 70), str(d.FileType), `${(Number(d.ContentSize ?? 0) / 1024).toFixed(1)} KB`, linked(d)])));
+  }
+  const nextSteps = records.Opportunity.filter((o) => str(o.NextStep) !== '');
+  if (nextSteps.length > 0) {
+    out.push('', 'Opportunities: the next step from their latest call', '');
+    out.push(table(['Opportunity', 'Next Step'], nextSteps.map((o) => [str(o.Name), cut(str(o.NextStep), 90)])));
+  }
   // One call activity's Comments whole, as a rep opens it: the one with the most insights, the shortest of those.
   const sections = (t: Rec) => str(t.Description).split('\n\n').length;
   const richest = [...calls].sort((a, b) => sections(b) - sections(a) || str(a.Description).length - str(b.Description).length)[0];

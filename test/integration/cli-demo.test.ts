@@ -13,6 +13,10 @@ function expectDemoOutput(stdout: string) {
   // Score and sentiment as a rep reads them, and one call activity's Comments whole, every insight in its place.
   expect(stdout).toMatch(/Call from Sean O'Brien to Maria Garcia\s+Maria Garcia\s+Sean O'Brien \(Contact\).*Inbound\s+7 min\s+2\s+8\/10 · Positive/);
   expect(stdout).toContain('Comments of "Call from Sean O\'Brien to Maria Garcia":');
+  // Each call's whole transcript as a note on the call and its people, and the deals' next steps.
+  expect(stdout).toContain('Transcript notes (the whole conversation, one per call): 6');
+  expect(stdout).toMatch(/Transcript: Call from Sean O'Brien to Maria Garcia \[RingSense .*SNOTE\s+[\d.]+ KB\s+the call, Sean O'Brien, Northwind - warehouse robots, 3 sites/);
+  expect(stdout).toMatch(/Northwind - warehouse robots, 3 sites\s+Send Northwind a quote for 40 units and a pilot plan\./);
   expect(stdout).toMatch(/Summary \(RingSense\)[\s\S]*Score: 8\/10 · Sentiment: Positive[\s\S]*Next steps[\s\S]*Highlights[\s\S]*Questions asked[\s\S]*Call notes[\s\S]*RingSense: https:/);
 }
 
