@@ -1,9 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_IDS, DEMO_MAPPING_YAML, demoRingCentralSeed, demoSalesforceSeed } from '../../src/demo/demo-seed.ts';
-import { createLogger } from '../../src/lib/logger.ts';
-import { callJobId } from '../../src/queue/jobs.ts';
-import { enqueueInsights } from '../../src/queue/producer.ts';
 import type { SimRecording } from '../../src/simulators/ringcentral/state.ts';
+import { publish, replay } from '../support/recorded-calls.ts';
 import { startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
 
 let p: Pipeline | undefined;
@@ -28,29 +26,9 @@ const nextStep = (pl: Pipeline) => pl.sims.sf.records('Opportunity').find((o) =>
 /** Opportunity updates Salesforce took (the sync's go through sObject Collections PATCH; Task updates do not). */
 const oppUpdates = (pl: Pipeline) => pl.sims.sf.counters().byKind['collections.update'] ?? 0;
 
-let finished = 0;
-async function publish(pl: Pipeline, rec: SimRecording): Promise<void> {
-  pl.sims.rc.addRecording(rec);
-  pl.sims.rc.publishInsights(String(rec.insights.sourceRecordId));
-  finished++;
-  const counts = await pl.settled(finished);
-  if (counts.failed) throw new Error(`call failed: ${(await pl.failedJobs()).map((j) => j.failedReason).join('; ')}`);
-  expect(counts).toEqual({ completed: finished, failed: 0 });
-}
-
-/** The call read again over REST and run again (`ringsense-sync replay`): its job is removed first, as an admin's replay does. */
-async function replay(pl: Pipeline, rec: SimRecording): Promise<void> {
-  const id = String(rec.insights.sourceRecordId);
-  await pl.service.queue.getJob(callJobId(id, String(rec.insights.lastModifiedTime))).then((j) => j?.remove());
-  finished--;
-  await enqueueInsights(pl.service.queue, structuredClone(rec.insights), 'replay', createLogger({ level: 'error', format: 'json' }));
-  finished++;
-  expect(await pl.settled(finished)).toEqual({ completed: finished, failed: 0 });
-}
 
 describe('Opportunity.NextStep (mapping opportunity.nextStep)', () => {
   it('latest_call: a later call overwrites; an earlier call, an older version and a replay never roll it back; a rep\'s own edit is kept', async () => {
-    finished = 0;
     p = await startPipeline({ mappingYaml: mappingWith('latest_call'), sims: { seed: { ringcentral: demoRingCentralSeed([]), salesforce: demoSalesforceSeed() } } });
     const monday = northwindCall(1, '2024-09-16T14:00:00.000Z', 'Send Northwind the quote for 40 units.');
     await publish(p, monday);
@@ -92,7 +70,6 @@ describe('Opportunity.NextStep (mapping opportunity.nextStep)', () => {
   });
 
   it('fill_if_empty: fills an empty field once, then never replaces it', async () => {
-    finished = 0;
     p = await startPipeline({ mappingYaml: mappingWith('fill_if_empty'), sims: { seed: { ringcentral: demoRingCentralSeed([]), salesforce: demoSalesforceSeed() } } });
     await publish(p, northwindCall(1, '2024-09-16T14:00:00.000Z', 'Send Northwind the quote for 40 units.'));
     expect(nextStep(p)).toBe('Send Northwind the quote for 40 units.');
@@ -110,7 +87,6 @@ describe('Opportunity.NextStep (mapping opportunity.nextStep)', () => {
   });
 
   it('off (the default): the opportunity is neither read nor written', async () => {
-    finished = 0;
     p = await startPipeline({ mappingYaml: mappingWith('off'), sims: { seed: { ringcentral: demoRingCentralSeed([]), salesforce: demoSalesforceSeed() } } });
     await publish(p, northwindCall(1, '2024-09-16T14:00:00.000Z', 'Send Northwind the quote for 40 units.'));
     expect(p.sims.sf.records('Opportunity').find((o) => o.Id === DEMO_IDS.oppNorthwind)).toHaveProperty('NextStep', null);

@@ -2,10 +2,8 @@
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { DEMO_IDS, DEMO_MAPPING_YAML, demoRingCentralSeed, demoSalesforceSeed } from '../../src/demo/demo-seed.ts';
-import { createLogger } from '../../src/lib/logger.ts';
-import { callJobId } from '../../src/queue/jobs.ts';
-import { enqueueInsights } from '../../src/queue/producer.ts';
 import type { SimRecording } from '../../src/simulators/ringcentral/state.ts';
+import { publish, replay } from '../support/recorded-calls.ts';
 import { startPipeline, type Pipeline } from '../support/pipeline.ts';
 
 let p: Pipeline | undefined;
@@ -32,24 +30,6 @@ function twoHourCall(version = VERSION_1, lastLine = 'Thanks, talk next week & b
   return { ...rec, insights: { ...insights, sourceRecordId: '2728085990001', sourceSessionId: 's-transcript-1', recordingDurationMs: 7_200_000, lastModifiedTime: version, insights: { ...insights.insights, Transcript } } };
 }
 
-let finished = 0;
-async function publish(pl: Pipeline, rec: SimRecording): Promise<void> {
-  pl.sims.rc.addRecording(rec);
-  pl.sims.rc.publishInsights(String(rec.insights.sourceRecordId));
-  finished++;
-  const counts = await pl.settled(finished);
-  if (counts.failed) throw new Error(`call failed: ${(await pl.failedJobs()).map((j) => j.failedReason).join('; ')}`);
-  expect(counts).toEqual({ completed: finished, failed: 0 });
-}
-
-/** `ringsense-sync replay`: the job removed first, the insights enqueued again. */
-async function replay(pl: Pipeline, rec: SimRecording): Promise<void> {
-  await pl.service.queue.getJob(callJobId(String(rec.insights.sourceRecordId), String(rec.insights.lastModifiedTime))).then((j) => j?.remove());
-  finished--;
-  await enqueueInsights(pl.service.queue, structuredClone(rec.insights), 'replay', createLogger({ level: 'error', format: 'json' }));
-  finished++;
-  expect(await pl.settled(finished)).toEqual({ completed: finished, failed: 0 });
-}
 
 const callTask = (pl: Pipeline) => pl.tasks().find((t) => t.CallObject === 'ringsense:2728085990001');
 const links = (pl: Pipeline, doc: unknown) => pl.sims.sf.records('ContentDocumentLink').filter((l) => l.ContentDocumentId === doc).map((l) => l.LinkedEntityId).sort();
@@ -60,7 +40,6 @@ const latestContent = (pl: Pipeline, doc: unknown) => {
 
 describe('transcript note (activity.transcriptFile)', () => {
   it("a two-hour call's transcript is one note linked to the Task, the contact and the opportunity; still one after a retry and replays; a newer version adds a version", async () => {
-    finished = 0;
     p = await startPipeline({ mappingYaml: MAPPING, service: FAST_RETRY, sims: { seed: { ringcentral: demoRingCentralSeed([]), salesforce: demoSalesforceSeed() } } });
     // The note's creation fails once (Salesforce unavailable): the job is retried, its Task writes are idempotent.
     p.sims.sf.injectFault({ status: 503, count: 1, method: 'POST', path: /\/composite$/ });
@@ -121,7 +100,6 @@ describe('transcript note (activity.transcriptFile)', () => {
   });
 
   it('with Notes off in the org: a text file (ContentVersion) instead, linked the same, and a log says so once', async () => {
-    finished = 0;
     // With the inline transcript on too: it keeps working (in the Description, cut to its 32,000 characters).
     const both = MAPPING.replace('activity:\n', 'activity:\n  includeTranscript: true\n');
     p = await startPipeline({ mappingYaml: both, sims: { seed: { ringcentral: demoRingCentralSeed([]), salesforce: { ...demoSalesforceSeed(), notesEnabled: false } } } });
@@ -142,7 +120,6 @@ describe('transcript note (activity.transcriptFile)', () => {
   });
 
   it('a transcript Salesforce refuses never loses the call: written, a warning and a metric', async () => {
-    finished = 0;
     p = await startPipeline({ mappingYaml: MAPPING, sims: { seed: { ringcentral: demoRingCentralSeed([]), salesforce: demoSalesforceSeed() } } });
     p.sims.sf.injectFault({ status: 400, count: 1, method: 'POST', path: /\/composite$/, body: [{ errorCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: 'Notes are reviewed first' }] });
     await publish(p, twoHourCall());
