@@ -175,6 +175,23 @@ describe('collections, composite and paging', () => {
     expect(sim.records('Task')[0]?.AccountId).toBe(sim.records('Account')[0]?.Id);
   });
 
+  it('stops processing a graph payload after 14 failed graphs, and runs only sObject nodes', async () => {
+    const { call, sim } = await client();
+    const graph = (i: number, lastName: string | undefined) => ({ graphId: `g${i}`, compositeRequest: [{ method: 'POST', url: `${V}/sobjects/Contact`, referenceId: 'c', body: { FirstName: `F${i}`, LastName: lastName } }] });
+    const res = await call('POST', `${V}/composite/graph`, { graphs: [
+      ...Array.from({ length: 15 }, (_, i) => graph(i, undefined)), // each refused: LastName is required
+      graph(15, 'Never written'),
+    ] });
+    const { graphs } = res.body as { graphs: Array<{ graphId: string; isSuccessful: boolean; graphResponse: { compositeResponse: Array<{ body: Array<{ errorCode: string }> }> } }> };
+    expect(graphs.filter((g) => !g.isSuccessful)).toHaveLength(16);
+    expect(graphs[14]?.graphResponse.compositeResponse[0]?.body[0]?.errorCode).toBe('REQUIRED_FIELD_MISSING');
+    expect(graphs[15]?.graphResponse.compositeResponse[0]?.body[0]?.errorCode).toBe('PROCESSING_HALTED');
+    expect(sim.records('Contact')).toHaveLength(0);
+    const query = await call('POST', `${V}/composite/graph`, { graphs: [{ graphId: 'q', compositeRequest: [{ method: 'GET', url: `${V}/query?q=SELECT+Id+FROM+Contact`, referenceId: 'q' }] }] });
+    expect(query.status).toBe(400);
+    expect(JSON.stringify(query.body)).toContain('only sObject requests');
+  });
+
   it('pages query results with nextRecordsUrl and Sforce-Query-Options batchSize', async () => {
     const { call, sim } = await client();
     sim.seed({ records: { Lead: Array.from({ length: 250 }, (_, i) => ({ LastName: `L${i}`, Company: 'Acme' })) } });

@@ -43,16 +43,23 @@ function failure(err: unknown, id?: string): SaveResult {
  * had succeeded report ALL_OR_NONE_OPERATION_ROLLED_BACK.
  */
 function runAll(dml: Dml, allOrNone: boolean, count: number, op: (i: number) => SaveResult): SaveResult[] {
-  const snap = allOrNone ? dml.store.snapshot() : undefined;
+  const tx = allOrNone ? dml.store.begin() : undefined;
   const results: SaveResult[] = [];
-  for (let i = 0; i < count; i++) results.push(op(i));
-  if (snap !== undefined && results.some((r) => !r.success)) {
-    dml.store.restore(snap);
+  try {
+    for (let i = 0; i < count; i++) results.push(op(i));
+  } catch (err) {
+    if (tx !== undefined) dml.store.rollback(tx);
+    throw err;
+  }
+  if (tx === undefined) return results;
+  if (results.some((r) => !r.success)) {
+    dml.store.rollback(tx);
     return results.map((r) => r.success ? {
       id: r.id ?? null, success: false,
       errors: [{ statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK', message: 'Record rolled back because not all records were valid and the request was using AllOrNone header', fields: [] }],
     } : r);
   }
+  dml.store.commit(tx);
   return results;
 }
 

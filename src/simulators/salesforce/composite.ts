@@ -90,10 +90,29 @@ function substitute(value: unknown, results: Map<string, SubResponse>, inUrl: bo
 
 /** Runs subrequests in order; with allOrNone the first failure rolls back and halts the rest. */
 function runSubrequests(subs: SubRequest[], allOrNone: boolean, store: RecordStore, dispatch: Dispatch): SubResponse[] {
-  const snap = allOrNone ? store.snapshot() : undefined;
+  const tx = allOrNone ? store.begin() : undefined;
+  let run: { out: SubResponse[]; failedAt: number };
+  try {
+    run = runEach(subs, allOrNone, dispatch);
+  } catch (err) {
+    if (tx !== undefined) store.rollback(tx);
+    throw err;
+  }
+  const { out, failedAt } = run;
+  if (tx === undefined) return out;
+  if (failedAt < 0) {
+    store.commit(tx);
+    return out;
+  }
+  store.rollback(tx);
+  return subs.map((sub, i) => i === failedAt ? (out[i] as SubResponse)
+    : { body: halted(ROLLED_BACK), httpHeaders: {}, httpStatusCode: 400, referenceId: sub.referenceId });
+}
+
+/** Dispatches each subrequest, substituting references; an allOrNone run halts at its first failure (failedAt, else -1). */
+function runEach(subs: SubRequest[], allOrNone: boolean, dispatch: Dispatch): { out: SubResponse[]; failedAt: number } {
   const results = new Map<string, SubResponse>();
   const out: SubResponse[] = [];
-  let failedAt = -1;
   for (const [i, sub] of subs.entries()) {
     let res: SubResponse;
     try {
@@ -107,15 +126,9 @@ function runSubrequests(subs: SubRequest[], allOrNone: boolean, store: RecordSto
     }
     results.set(sub.referenceId, res);
     out.push(res);
-    if (allOrNone && res.httpStatusCode >= 400) {
-      failedAt = i;
-      break;
-    }
+    if (allOrNone && res.httpStatusCode >= 400) return { out, failedAt: i };
   }
-  if (failedAt < 0 || snap === undefined) return out;
-  store.restore(snap);
-  return subs.map((sub, i) => i === failedAt ? (out[i] as SubResponse)
-    : { body: halted(ROLLED_BACK), httpHeaders: {}, httpStatusCode: 400, referenceId: sub.referenceId });
+  return { out, failedAt: -1 };
 }
 
 export function runComposite(body: unknown, store: RecordStore, dispatch: Dispatch): ApiResponse {
@@ -124,19 +137,42 @@ export function runComposite(body: unknown, store: RecordStore, dispatch: Dispat
   return { status: 200, body: { compositeResponse: runSubrequests(subs, o.allOrNone === true, store, dispatch) } };
 }
 
+const MAX_GRAPHS = 75;
+/** After this many failed graphs, the payload's remaining graphs are not processed. */
+const MAX_FAILED_GRAPHS = 14;
+const MAX_NODE_TYPES = 15;
+/** What a graph node may be: an sObject create, a record's GET, PATCH or DELETE, an upsert by external id. */
+const GRAPH_NODE = /^\/services\/data\/(v\d+\.\d)\/sobjects\/([A-Za-z0-9_]+)(\/[^/?]+(\/[^/?]+)?)?(\?.*)?$/;
+const GRAPH_HALTED = 'This graph was not processed because more than 14 graphs in the payload failed.';
+
+/** A node's type as the graph limits count it (API version + method + object), or a refusal of an operation graphs do not run. */
+function nodeType(sub: SubRequest): string {
+  const m = GRAPH_NODE.exec(sub.url);
+  const allowed = m !== null && (m[3] === undefined ? sub.method === 'POST' : m[4] === undefined ? ['GET', 'PATCH', 'DELETE'].includes(sub.method) : sub.method === 'PATCH');
+  if (!allowed) throw badInput(`Composite Graph supports only sObject requests; not supported: ${sub.method} ${sub.url}`);
+  return `${m[1]} ${sub.method} ${m[2]}`;
+}
+
 export function runGraph(body: unknown, store: RecordStore, dispatch: Dispatch): ApiResponse {
   const o = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
   if (!Array.isArray(o.graphs) || o.graphs.length === 0) throw badInput('graphs must be a non-empty array');
-  if (o.graphs.length > 75) throw badInput('Exceeded max limit of graphs: 75');
+  if (o.graphs.length > MAX_GRAPHS) throw badInput(`Exceeded max limit of graphs: ${MAX_GRAPHS}`);
   const parsed = o.graphs.map((g: unknown) => {
     const go = typeof g === 'object' && g !== null ? (g as Record<string, unknown>) : {};
     if (typeof go.graphId !== 'string') throw badInput('Each graph requires a graphId');
     return { graphId: go.graphId, subs: parseSubrequests(go.compositeRequest, MAX_GRAPH_NODES) };
   });
   if (parsed.reduce((n, g) => n + g.subs.length, 0) > MAX_GRAPH_NODES) throw badInput(`Exceeded max limit of nodes: ${MAX_GRAPH_NODES}`);
+  const types = new Set(parsed.flatMap((g) => g.subs.map(nodeType)));
+  if (types.size > MAX_NODE_TYPES) throw badInput(`Exceeded max limit of node types: ${MAX_NODE_TYPES}`);
+  let failed = 0;
   const graphs = parsed.map((g) => {
-    const compositeResponse = runSubrequests(g.subs, true, store, dispatch);
-    return { graphId: g.graphId, graphResponse: { compositeResponse }, isSuccessful: compositeResponse.every((r) => r.httpStatusCode < 400) };
+    const compositeResponse = failed > MAX_FAILED_GRAPHS
+      ? g.subs.map((sub) => ({ body: halted(GRAPH_HALTED), httpHeaders: {}, httpStatusCode: 400, referenceId: sub.referenceId }))
+      : runSubrequests(g.subs, true, store, dispatch);
+    const isSuccessful = compositeResponse.every((r) => r.httpStatusCode < 400);
+    if (!isSuccessful) failed += 1;
+    return { graphId: g.graphId, graphResponse: { compositeResponse }, isSuccessful };
   });
   return { status: 200, body: { graphs } };
 }

@@ -119,6 +119,7 @@ export class ContentRules implements DmlRules {
     const { store } = this.#dml;
     for (const v of this.#versionsOf(documentId)) {
       if (v.Id !== version.Id && v.IsLatest === true) {
+        store.willChange('ContentVersion', v);
         v.IsLatest = false;
         store.put('ContentVersion', v);
       }
@@ -127,6 +128,7 @@ export class ContentRules implements DmlRules {
     for (const type of ['ContentDocument', 'ContentNote']) {
       const rec = this.#dml.schema.object(type) === undefined ? undefined : store.get(type, documentId);
       if (rec === undefined) continue;
+      store.willChange(type, rec);
       Object.assign(rec, type === 'ContentNote' ? { ...facts, Content: version.VersionData, TextPreview: textPreview(decodeBase64('VersionData', version.VersionData).toString('utf8')) } : facts);
       store.put(type, rec);
     }
@@ -173,6 +175,7 @@ export class ContentRules implements DmlRules {
       let documentId = typeof rec.ContentDocumentId === 'string' ? rec.ContentDocumentId : undefined;
       if (documentId === undefined) {
         documentId = this.#newDocument(rec.Title, rec.OwnerId, ctx);
+        this.#dml.store.willChange('ContentVersion', rec);
         rec.ContentDocumentId = documentId;
         this.#dml.store.put('ContentVersion', rec);
         this.#systemLink(documentId, String(rec.OwnerId), 'I', ctx.userId);
@@ -212,6 +215,7 @@ export class ContentRules implements DmlRules {
     } else if (changes.Title !== undefined) {
       const doc = this.#dml.store.get('ContentDocument', documentId);
       if (doc !== undefined) {
+        this.#dml.store.willChange('ContentDocument', doc);
         doc.Title = rec.Title;
         this.#dml.store.put('ContentDocument', doc);
       }

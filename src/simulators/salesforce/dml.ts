@@ -103,6 +103,7 @@ export class Dml {
     const merged: SfRecord = { ...rec, ...changes };
     validateRecord(this.schema, this.store, obj, changes, merged, String(rec.Id));
     this.rules?.beforeUpdate?.(obj, rec, changes, ctx);
+    this.store.willChange(obj.name, rec);
     Object.assign(rec, changes);
     const stamp = formatDateTime(this.now());
     Object.assign(rec, { LastModifiedDate: stamp, SystemModstamp: stamp, LastModifiedById: ctx.userId });
@@ -113,6 +114,7 @@ export class Dml {
 
   remove(obj: ObjectDef, id: string): void {
     const rec = this.existing(obj, id);
+    this.store.willChange(obj.name, rec);
     rec.IsDeleted = true;
     rec.SystemModstamp = formatDateTime(this.now());
     this.store.put(obj.name, rec);

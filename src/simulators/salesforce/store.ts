@@ -1,5 +1,5 @@
 /**
- * In-memory tables of records, with snapshots for all-or-none rollback and equality indexes for lookups by
+ * In-memory tables of records, with transactions for all-or-none rollback and equality indexes for lookups by
  * field value (a SOQL `Field = 'x'` / `IN (...)`, an upsert's external id, a unique-field check), so a lookup
  * costs the same with 20 Tasks as with 20,000, as it does in a real org where such fields are indexed.
  */
@@ -9,9 +9,17 @@ import { type Comparable, comparable } from './values.ts';
 
 export type SfRecord = Record<string, unknown>;
 
-export interface StoreSnapshot {
-  tables: Map<string, Map<string, SfRecord>>;
+/**
+ * An all-or-none unit of work: the before-image of each record it changed (undefined: the record was new), so a
+ * rollback costs what the request wrote, not the size of the org. Transactions nest (a collection request inside a
+ * composite one); an inner commit hands its before-images to the outer transaction.
+ */
+export interface Transaction {
+  /** By type and id (a ContentNote shares its id with its ContentDocument). */
+  readonly before: Map<string, { type: string; id: string; record: SfRecord | undefined }>;
 }
+
+const txKey = (type: string, id: string): string => `${type}/${id}`;
 
 /** One field's index: comparable value -> ids holding it, and id -> the value it was filed under. */
 interface FieldIndex {
@@ -21,11 +29,13 @@ interface FieldIndex {
 }
 
 export class RecordStore {
-  private tables = new Map<string, Map<string, SfRecord>>();
-  /** type -> field name -> index; built on first lookup, kept current by put(), dropped by restore(). */
-  private indexes = new Map<string, Map<string, FieldIndex>>();
+  private readonly tables = new Map<string, Map<string, SfRecord>>();
+  /** type -> field name -> index; built on first lookup, kept current by put() and rollback(). */
+  private readonly indexes = new Map<string, Map<string, FieldIndex>>();
   /** Insertion order of every id ever put, so indexed lookups return rows in table order. */
   private readonly seq = new Map<string, number>();
+  /** Open transactions, innermost last. */
+  private readonly open: Transaction[] = [];
 
   private table(type: string): Map<string, SfRecord> {
     let t = this.tables.get(type);
@@ -56,11 +66,28 @@ export class RecordStore {
   }
 
   /**
+   * Says that a stored record is about to be changed in place: call it before the first write to its fields,
+   * so an open transaction keeps its before-image. Outside a transaction it does nothing.
+   */
+  willChange(type: string, record: SfRecord): void {
+    const tx = this.open.at(-1);
+    const id = String(record.Id);
+    if (tx === undefined || tx.before.has(txKey(type, id)) || !this.table(type).has(id)) return;
+    tx.before.set(txKey(type, id), { type, id, record: structuredClone(record) });
+  }
+
+  /**
    * Stores a record, or tells the store that a stored record changed: every write to a record's fields
-   * (update, delete, derived fields) must be followed by a put, or the indexes go stale.
+   * (update, delete, derived fields) must be preceded by willChange and followed by a put, or a rollback misses
+   * it and the indexes go stale.
    */
   put(type: string, record: SfRecord): void {
     const id = String(record.Id);
+    const tx = this.open.at(-1);
+    if (tx !== undefined && !tx.before.has(txKey(type, id))) {
+      if (this.table(type).has(id)) throw new Error(`simulator: ${type} ${id} changed inside a transaction without willChange()`);
+      tx.before.set(txKey(type, id), { type, id, record: undefined });
+    }
     this.table(type).set(id, record);
     if (!this.seq.has(id)) this.seq.set(id, this.seq.size);
     const indexes = this.indexes.get(type);
@@ -108,25 +135,54 @@ export class RecordStore {
     return index;
   }
 
-  snapshot(): StoreSnapshot {
-    return { tables: structuredClone(this.tables) };
+  begin(): Transaction {
+    const tx: Transaction = { before: new Map() };
+    this.open.push(tx);
+    return tx;
   }
 
-  restore(snap: StoreSnapshot): void {
-    this.tables = snap.tables;
-    this.indexes = new Map(); // the restored records are new objects; indexes are rebuilt on next lookup
+  commit(tx: Transaction): void {
+    this.close(tx);
+    const outer = this.open.at(-1);
+    if (outer === undefined) return;
+    for (const [key, image] of tx.before) if (!outer.before.has(key)) outer.before.set(key, image);
   }
+
+  /** Puts back every record the transaction changed, and forgets the ones it created. */
+  rollback(tx: Transaction): void {
+    this.close(tx);
+    for (const { type, id, record } of tx.before.values()) {
+      const table = this.table(type);
+      const indexes = this.indexes.get(type)?.values() ?? [];
+      if (record === undefined) {
+        table.delete(id);
+        for (const index of indexes) unfile(index, id);
+      } else {
+        table.set(id, record);
+        for (const index of indexes) file(index, id, record);
+      }
+    }
+  }
+
+  private close(tx: Transaction): void {
+    if (this.open.at(-1) !== tx) throw new Error('simulator: transactions must close innermost first');
+    this.open.pop();
+  }
+}
+
+function unfile(index: FieldIndex, id: string): void {
+  if (!index.keyOf.has(id)) return;
+  const key = index.keyOf.get(id) ?? null;
+  index.keyOf.delete(id);
+  const ids = index.byKey.get(key);
+  ids?.delete(id);
+  if (ids?.size === 0) index.byKey.delete(key);
 }
 
 function file(index: FieldIndex, id: string, rec: SfRecord): void {
   const key = comparable(index.field, rec[index.field.name]);
-  if (index.keyOf.has(id)) {
-    const old = index.keyOf.get(id) ?? null;
-    if (old === key) return;
-    const ids = index.byKey.get(old);
-    ids?.delete(id);
-    if (ids?.size === 0) index.byKey.delete(old);
-  }
+  if (index.keyOf.has(id) && index.keyOf.get(id) === key) return;
+  unfile(index, id);
   index.keyOf.set(id, key);
   let ids = index.byKey.get(key);
   if (ids === undefined) {

@@ -91,16 +91,51 @@ describe('equality indexes in the Salesforce simulator', () => {
   it('forgets the records an all-or-none rollback removed, and still sees the ones before it', () => {
     const task = org.dml.objectOrNotFound('Task');
     expectSame("SELECT Id FROM Task WHERE CallObject = 'call-5'");
-    const snap = org.store.snapshot();
+    const [changed] = both("SELECT Id FROM Task WHERE CallObject = 'call-2'").indexed as string[];
+    const tx = org.store.begin();
     org.dml.create(task, { Subject: 'Rolled back', Status: 'Completed', CallObject: 'call-5' }, ctx());
+    org.dml.update(task, changed!, { CallObject: 'call-6' }, ctx());
     expect(expectSame("SELECT Id FROM Task WHERE CallObject = 'call-5'")).toHaveLength(1);
-    org.store.restore(snap);
+    expect(expectSame("SELECT Id FROM Task WHERE CallObject = 'call-6'")).toEqual([changed]);
+    org.store.rollback(tx);
     expect(expectSame("SELECT Id FROM Task WHERE CallObject = 'call-5'")).toEqual([]);
+    expect(expectSame("SELECT Id FROM Task WHERE CallObject = 'call-6'")).toEqual([]);
+    expect(expectSame("SELECT Id FROM Task WHERE CallObject = 'call-2'")).toEqual([changed]);
     for (const soql of QUERIES) expectSame(soql);
-    // After the rollback, updates are seen through the rebuilt index (the restored rows are new objects).
+    // After the rollback, updates are seen through the index (the restored rows are the before-images).
     const [id] = both("SELECT Id FROM Task WHERE CallObject = 'call-1'").indexed as string[];
     org.dml.update(task, id!, { CallObject: 'call-7' }, ctx());
     expect(expectSame("SELECT Id FROM Task WHERE CallObject = 'call-7'")).toEqual([id]);
+  });
+
+  it('rolls back nested transactions: an inner commit joins the outer one, an inner rollback keeps the outer changes', () => {
+    const task = org.dml.objectOrNotFound('Task');
+    const [one] = both("SELECT Id FROM Task WHERE CallObject = 'call-3'").indexed as string[];
+    const [two] = both("SELECT Id FROM Task WHERE CallObject = 'call-4'").indexed as string[];
+    const outer = org.store.begin();
+    org.dml.update(task, one!, { Subject: 'Outer' }, ctx());
+    const committed = org.store.begin();
+    org.dml.update(task, one!, { Subject: 'Inner' }, ctx());
+    org.dml.remove(task, two!);
+    org.store.commit(committed);
+    const discarded = org.store.begin();
+    const created = org.dml.create(task, { Subject: 'Gone', Status: 'Completed', CallObject: 'call-9' }, ctx());
+    org.store.rollback(discarded);
+    expect(org.store.get('Task', created)).toBeUndefined();
+    expect(org.store.get('Task', one!)?.Subject).toBe('Inner');
+    org.store.rollback(outer);
+    expect(org.store.get('Task', one!)?.Subject).toBe('Call 3');
+    expect(org.store.get('Task', two!)?.IsDeleted).toBe(false);
+    for (const soql of QUERIES) expectSame(soql);
+  });
+
+  it('refuses a change to a stored record inside a transaction that was not announced, so no rollback can miss one', () => {
+    const [id] = both("SELECT Id FROM Task WHERE CallObject = 'call-1'").indexed as string[];
+    const rec = org.store.get('Task', id!)!;
+    const tx = org.store.begin();
+    rec.Subject = 'Sneaky';
+    expect(() => org.store.put('Task', rec)).toThrow(/without willChange/);
+    org.store.rollback(tx);
   });
 
   it('still rejects a duplicate on a unique field, case-insensitively, and allows a record to keep its own value', () => {
