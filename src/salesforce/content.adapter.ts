@@ -1,4 +1,5 @@
 import type { Connection } from 'jsforce';
+import { Batcher } from '../lib/batcher.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Failure } from '../lib/service-error.ts';
 import type { TranscriptDocument, TranscriptFile, TranscriptFileKind, TranscriptFileStore, TranscriptWrite } from '../sync/transcript-file.port.ts';
@@ -11,6 +12,35 @@ interface SubResponse {
   httpStatusCode: number;
   referenceId: string;
 }
+
+interface SubRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly referenceId: string;
+  readonly body?: unknown;
+}
+
+/** One call's write: a graph of the payload, all or nothing on its own. */
+interface Graph {
+  readonly nodes: readonly SubRequest[];
+  /** Its size in the request body (the base64 content dominates). */
+  readonly bytes: number;
+}
+
+/** One graph's outcome of a shared request (the Batcher settles a batch as a whole, so failures travel as values). */
+type Settled = { ok: SubResponse[] } | { err: unknown };
+
+/** Composite Graph's limits: graphs and nodes in one payload. */
+const MAX_GRAPHS = 75;
+const MAX_NODES = 500;
+/**
+ * The most content one shared request carries: 16 MB of JSON, far inside what Salesforce takes in a request body
+ * (37.5 MB of base64 for one file). Up to three of the largest notes (4 MiB of HTML) share a request; ordinary
+ * transcripts (tens of KB) fill the 75 graphs.
+ */
+const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
+/** A graph's share of a payload, in 75ths: the largest of its count, its nodes and its bytes. */
+const graphWeight = (g: Graph): number => Math.max(1, Math.ceil((g.nodes.length * MAX_GRAPHS) / MAX_NODES), Math.ceil((g.bytes * MAX_GRAPHS) / MAX_PAYLOAD_BYTES));
 
 interface LinkRow {
   ContentDocumentId: string;
@@ -31,8 +61,9 @@ const fileName = (title: string): string => `${title.replace(/[\\/:*?"<>|]+/g, '
 /**
  * The call's transcript as Salesforce Files and Notes, through jsforce. Whether the org has Notes is read once from
  * describe (`/sobjects/ContentNote/describe`: 404 when Notes are off) and said once in a log; without them the
- * transcript is a text ContentVersion. Each write is one composite request, all or nothing, so a document never
- * exists without its link to the call activity (what findForCall looks through):
+ * transcript is a text ContentVersion. Each call's write is one graph, all or nothing, so a document never exists
+ * without its link to the call activity (what findForCall looks through); the graphs of calls written at the same
+ * moment share one Composite Graph request (`/composite/graph`, up to 75 graphs), as the Tasks share collections:
  * - a note: POST ContentNote + one POST ContentDocumentLink per record (`@{note.id}`);
  * - a file: POST ContentVersion with FirstPublishLocationId = the call activity, GET its ContentDocumentId, POST the
  *   other links;
@@ -42,11 +73,15 @@ const fileName = (title: string): string => `${title.replace(/[\\/:*?"<>|]+/g, '
 export class SalesforceTranscriptFiles implements TranscriptFileStore {
   readonly #conn: Connection;
   readonly #logger: Logger;
+  readonly #graphs: Batcher<Graph, Settled>;
   #notes: Promise<boolean> | undefined;
 
-  constructor(conn: Connection, logger: Logger) {
+  constructor(conn: Connection, logger: Logger, opts: { readonly maxInFlight?: number; readonly lingerMs?: number } = {}) {
     this.#conn = conn;
     this.#logger = logger;
+    this.#graphs = new Batcher((graphs: Graph[]) => this.#send(graphs), {
+      maxWeight: MAX_GRAPHS, weight: graphWeight, maxInFlight: opts.maxInFlight ?? 1, lingerMs: opts.lingerMs ?? 2,
+    });
   }
 
   /** Whether the org has Notes (ContentNote), asked once per process. */
@@ -83,7 +118,7 @@ export class SalesforceTranscriptFiles implements TranscriptFileStore {
         { method: 'POST', url: this.#url('/sobjects/ContentNote'), referenceId: 'note', body: { Title: file.title, Content: b64(file.html) } },
         ...[first, ...others].map((id, i) => this.#link(`link${i}`, '@{note.id}', id)),
       ];
-      const res = await this.#composite(subs);
+      const res = await this.#write(subs);
       return this.#outcome(res, () => String((res[0]?.body as { id?: unknown } | undefined)?.id), 'note');
     }
     const subs = [
@@ -91,7 +126,7 @@ export class SalesforceTranscriptFiles implements TranscriptFileStore {
       { method: 'GET', url: this.#url('/sobjects/ContentVersion/@{file.id}?fields=ContentDocumentId'), referenceId: 'doc' },
       ...others.map((id, i) => this.#link(`link${i}`, '@{doc.ContentDocumentId}', id)),
     ];
-    const res = await this.#composite(subs);
+    const res = await this.#write(subs);
     return this.#outcome(res, () => String((res[1]?.body as { ContentDocumentId?: unknown } | undefined)?.ContentDocumentId), 'file');
   }
 
@@ -100,7 +135,7 @@ export class SalesforceTranscriptFiles implements TranscriptFileStore {
     const version = doc.kind === 'note'
       ? { method: 'PATCH', url: this.#url(`/sobjects/ContentNote/${id}`), referenceId: 'version', body: { Content: b64(file.html) } }
       : { method: 'POST', url: this.#url('/sobjects/ContentVersion'), referenceId: 'version', body: { ContentDocumentId: id, Title: file.title, PathOnClient: fileName(file.title), VersionData: b64(file.text), ReasonForChange: `RingSense insights ${file.version}` } };
-    const res = await this.#composite([version, ...linkTo.map(assertSalesforceId).map((x, i) => this.#link(`link${i}`, id, x))]);
+    const res = await this.#write([version, ...linkTo.map(assertSalesforceId).map((x, i) => this.#link(`link${i}`, id, x))]);
     return this.#outcome(res, () => id, doc.kind);
   }
 
@@ -108,17 +143,29 @@ export class SalesforceTranscriptFiles implements TranscriptFileStore {
     return `/services/data/v${this.#conn.version}${path}`;
   }
 
-  #link(referenceId: string, documentId: string, entityId: string) {
+  #link(referenceId: string, documentId: string, entityId: string): SubRequest {
     return { method: 'POST', url: this.#url('/sobjects/ContentDocumentLink'), referenceId, body: { ContentDocumentId: documentId, LinkedEntityId: entityId, ...LINK } };
   }
 
-  async #composite(compositeRequest: unknown[]): Promise<SubResponse[]> {
+  /** One call's nodes as a graph of the next shared request; its responses, in order. */
+  async #write(nodes: SubRequest[]): Promise<SubResponse[]> {
+    const settled = await this.#graphs.submit({ nodes, bytes: Buffer.byteLength(JSON.stringify(nodes)) });
+    if ('err' in settled) throw settled.err;
+    return settled.ok;
+  }
+
+  async #send(graphs: Graph[]): Promise<Settled[]> {
+    const body = { graphs: graphs.map((g, i) => ({ graphId: `g${i}`, compositeRequest: g.nodes })) };
+    let res: { graphs?: Array<{ graphId?: string; graphResponse?: { compositeResponse?: SubResponse[] } }> };
     try {
-      const res = await this.#conn.requestPost<{ compositeResponse?: SubResponse[] }>('/composite', { allOrNone: true, compositeRequest }, NO_TRANSPORT_RETRY);
-      return res.compositeResponse ?? [];
+      res = await this.#conn.requestPost('/composite/graph', body, NO_TRANSPORT_RETRY);
     } catch (e) {
-      throw CrmError.from(e);
+      // The request failed as a whole: every call in it retries (its job looks for the document first).
+      const err = CrmError.from(e);
+      return graphs.map(() => ({ err }));
     }
+    const byId = new Map((res.graphs ?? []).map((g) => [g.graphId, g.graphResponse?.compositeResponse ?? []]));
+    return graphs.map((_g, i) => ({ ok: byId.get(`g${i}`) ?? [] }));
   }
 
   /** The write's result: the failing subrequest's error (not the PROCESSING_HALTED of the others) decides retry or refusal. */
@@ -129,7 +176,10 @@ export class SalesforceTranscriptFiles implements TranscriptFileStore {
     const e = errors.find((x) => x.errorCode !== 'PROCESSING_HALTED') ?? errors[0];
     const code = e?.errorCode ?? 'NO_RESULT';
     const message = crmMessage(e?.message ?? 'Salesforce returned no result for the transcript');
-    const failure: Failure = { kind: classifyCode(code, message), code, message, ...(e?.fields?.length ? { fields: e.fields } : {}) };
+    // Nothing of this call's own refused (a graph halted because others in the payload failed, or no answer for
+    // it): not a refusal of the transcript, so the job retries it.
+    const own = e !== undefined && code !== 'PROCESSING_HALTED';
+    const failure: Failure = { kind: own ? classifyCode(code, message) : 'transient', code, message, ...(e?.fields?.length ? { fields: e.fields } : {}) };
     if (failure.kind === 'transient' || failure.kind === 'rate_limited' || failure.kind === 'auth') throw new CrmError(failure);
     return { ok: false, failure };
   }

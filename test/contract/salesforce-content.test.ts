@@ -28,7 +28,7 @@ describe('SalesforceTranscriptFiles', () => {
     sim.resetCounters();
     const r = await files.create(file('v1', 'one &amp; two'), [task, contact]);
     expect(r).toMatchObject({ ok: true, kind: 'note' });
-    expect(sim.counters().byKind).toEqual({ describe: 1, composite: 1 });
+    expect(sim.counters().byKind).toEqual({ describe: 1, 'composite.graph': 1 });
     const found = await files.findForCall(task, '[RingSense 42]');
     expect(found).toMatchObject({ kind: 'note', documentId: r.ok ? r.documentId : '' });
     expect([...found!.linkedIds].sort()).toEqual([task, contact, sim.integrationUserId].sort());
@@ -65,10 +65,35 @@ describe('SalesforceTranscriptFiles', () => {
     expect(sim.records('ContentVersion').map((x) => x.VersionNumber)).toEqual(['1', '2']);
   });
 
+  it('calls written at the same moment share one graph request, and one refused graph touches no other', async () => {
+    const { sim, files, contact, task } = await world();
+    await files.notesEnabled();
+    sim.resetCounters();
+    const ghost = to18('003Dm0000000777');
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => files.create(file('v1', `call ${i}`), i === 7 ? [task, ghost] : [task, contact])));
+    expect(results.filter((r) => r.ok)).toHaveLength(19);
+    expect(results[7]).toMatchObject({ ok: false, failure: { code: 'INVALID_CROSS_REFERENCE_KEY' } });
+    expect(sim.records('ContentNote')).toHaveLength(19);
+    // All twenty arrive within the first graph's moment of waiting for company: one request.
+    expect(sim.counters().byKind).toEqual({ 'composite.graph': 1 });
+  });
+
+  it('a graph the payload halted (more than 14 others failed) is retried, not refused', async () => {
+    const { sim, files, contact, task } = await world();
+    await files.notesEnabled();
+    const ghost = to18('003Dm0000000777');
+    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => files.create(file('v1', `call ${i}`), i === 0 || i === 19 ? [task, contact] : [task, ghost])));
+    expect(results[0]).toMatchObject({ status: 'fulfilled', value: { ok: true } });
+    // One request: graphs 1-15 are refused (more than 14 failures), so the four after them are never run.
+    expect(results.slice(1, 16).every((r) => r.status === 'fulfilled' && !r.value.ok)).toBe(true);
+    for (const r of results.slice(16)) expect(r).toMatchObject({ status: 'rejected', reason: { failure: { kind: 'transient', code: 'PROCESSING_HALTED' } } });
+    expect(sim.records('ContentNote')).toHaveLength(1);
+  });
+
   it('a request that fails as a whole throws for the job to retry', async () => {
     const { sim, files, task } = await world();
     await files.notesEnabled();
-    sim.injectFault({ status: 503, count: 1, method: 'POST', path: /\/composite$/ });
+    sim.injectFault({ status: 503, count: 1, method: 'POST', path: /\/composite\/graph$/ });
     await expect(files.create(file('v1', 'x'), [task])).rejects.toBeInstanceOf(CrmError);
     expect(sim.records('ContentDocument')).toHaveLength(0);
   });

@@ -42,7 +42,7 @@ describe('transcript note (activity.transcriptFile)', () => {
   it("a two-hour call's transcript is one note linked to the Task, the contact and the opportunity; still one after a retry and replays; a newer version adds a version", async () => {
     p = await startPipeline({ mappingYaml: MAPPING, service: FAST_RETRY, sims: { seed: { ringcentral: demoRingCentralSeed([]), salesforce: demoSalesforceSeed() } } });
     // The note's creation fails once (Salesforce unavailable): the job is retried, its Task writes are idempotent.
-    p.sims.sf.injectFault({ status: 503, count: 1, method: 'POST', path: /\/composite$/ });
+    p.sims.sf.injectFault({ status: 503, count: 1, method: 'POST', path: /\/composite\/graph$/ });
     const v1 = twoHourCall();
     await publish(p, v1);
     const task = callTask(p);
@@ -61,9 +61,9 @@ describe('transcript note (activity.transcriptFile)', () => {
     expect(p.logs.some((l) => l.message === 'call_retry_later')).toBe(true); // the attempt the fault failed
     expect(p.sims.sf.records('ContentDocumentLink').filter((l) => l.LinkedEntityId === task!.Id)).toMatchObject([{ ShareType: 'I', Visibility: 'InternalUsers' }]);
     // What the note cost: one describe of ContentNote (once per process), one links query (the retry looked first),
-    // one composite (the note and its three links) besides the one the fault refused.
-    const composites = () => p!.sims.sf.counters().byKind.composite ?? 0;
-    expect(composites()).toBe(1);
+    // one graph request (the note and its three links) besides the one the fault refused.
+    const graphRequests = () => p!.sims.sf.counters().byKind['composite.graph'] ?? 0;
+    expect(graphRequests()).toBe(1);
     expect(p.sims.sf.counters().byKind.describe).toBe(1);
 
     // The same insights again (the event a second time, an admin's replay): nothing written.
@@ -81,7 +81,7 @@ describe('transcript note (activity.transcriptFile)', () => {
     expect(p.sims.sf.records('ContentDocument')).toHaveLength(1);
     expect(p.sims.sf.records('ContentVersion')).toHaveLength(1);
     expect(p.sims.sf.counters().total - before).toBeLessThan(12);
-    expect(composites()).toBe(1);
+    expect(graphRequests()).toBe(1);
 
     // A newer version of the insights, its last line corrected: the same note, a second version.
     await publish(p, twoHourCall(VERSION_2, 'Thanks, talk on Monday.'));
@@ -89,12 +89,12 @@ describe('transcript note (activity.transcriptFile)', () => {
     const versions = p.sims.sf.records('ContentVersion').filter((v) => v.ContentDocumentId === doc.Id);
     expect(versions.map((v) => [v.VersionNumber, v.IsLatest])).toEqual([['1', false], ['2', true]]);
     expect(latestContent(p, doc.Id)).toContain('Thanks, talk on Monday.</p>');
-    expect(composites()).toBe(2); // the new version: one request
+    expect(graphRequests()).toBe(2); // the new version: one request
     // The older version arriving late does not roll it back.
     await replay(p, v1);
     expect(p.sims.sf.records('ContentVersion')).toHaveLength(2);
     expect(latestContent(p, doc.Id)).toContain('Thanks, talk on Monday.</p>');
-    expect(composites()).toBe(2);
+    expect(graphRequests()).toBe(2);
     // The inline transcript is untouched by the option: off by default, the Description has none.
     expect(String(callTask(p)?.Description)).not.toContain('[1:59:56]');
   });
@@ -121,7 +121,7 @@ describe('transcript note (activity.transcriptFile)', () => {
 
   it('a transcript Salesforce refuses never loses the call: written, a warning and a metric', async () => {
     p = await startPipeline({ mappingYaml: MAPPING, sims: { seed: { ringcentral: demoRingCentralSeed([]), salesforce: demoSalesforceSeed() } } });
-    p.sims.sf.injectFault({ status: 400, count: 1, method: 'POST', path: /\/composite$/, body: [{ errorCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: 'Notes are reviewed first' }] });
+    p.sims.sf.injectFault({ status: 400, count: 1, method: 'POST', path: /\/composite\/graph$/, body: [{ errorCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: 'Notes are reviewed first' }] });
     await publish(p, twoHourCall());
     expect(callTask(p)?.Status).toBe('Completed');
     expect(p.sims.sf.records('ContentDocument')).toHaveLength(0);
