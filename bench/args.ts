@@ -32,8 +32,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --latency 0,150      Salesforce latency in ms, a list (default 0,150)
   --workers 1          worker processes, a list such as 1,2,4 (default 1)
   --modes optimized,full,naive
-                       optimized: the product's worker; full: the same with mapped Task fields and the
-                       Opportunity next step on; naive: the baseline (default: all three)
+                       optimized: the product's worker; full: the same with mapped Task fields, the
+                       Opportunity next step and transcript notes on; naive: the baseline (default: all three)
   --rate N             calls/s of the paced latency run (default 20; 0 = none)
   --paced-latency MS   Salesforce latency of the paced run (default 150)
   --paced-calls N      calls in the paced run (default 1000: 50 s at 20/s)

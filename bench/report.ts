@@ -125,10 +125,11 @@ export function renderSummary(rep: Report): string {
 
   const fulls = fullPairs(rep.runs);
   if (fulls.length > 0) {
-    out.push('## Full / optimized: with mapped Task fields and the Opportunity next step on', '',
-      'The same runs with the `full` mapping (three mapped Task fields: a restricted picklist, a number and a URL; `opportunity.nextStep: latest_call`). ' +
+    out.push('## Full / optimized: with mapped Task fields, the Opportunity next step and transcript notes on', '',
+      'The same runs with the `full` mapping (three mapped Task fields: a restricted picklist, a number and a URL; `opportunity.nextStep: latest_call`; ' +
+        '`activity.transcriptFile: true`, one note per call with its links). ' +
         'Absolute figures for both, then the ratio (below 1× is cheaper).', '');
-    out.push(table(['scenario', 'SF latency', 'workers', 'SF req/call (opt → full)', 'SF writes/call', 'calls/s', 'CPU s/call', 'peak RSS MB', 'p99 ms', 'Opportunity updates/call'], fulls.map(({ opt, full }) => [
+    out.push(table(['scenario', 'SF latency', 'workers', 'SF req/call (opt → full)', 'SF writes/call', 'calls/s', 'CPU s/call', 'peak RSS MB', 'p99 ms', 'Opportunity updates/call', 'note graph requests/call'], fulls.map(({ opt, full }) => [
       label(opt), `${opt.sfLatencyMs} ms`, String(opt.workers),
       `${f(opt.salesforce.perCall)} → ${f(full.salesforce.perCall)} (${ratio(full.salesforce.perCall, opt.salesforce.perCall)})`,
       `${f(opt.salesforce.byClassPerCall?.write ?? 0)} → ${f(full.salesforce.byClassPerCall?.write ?? 0)}`,
@@ -137,6 +138,7 @@ export function renderSummary(rep: Report): string {
       `${f(opt.workerPeakRssMb, 0)} → ${f(full.workerPeakRssMb, 0)}`,
       `${f(opt.latencyMs.p99, 0)} → ${f(full.latencyMs.p99, 0)}`,
       f(full.salesforce.byKindPerCall['collections.update'] ?? 0),
+      f(full.salesforce.byKindPerCall['composite.graph'] ?? 0),
     ])), '');
   }
 

@@ -134,26 +134,19 @@ export function buildWorld(seed: number, opts: { accounts?: number; leads?: numb
     known.push({ type: 'Lead', id: leadId, name, e164: `+1${area}555${String(line).padStart(4, '0')}` });
   }
   // Half the reps are mapped by Salesforce user id, half by e-mail (both forms a real mapping file uses).
-  const mappingYaml = [
+  const mapping = (full: boolean): string => [
     'users:',
     ...reps.map((rep, i) => (i % 2 === 0 ? `  "${rep.extensionId}": { salesforceUserId: "${rep.userId}" }` : `  "${rep.extensionId}": { email: "${rep.email}" }`)),
     'activity:',
     '  relatedTo: open_opportunity',
+    ...(full ? ['  transcriptFile: true'] : []),
     'followUps:',
     '  dueInBusinessDays: 2',
+    ...(full ? ['fields:', '  task:', '    RingSense_Sentiment__c: sentiment', '    RingSense_Score__c: aiScore', '    RingSense_Link__c: rsRecordUri', 'opportunity:', '  nextStep: latest_call'] : []),
     '',
   ].join('\n');
-  const fullMappingYaml = [
-    mappingYaml.trimEnd(),
-    'fields:',
-    '  task:',
-    '    RingSense_Sentiment__c: sentiment',
-    '    RingSense_Score__c: aiScore',
-    '    RingSense_Link__c: rsRecordUri',
-    'opportunity:',
-    '  nextStep: latest_call',
-    '',
-  ].join('\n');
+  const mappingYaml = mapping(false);
+  const fullMappingYaml = mapping(true);
   return {
     reps,
     known,
