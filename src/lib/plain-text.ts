@@ -23,9 +23,13 @@ const BREAK_RUN = /[\t\n\v\f\r\u0085\u2028\u2029][\t\n\v\f\r\u0085\u2028\u2029 ]
 // eslint-disable-next-line no-control-regex
 const CONTROLS = /[\u0000-\u0008\u000e-\u001f\u007f-\u0084\u0086-\u009f]/g;
 const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** Any character the rules above touch (controls, escapes, breaks, bidi): text without one is plain already. */
+// eslint-disable-next-line no-control-regex
+const TOUCHED = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
 
 /** A value shown on one line (a Subject, a name, a title, one item inside a line of a Description). */
 export function singleLine(text: string): string {
+  if (text.isWellFormed() && !TOUCHED.test(text)) return text; // the usual case: nothing to take out, no copy
   const pieces = text.toWellFormed().replace(ESCAPES, '').replace(CONTROLS, '').replace(BIDI, '').split(BREAK_RUN);
   return pieces.map((p, i) => (i < pieces.length - 1 ? trimSpacesEnd(p) : p)).join(' ');
 }

@@ -11,8 +11,22 @@ import { singleLine } from '../lib/plain-text.ts';
  * Not text, and left as they are: the record id (the call's identity everywhere; the edge holds it to a pattern of
  * letters, digits and `. _ - ! @`), the direction (an enum) and the times (ISO 8601, checked at the edge).
  * Insight kinds this product does not know pass through untouched: nothing writes them.
+ * Made once per insights (the description, the next step and the transcript note all read it): kept beside the
+ * object it came from while that lives, and a plain one is its own.
  */
 export function plainInsights(insights: RecordingInsights): RecordingInsights {
+  let plain = made.get(insights);
+  if (plain === undefined) {
+    plain = plainCopy(insights);
+    made.set(insights, plain);
+    made.set(plain, plain);
+  }
+  return plain;
+}
+
+const made = new WeakMap<RecordingInsights, RecordingInsights>();
+
+function plainCopy(insights: RecordingInsights): RecordingInsights {
   const { Transcript, Summary, Highlights, NextSteps, BulletedSummary, AIScore, Sentiment, CallNotes, QnA } = insights.insights;
   const spoken = (list: SpeakerUnit[]) => list.map((u) => ({ ...u, value: singleLine(u.value) }));
   const values = (list: ValueUnit[]) => list.map((u) => ({ ...u, value: singleLine(u.value) }));

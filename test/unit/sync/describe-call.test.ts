@@ -215,3 +215,14 @@ describe('the score line', () => {
     expect(line()).toBeUndefined();
   });
 });
+
+describe('plainInsights: made once per insights', () => {
+  it('returns the same plain copy every time it is asked for one call, and a plain copy is its own', () => {
+    const body = { ...insights('inbound-highlights'), title: 'Quote\u0007 call' };
+    const plain = plainInsights(body);
+    expect(plain.title).toBe('Quote call');
+    expect(plainInsights(body)).toBe(plain);
+    expect(plainInsights(plain)).toBe(plain);
+    expect(plainInsights({ ...body })).not.toBe(plain); // another object is another call's: made anew
+  });
+});
