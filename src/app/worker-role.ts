@@ -25,7 +25,7 @@ import { SalesforcePeople } from '../salesforce/people.adapter.ts';
 import { orgLimits } from '../salesforce/rest.ts';
 import { SalesforceTaskStore } from '../salesforce/task-store.adapter.ts';
 import { FieldRefusalStore, type FieldRefusalRecorder } from '../sync/field-refusals.ts';
-import type { NextStepOutcome } from '../sync/opportunity-next-step.ts';
+import { OpportunityNextSteps, type NextStepOutcome } from '../sync/opportunity-next-step.ts';
 import type { TranscriptFileOutcome } from '../sync/transcript-file.ts';
 import { firstLogin, salesforceProbe } from './salesforce-availability.ts';
 
@@ -103,7 +103,7 @@ export async function startWorkerRole(d: WorkerRoleDeps, opts: WorkerRoleOptions
       mapping: d.mapping, people, telephony: new RingCentralTelephony({ platform: d.rc.platform, logger }), tasks, forget: (ids) => people.forget(ids),
       fieldRefusals: countedRefusals(new FieldRefusalStore(lockRedis, cfg.redis.prefix), metrics),
       // Opportunity.NextStep (mapping opportunity.nextStep): what the sync wrote per deal is kept beside the ledger.
-      nextSteps: { opportunities: new SalesforceOpportunities(salesforce.conn), ledger: new RedisNextStepLedger(lockRedis, cfg.redis.prefix), onOutcome: (o) => countNextStep(metrics, o) },
+      nextSteps: { writer: new OpportunityNextSteps({ opportunities: new SalesforceOpportunities(salesforce.conn), ledger: new RedisNextStepLedger(lockRedis, cfg.redis.prefix) }), onOutcome: (o) => countNextStep(metrics, o) },
       // The transcript note (mapping activity.transcriptFile): each call's document is remembered beside the ledger.
       transcripts: { files: new SalesforceTranscriptFiles(salesforce.conn, logger), ledger: new RedisTranscriptFileLedger(lockRedis, cfg.redis.prefix), onOutcome: (o) => countTranscriptFile(metrics, o) },
     },

@@ -126,44 +126,135 @@ export const isOpportunityId = (id: string | undefined): id is string => !!id &&
 /** Failures of this record alone: the call stays written, the refusal is a warning (a deleted deal is one too). */
 const refusedAlone = (f: Failure): boolean => f.kind === 'permanent' || f.kind === 'stale_reference';
 
+/** One call's bid for an opportunity's next step. */
+interface Candidate {
+  readonly policy: NextStepPolicy;
+  readonly value: string;
+  readonly call: NextStepCall;
+  readonly resolve: (o: NextStepOutcome) => void;
+  readonly reject: (e: unknown) => void;
+}
+
+/** What a turn does: each candidate's decision, in call order, and the state the opportunity ends in. */
+export interface TurnPlan {
+  readonly decisions: readonly NextStepDecision[];
+  /** The candidate whose value the opportunity ends with (written or recorded), if any. */
+  readonly winner: number | undefined;
+  /** Whether the field must be updated (the winner's value is not what it holds). */
+  readonly update: boolean;
+}
+
 /**
- * Writes the call's next step into its open opportunity as the policy says, under the opportunity's lock: at most
- * one update per call. Salesforce refusing the record (validation rule, locked record, deleted deal) is an outcome,
- * never a lost call; a failed request (transient, limit, session) throws ServiceError for the job to retry.
+ * The calls of one opportunity gathered in a turn, as if each had come in turn, oldest call first (pure): every
+ * candidate is decided against the field and ledger the ones before it left, so the result is the one a sequence of
+ * single calls would reach, with at most one update at the end. `candidates` are in call order.
  */
-export async function syncNextStep(insights: RecordingInsights, opportunityId: string, policy: NextStepPolicy, deps: NextStepDeps): Promise<NextStepOutcome> {
-  const value = pickNextStep(insights);
-  const call: NextStepCall = { startedAt: insights.recordingStartTime, sourceRecordId: insights.sourceRecordId, version: insights.lastModifiedTime };
-  if (policy === 'off' || !value) return { outcome: 'kept', opportunityId, reason: policy === 'off' ? 'off' : 'no_next_step' };
-  const release = await deps.ledger.lock(opportunityId);
-  try {
-    const [last, opportunity] = await Promise.all([deps.ledger.read(opportunityId), deps.opportunities.readNextStep(opportunityId)]);
-    const decision = decideNextStep({ policy, value, call, opportunity, last });
-    switch (decision.action) {
-      case 'keep':
-        return { outcome: 'kept', opportunityId, reason: decision.reason };
-      case 'record':
-        await deps.ledger.record(opportunityId, { ...call, value: decision.value });
-        return { outcome: 'recorded', opportunityId };
-      case 'write': {
-        let result;
-        try {
-          result = await deps.opportunities.writeNextStep(opportunityId, decision.value);
-        } catch (e) {
-          if (e instanceof ServiceError && refusedAlone(e.failure)) return { outcome: 'refused', opportunityId, failure: e.failure };
-          throw e;
-        }
-        if (!result.ok) {
-          if (refusedAlone(result.failure)) return { outcome: 'refused', opportunityId, failure: result.failure };
-          throw new ServiceError('salesforce', result.failure);
-        }
-        await deps.ledger.record(opportunityId, { ...call, value: decision.value });
-        return { outcome: 'written', opportunityId };
-      }
-      default:
-        return assertNever(decision, 'next step decision');
+export function planTurn(candidates: ReadonlyArray<Pick<NextStepInput, 'policy' | 'value' | 'call'>>, opportunity: NextStepInput['opportunity'], last: NextStepWrite | undefined): TurnPlan {
+  let current = opportunity?.nextStep;
+  let ledger = last;
+  let winner: number | undefined;
+  const decisions = candidates.map((c, i) => {
+    const d = decideNextStep({ ...c, opportunity: opportunity && { ...opportunity, nextStep: current }, last: ledger });
+    if (d.action !== 'keep') {
+      current = d.value;
+      ledger = { ...c.call, value: d.value };
+      winner = i;
     }
-  } finally {
-    await release();
+    return d;
+  });
+  const update = winner !== undefined && (opportunity?.nextStep?.trim() ?? '') !== current?.trim();
+  return { decisions, winner, update };
+}
+
+/**
+ * Writes calls' next steps into their open opportunities as the policy says, at most one update per call and, under
+ * a backlog, one per opportunity for all of its calls that arrive together: the calls of one opportunity take turns
+ * (one at a time, under the opportunity's lock in Redis, so across replicas too), and the calls that arrive while a
+ * turn runs share the next one (one read, at most one update, one ledger record). A candidate a later call of the
+ * same turn superseded is `kept` as `older_call`. Salesforce refusing the record (validation rule, locked record,
+ * deleted deal) is an outcome, never a lost call; a failed request throws ServiceError for every call of the turn to
+ * retry.
+ */
+export class OpportunityNextSteps {
+  readonly #deps: NextStepDeps;
+  readonly #waiting = new Map<string, Candidate[]>();
+  readonly #running = new Set<string>();
+
+  constructor(deps: NextStepDeps) {
+    this.#deps = deps;
+  }
+
+  sync(insights: RecordingInsights, opportunityId: string, policy: NextStepPolicy): Promise<NextStepOutcome> {
+    const value = pickNextStep(insights);
+    if (policy === 'off' || !value) return Promise.resolve({ outcome: 'kept', opportunityId, reason: policy === 'off' ? 'off' : 'no_next_step' });
+    const call: NextStepCall = { startedAt: insights.recordingStartTime, sourceRecordId: insights.sourceRecordId, version: insights.lastModifiedTime };
+    return new Promise<NextStepOutcome>((resolve, reject) => {
+      const list = this.#waiting.get(opportunityId) ?? [];
+      list.push({ policy, value, call, resolve, reject });
+      this.#waiting.set(opportunityId, list);
+      if (!this.#running.has(opportunityId)) void this.#turn(opportunityId);
+    });
+  }
+
+  async #turn(opportunityId: string): Promise<void> {
+    this.#running.add(opportunityId);
+    let taken: Candidate[] = [];
+    try {
+      const release = await this.#deps.ledger.lock(opportunityId);
+      try {
+        // Whoever arrived while the lock was awaited rides in this turn.
+        taken = (this.#waiting.get(opportunityId) ?? []).sort((a, b) => compareCalls(a.call, b.call));
+        this.#waiting.delete(opportunityId);
+        const outcomes = await this.#decide(opportunityId, taken);
+        taken.forEach((c, i) => c.resolve(outcomes[i]!));
+      } finally {
+        await release();
+      }
+    } catch (e) {
+      for (const c of taken.length > 0 ? taken : this.#take(opportunityId)) c.reject(e);
+    } finally {
+      this.#running.delete(opportunityId);
+      if (this.#waiting.has(opportunityId)) void this.#turn(opportunityId);
+    }
+  }
+
+  #take(opportunityId: string): Candidate[] {
+    const list = this.#waiting.get(opportunityId) ?? [];
+    this.#waiting.delete(opportunityId);
+    return list;
+  }
+
+  async #decide(opportunityId: string, taken: readonly Candidate[]): Promise<NextStepOutcome[]> {
+    const { ledger, opportunities } = this.#deps;
+    const [last, opportunity] = await Promise.all([ledger.read(opportunityId), opportunities.readNextStep(opportunityId)]);
+    const plan = planTurn(taken, opportunity, last);
+    const outcomes: NextStepOutcome[] = plan.decisions.map((d) => (d.action === 'keep' ? { outcome: 'kept', opportunityId, reason: d.reason } : { outcome: 'kept', opportunityId, reason: 'older_call' }));
+    if (plan.winner === undefined) return outcomes;
+    const winner = taken[plan.winner]!;
+    const value = (plan.decisions[plan.winner] as Extract<NextStepDecision, { value: string }>).value;
+    if (plan.update) {
+      const failure = await this.#write(opportunityId, value);
+      if (failure) {
+        outcomes[plan.winner] = { outcome: 'refused', opportunityId, failure };
+        return outcomes;
+      }
+    }
+    await ledger.record(opportunityId, { ...winner.call, value });
+    outcomes[plan.winner] = { outcome: plan.update ? 'written' : 'recorded', opportunityId };
+    return outcomes;
+  }
+
+  /** The update, or the failure that refuses this record alone; a failed request throws. */
+  async #write(opportunityId: string, value: string): Promise<Failure | undefined> {
+    let result;
+    try {
+      result = await this.#deps.opportunities.writeNextStep(opportunityId, value);
+    } catch (e) {
+      if (e instanceof ServiceError && refusedAlone(e.failure)) return e.failure;
+      throw e;
+    }
+    if (result.ok) return undefined;
+    if (refusedAlone(result.failure)) return result.failure;
+    throw new ServiceError('salesforce', result.failure);
   }
 }

@@ -8,7 +8,7 @@ import { resolveParticipants, type Resolution, type ResolveDeps } from '../mappi
 import { buildDrafts } from './build-drafts.ts';
 import type { FieldRefusalRecorder } from './field-refusals.ts';
 import { fieldsForCall, withMappedFields, type FieldRefusal } from './mapped-fields.ts';
-import { isOpportunityId, syncNextStep, type NextStepDeps, type NextStepOutcome } from './opportunity-next-step.ts';
+import { isOpportunityId, type NextStepOutcome, type OpportunityNextSteps } from './opportunity-next-step.ts';
 import { planCallWrite, type CallSource } from './plan-call-write.ts';
 import { PermanentSyncError } from './sync-errors.ts';
 import type { TaskStore } from './task-store.port.ts';
@@ -26,7 +26,7 @@ export interface ProcessDeps extends ResolveDeps {
   /** Remembers mapped fields a call was written without: the admin's list (`ringsense-sync fields refusals`). */
   readonly fieldRefusals?: FieldRefusalRecorder;
   /** Opportunity.NextStep from the call (mapping `opportunity.nextStep`); without it the key has no effect. */
-  readonly nextSteps?: NextStepDeps & { readonly onOutcome?: (o: NextStepOutcome) => void };
+  readonly nextSteps?: { readonly writer: OpportunityNextSteps; readonly onOutcome?: (o: NextStepOutcome) => void };
   /** The transcript as a note (mapping `activity.transcriptFile`); without it the key has no effect. */
   readonly transcripts?: TranscriptFileDeps & { readonly onOutcome?: (o: TranscriptFileOutcome) => void };
 }
@@ -70,7 +70,7 @@ async function noteRefusals(refusals: readonly FieldRefusal[], sourceRecordId: s
  */
 async function nextStepOf(insights: RecordingInsights, resolution: Resolution, policy: Mapping['opportunity']['nextStep'], deps: ProcessDeps): Promise<void> {
   if (policy === 'off' || !deps.nextSteps || !isOpportunityId(resolution.whatId)) return;
-  const o = await syncNextStep(insights, resolution.whatId, policy, deps.nextSteps);
+  const o = await deps.nextSteps.writer.sync(insights, resolution.whatId, policy);
   deps.nextSteps.onOutcome?.(o);
   switch (o.outcome) {
     case 'written':
@@ -154,8 +154,14 @@ export async function processCall(insights: RecordingInsights, deps: ProcessDeps
   }
   // What describe ruled out counts only when the call activity was written (an older version writes nothing).
   await noteRefusals([...(report.call === 'unchanged' ? [] : (mapped?.skipped ?? [])), ...(report.fieldRefusals ?? [])], insights.sourceRecordId, deps);
-  await nextStepOf(insights, resolution, m.opportunity.nextStep, deps);
-  await transcriptFileOf(insights, report, resolution, m.activity.transcriptFile, deps);
+  // Independent of each other, both after the call activity: side by side. Both settle before the job ends (a retry
+  // must not start while either is in flight); the first failure decides.
+  const after = await Promise.allSettled([
+    nextStepOf(insights, resolution, m.opportunity.nextStep, deps),
+    transcriptFileOf(insights, report, resolution, m.activity.transcriptFile, deps),
+  ]);
+  const failed = after.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
   if (report.followUpFailures.length > 0) {
     // Not recorded as finished: the retry looks first and adds the missing ones.
     const first = report.followUpFailures[0]!.failure;

@@ -69,6 +69,20 @@ describe('Opportunity.NextStep (mapping opportunity.nextStep)', () => {
     expect(JSON.stringify(kept)).not.toMatch(/Send the signed|lunch with Sean/); // no call content, no rep's text
   });
 
+  it('calls of one deal arriving together share turns: the latest call\'s step, in fewer updates than calls', async () => {
+    p = await startPipeline({ mappingYaml: mappingWith('latest_call'), sims: { seed: { ringcentral: demoRingCentralSeed([]), salesforce: demoSalesforceSeed() } } });
+    const calls = [3, 1, 5, 2, 4].map((n) => northwindCall(n, `2024-09-1${n}T14:00:00.000Z`, `Step from the call of the 1${n}th.`));
+    for (const c of calls) p.sims.rc.addRecording(c);
+    for (const c of calls) p.sims.rc.publishInsights(String(c.insights.sourceRecordId));
+    expect(await p.settled(calls.length)).toEqual({ completed: calls.length, failed: 0 });
+    expect(nextStep(p)).toBe('Step from the call of the 15th.');
+    // The first call takes a turn alone; the four that arrive while it runs share the next (2 updates, not 5).
+    expect(oppUpdates(p)).toBeLessThanOrEqual(2);
+    const outcomes = p.logs.filter((l) => String(l.message).startsWith('opportunity_next_step'));
+    expect(outcomes).toHaveLength(5);
+    expect(outcomes.filter((l) => l.message === 'opportunity_next_step_written').length).toBe(oppUpdates(p));
+  });
+
   it('fill_if_empty: fills an empty field once, then never replaces it', async () => {
     p = await startPipeline({ mappingYaml: mappingWith('fill_if_empty'), sims: { seed: { ringcentral: demoRingCentralSeed([]), salesforce: demoSalesforceSeed() } } });
     await publish(p, northwindCall(1, '2024-09-16T14:00:00.000Z', 'Send Northwind the quote for 40 units.'));

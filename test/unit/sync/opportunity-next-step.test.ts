@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RecordingInsights } from '../../../src/calls/recording-insights.ts';
 import { sampleCalls } from '../../../src/demo/sample-calls.ts';
 import { parseInsightsBody } from '../../../src/ringcentral/insights-event.schema.ts';
-import { compareCalls, decideNextStep, pickNextStep, syncNextStep, type NextStepDecision, type NextStepPolicy } from '../../../src/sync/opportunity-next-step.ts';
+import { compareCalls, decideNextStep, OpportunityNextSteps, pickNextStep, planTurn, type NextStepDecision, type NextStepPolicy } from '../../../src/sync/opportunity-next-step.ts';
 import type { NextStepWrite } from '../../../src/sync/opportunity-store.port.ts';
 import { FakeNextStepLedger, FakeOpportunities } from '../../fakes/fake-opportunities.ts';
 
@@ -100,19 +100,21 @@ describe('pickNextStep', () => {
   });
 });
 
-describe('syncNextStep', () => {
+describe('OpportunityNextSteps', () => {
   const ins = insightsOf('inbound-highlights');
   const setup = () => {
     const opportunities = new FakeOpportunities();
     opportunities.rows.set(OPP, {});
-    return { opportunities, ledger: new FakeNextStepLedger() };
+    const ledger = new FakeNextStepLedger();
+    const writer = new OpportunityNextSteps({ opportunities, ledger });
+    return { opportunities, ledger, sync: (i: typeof ins, policy: NextStepPolicy) => writer.sync(i, OPP, policy) };
   };
 
   it('writes and remembers the exact value and the call; the same call again writes nothing', async () => {
     const deps = setup();
-    expect(await syncNextStep(ins, OPP, 'latest_call', deps)).toEqual({ outcome: 'written', opportunityId: OPP });
+    expect(await deps.sync(ins, 'latest_call')).toEqual({ outcome: 'written', opportunityId: OPP });
     expect(await deps.ledger.read(OPP)).toEqual({ startedAt: ins.recordingStartTime, sourceRecordId: ins.sourceRecordId, version: ins.lastModifiedTime, value: 'Send Northwind a quote for 40 units and a pilot plan.' });
-    expect(await syncNextStep(ins, OPP, 'latest_call', deps)).toEqual({ outcome: 'kept', opportunityId: OPP, reason: 'same_call' });
+    expect(await deps.sync(ins, 'latest_call')).toEqual({ outcome: 'kept', opportunityId: OPP, reason: 'same_call' });
     expect(deps.opportunities.writes).toHaveLength(1);
   });
 
@@ -120,22 +122,70 @@ describe('syncNextStep', () => {
     const deps = setup();
     const failure = { kind: 'permanent' as const, code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: 'Next Step needs a date' };
     deps.opportunities.script.push({ refuse: failure });
-    expect(await syncNextStep(ins, OPP, 'latest_call', deps)).toEqual({ outcome: 'refused', opportunityId: OPP, failure });
+    expect(await deps.sync(ins, 'latest_call')).toEqual({ outcome: 'refused', opportunityId: OPP, failure });
     expect(await deps.ledger.read(OPP)).toBeUndefined();
   });
 
   it('a transient failure throws for the job to retry; the retry writes once', async () => {
     const deps = setup();
     deps.opportunities.script.push({ throw: { kind: 'transient', code: 'UNABLE_TO_LOCK_ROW', message: 'unable to obtain exclusive access' } });
-    await expect(syncNextStep(ins, OPP, 'latest_call', deps)).rejects.toMatchObject({ failure: { kind: 'transient' } });
-    expect(await syncNextStep(ins, OPP, 'latest_call', deps)).toEqual({ outcome: 'written', opportunityId: OPP });
+    await expect(deps.sync(ins, 'latest_call')).rejects.toMatchObject({ failure: { kind: 'transient' } });
+    expect(await deps.sync(ins, 'latest_call')).toEqual({ outcome: 'written', opportunityId: OPP });
     expect(deps.opportunities.writes).toHaveLength(1);
   });
 
   it('two calls of one deal at once: one at a time, and the later call wins whichever finishes first', async () => {
     const deps = setup();
     const laterCall = { ...ins, sourceRecordId: '9', recordingStartTime: '2024-09-06T10:00:00.000Z', insights: { ...ins.insights, NextSteps: [{ value: 'Later step.' }] } };
-    await Promise.all([syncNextStep(laterCall, OPP, 'latest_call', deps), syncNextStep(ins, OPP, 'latest_call', deps)]);
+    await Promise.all([deps.sync(laterCall, 'latest_call'), deps.sync(ins, 'latest_call')]);
     expect(deps.opportunities.rows.get(OPP)?.nextStep).toBe('Later step.');
+  });
+
+  const callAt = (n: number, step: string) => ({ ...ins, sourceRecordId: String(1000 + n), recordingStartTime: `2024-09-${String(10 + n).padStart(2, '0')}T10:00:00.000Z`, insights: { ...ins.insights, NextSteps: [{ value: step }] } });
+
+  it('calls of one deal arriving together share a turn: one read, one update with the latest call, the others superseded', async () => {
+    const deps = setup();
+    const calls = [3, 1, 4, 0, 2].map((n) => callAt(n, `Step of call ${n}.`));
+    const outcomes = await Promise.all(calls.map((c) => deps.sync(c, 'latest_call')));
+    expect(deps.opportunities.writes).toEqual([{ id: OPP, value: 'Step of call 4.' }]);
+    expect(outcomes.map((o) => (o.outcome === 'kept' ? o.reason : o.outcome))).toEqual(['older_call', 'older_call', 'written', 'older_call', 'older_call']);
+    expect((await deps.ledger.read(OPP))?.sourceRecordId).toBe('1004');
+    // A replay of an older call afterwards changes nothing.
+    expect(await deps.sync(calls[0]!, 'latest_call')).toMatchObject({ outcome: 'kept', reason: 'older_call' });
+    expect(deps.opportunities.writes).toHaveLength(1);
+  });
+
+  it('fill_if_empty in a shared turn: the earliest call fills the field, the later ones find it filled', async () => {
+    const deps = setup();
+    const outcomes = await Promise.all([2, 0, 1].map((n) => deps.sync(callAt(n, `Step ${n}.`), 'fill_if_empty')));
+    expect(deps.opportunities.writes).toEqual([{ id: OPP, value: 'Step 0.' }]);
+    expect(outcomes.map((o) => (o.outcome === 'kept' ? o.reason : o.outcome))).toEqual(['not_empty', 'written', 'not_empty']);
+  });
+
+  it('a failed update in a shared turn fails every call of it for a retry; the retries write once', async () => {
+    const deps = setup();
+    deps.opportunities.script.push({ throw: { kind: 'transient', code: 'UNABLE_TO_LOCK_ROW', message: 'unable to obtain exclusive access' } });
+    const calls = [0, 1, 2].map((n) => callAt(n, `Step ${n}.`));
+    const first = await Promise.allSettled(calls.map((c) => deps.sync(c, 'latest_call')));
+    expect(first.every((r) => r.status === 'rejected')).toBe(true);
+    await Promise.all(calls.map((c) => deps.sync(c, 'latest_call')));
+    expect(deps.opportunities.writes).toEqual([{ id: OPP, value: 'Step 2.' }]);
+  });
+});
+
+describe('planTurn: a turn decides as the calls one after another would', () => {
+  const cand = (call: typeof later, value: string, policy: NextStepPolicy = 'latest_call') => ({ policy, value, call });
+  it('a field holding an earlier call\'s value (the sync wrote it, its record was lost) is taken over by the later call', () => {
+    const plan = planTurn([cand(earlier, 'Earlier.'), cand(later, 'Later.')], { nextStep: 'Earlier.', isClosed: false }, undefined);
+    expect(plan.decisions).toEqual([{ action: 'record', value: 'Earlier.' }, { action: 'write', value: 'Later.' }]);
+    expect(plan).toMatchObject({ winner: 1, update: true });
+  });
+  it('a person\'s value keeps every call of the turn out', () => {
+    const plan = planTurn([cand(earlier, 'Earlier.'), cand(later, 'Later.')], { nextStep: PERSON_VALUE, isClosed: false }, last);
+    expect(plan).toEqual({ decisions: [keep('person_edit'), keep('person_edit')], winner: undefined, update: false });
+  });
+  it('the winner\'s value already in the field is recorded, not written again', () => {
+    const plan = planTurn([cand(later, SYNC_VALUE)], { nextStep: SYNC_VALUE, isClosed: false }, undefined);
+    expect(plan).toMatchObject({ winner: 0, update: false });
   });
 });
