@@ -13,12 +13,31 @@ interface SubResponse {
   referenceId: string;
 }
 
+/**
+ * Content sent as base64, encoded only when its request goes: a call waiting for a shared request holds its text,
+ * not a copy a third larger (200 calls waiting on notes of ~40 KB hold 8 MB less).
+ */
+class Base64Of {
+  readonly text: string;
+  constructor(text: string) {
+    this.text = text;
+  }
+  /** The length of its base64 form. */
+  get length(): number {
+    return Math.ceil(Buffer.byteLength(this.text) / 3) * 4;
+  }
+}
+
 interface SubRequest {
   readonly method: string;
   readonly url: string;
   readonly referenceId: string;
-  readonly body?: unknown;
+  readonly body?: Readonly<Record<string, unknown>>;
 }
+
+/** The node as Salesforce takes it: content in base64. */
+const encoded = (node: SubRequest): SubRequest => node.body === undefined ? node
+  : { ...node, body: Object.fromEntries(Object.entries(node.body).map(([k, v]) => [k, v instanceof Base64Of ? Buffer.from(v.text, 'utf8').toString('base64') : v])) };
 
 /** One call's write: a graph of the payload, all or nothing on its own. */
 interface Graph {
@@ -34,12 +53,15 @@ type Settled = { ok: SubResponse[] } | { err: unknown };
 const MAX_GRAPHS = 75;
 const MAX_NODES = 500;
 /**
- * The most content one shared request carries: 16 MB of JSON, far inside what Salesforce takes in a request body
- * (37.5 MB of base64 for one file). Up to three of the largest notes (4 MiB of HTML) share a request; ordinary
- * transcripts (tens of KB) fill the 75 graphs.
+ * The most content one shared request carries: 8 MB of JSON, far inside what Salesforce takes in a request body
+ * (37.5 MB of base64 for one file). A note of the largest size (4 MiB of HTML) goes alone; ordinary transcripts (tens
+ * of KB) fill the 75 graphs. With at most two such requests in flight, the worker holds no more than a few of them.
  */
-const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
-/** A graph's share of a payload, in 75ths: the largest of its count, its nodes and its bytes. */
+const MAX_PAYLOAD_BYTES = 2 * 1024 * 1024;
+const MAX_REQUESTS_IN_FLIGHT = 2;
+/** A graph's size in a request body, near enough: its string values (the base64 content) plus the JSON around them. */
+const graphBytes = (nodes: readonly SubRequest[]): number =>
+  nodes.reduce((n, node) => n + node.url.length + 200 + Object.values(node.body ?? {}).reduce<number>((m, v) => m + (typeof v === 'string' || v instanceof Base64Of ? v.length : 0), 0), 0);
 const graphWeight = (g: Graph): number => Math.max(1, Math.ceil((g.nodes.length * MAX_GRAPHS) / MAX_NODES), Math.ceil((g.bytes * MAX_GRAPHS) / MAX_PAYLOAD_BYTES));
 
 interface LinkRow {
@@ -54,7 +76,7 @@ const NO_TRANSPORT_RETRY = { retry: { maxRetries: 0 } };
  * UI), and only for the org's own users (a call transcript is not for Experience Cloud users who can see a contact).
  */
 const LINK = { ShareType: 'I', Visibility: 'InternalUsers' } as const;
-const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
+const b64 = (s: string): Base64Of => new Base64Of(s);
 /** A file name from a title (PathOnClient): no path separators or characters file systems refuse. */
 const fileName = (title: string): string => `${title.replace(/[\\/:*?"<>|]+/g, ' ').replace(/\s+/g, ' ').trim()}.txt`;
 
@@ -80,7 +102,7 @@ export class SalesforceTranscriptFiles implements TranscriptFileStore {
     this.#conn = conn;
     this.#logger = logger;
     this.#graphs = new Batcher((graphs: Graph[]) => this.#send(graphs), {
-      maxWeight: MAX_GRAPHS, weight: graphWeight, maxInFlight: opts.maxInFlight ?? 1, lingerMs: opts.lingerMs ?? 2,
+      maxWeight: MAX_GRAPHS, weight: graphWeight, maxInFlight: opts.maxInFlight ?? 1, maxFullInFlight: MAX_REQUESTS_IN_FLIGHT, lingerMs: opts.lingerMs ?? 2,
     });
   }
 
@@ -122,7 +144,7 @@ export class SalesforceTranscriptFiles implements TranscriptFileStore {
       return this.#outcome(res, () => String((res[0]?.body as { id?: unknown } | undefined)?.id), 'note');
     }
     const subs = [
-      { method: 'POST', url: this.#url('/sobjects/ContentVersion'), referenceId: 'file', body: { Title: file.title, PathOnClient: fileName(file.title), VersionData: b64(file.text), FirstPublishLocationId: first, ReasonForChange: `RingSense insights ${file.version}` } },
+      { method: 'POST', url: this.#url('/sobjects/ContentVersion'), referenceId: 'file', body: { Title: file.title, PathOnClient: fileName(file.title), VersionData: b64(file.text()), FirstPublishLocationId: first, ReasonForChange: `RingSense insights ${file.version}` } },
       { method: 'GET', url: this.#url('/sobjects/ContentVersion/@{file.id}?fields=ContentDocumentId'), referenceId: 'doc' },
       ...others.map((id, i) => this.#link(`link${i}`, '@{doc.ContentDocumentId}', id)),
     ];
@@ -134,7 +156,7 @@ export class SalesforceTranscriptFiles implements TranscriptFileStore {
     const id = assertSalesforceId(doc.documentId);
     const version = doc.kind === 'note'
       ? { method: 'PATCH', url: this.#url(`/sobjects/ContentNote/${id}`), referenceId: 'version', body: { Content: b64(file.html) } }
-      : { method: 'POST', url: this.#url('/sobjects/ContentVersion'), referenceId: 'version', body: { ContentDocumentId: id, Title: file.title, PathOnClient: fileName(file.title), VersionData: b64(file.text), ReasonForChange: `RingSense insights ${file.version}` } };
+      : { method: 'POST', url: this.#url('/sobjects/ContentVersion'), referenceId: 'version', body: { ContentDocumentId: id, Title: file.title, PathOnClient: fileName(file.title), VersionData: b64(file.text()), ReasonForChange: `RingSense insights ${file.version}` } };
     const res = await this.#write([version, ...linkTo.map(assertSalesforceId).map((x, i) => this.#link(`link${i}`, id, x))]);
     return this.#outcome(res, () => id, doc.kind);
   }
@@ -149,13 +171,13 @@ export class SalesforceTranscriptFiles implements TranscriptFileStore {
 
   /** One call's nodes as a graph of the next shared request; its responses, in order. */
   async #write(nodes: SubRequest[]): Promise<SubResponse[]> {
-    const settled = await this.#graphs.submit({ nodes, bytes: Buffer.byteLength(JSON.stringify(nodes)) });
+    const settled = await this.#graphs.submit({ nodes, bytes: graphBytes(nodes) });
     if ('err' in settled) throw settled.err;
     return settled.ok;
   }
 
   async #send(graphs: Graph[]): Promise<Settled[]> {
-    const body = { graphs: graphs.map((g, i) => ({ graphId: `g${i}`, compositeRequest: g.nodes })) };
+    const body = { graphs: graphs.map((g, i) => ({ graphId: `g${i}`, compositeRequest: g.nodes.map(encoded) })) };
     let res: { graphs?: Array<{ graphId?: string; graphResponse?: { compositeResponse?: SubResponse[] } }> };
     try {
       res = await this.#conn.requestPost('/composite/graph', body, NO_TRANSPORT_RETRY);

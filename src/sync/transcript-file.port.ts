@@ -11,8 +11,8 @@ export interface TranscriptFile {
   readonly marker: string;
   /** The note's content: HTML, every text escaped, one `<p>` per line. */
   readonly html: string;
-  /** The text file's content (Notes off): one line per utterance. */
-  readonly text: string;
+  /** The text file's content (Notes off): one line per utterance; made when asked. */
+  readonly text: () => string;
   /** The insights version (lastModifiedTime) this transcript comes from. */
   readonly version: string;
 }

@@ -30,8 +30,9 @@ function titleOf(insights: RecordingInsights, marker: string): string {
 
 /**
  * The call's transcript as a document (pure): the title after the call, a line of call facts, then one line per
- * utterance, `[mm:ss] Name: text`, in the note's HTML (`<p>` per line, every text escaped) and as plain text. All
- * text comes through plainInsights (single lines, no controls). Cut at an utterance past TRANSCRIPT_FILE_LIMIT_BYTES.
+ * utterance, `[mm:ss] Name: text`, in the note's HTML (`<p>` per line, every text escaped) and as plain text (made
+ * only when asked: an org with Notes never needs it). All text comes through plainInsights (single lines, no
+ * controls). Cut at an utterance past TRANSCRIPT_FILE_LIMIT_BYTES of HTML.
  */
 export function buildTranscriptFile(received: RecordingInsights, limitBytes = TRANSCRIPT_FILE_LIMIT_BYTES): TranscriptFile & { readonly lines: number; readonly cut: boolean } {
   const insights = plainInsights(received);
@@ -40,28 +41,30 @@ export function buildTranscriptFile(received: RecordingInsights, limitBytes = TR
   const title = titleOf(insights, marker);
   const facts = [insights.recordingStartTime, formatOffset(insights.recordingDurationMs / 1000), insights.callDirection].filter((x): x is string => !!x).join(' · ');
   const html: string[] = [`<p><b>${escapeHtml(title)}</b></p>`, `<p>${escapeHtml(facts)}</p>`];
-  const text: string[] = [title, facts, ''];
   let bytes = html.reduce((n, l) => n + Buffer.byteLength(l), 0);
   const all = insights.insights.Transcript;
+  const said = (u: (typeof all)[number]) => ({ at: `[${formatOffset(u.start)}]`, who: name(u.speakerId), text: u.text.trim() });
   let lines = 0;
   for (const u of all) {
-    const at = `[${formatOffset(u.start)}]`;
-    const who = name(u.speakerId);
-    const line = `<p>${at} <b>${escapeHtml(who)}:</b> ${escapeHtml(u.text.trim())}</p>`;
+    const { at, who, text } = said(u);
+    const line = `<p>${at} <b>${escapeHtml(who)}:</b> ${escapeHtml(text)}</p>`;
     const size = Buffer.byteLength(line);
     if (bytes + size > limitBytes - 200) break; // room for the closing line
     bytes += size;
     html.push(line);
-    text.push(`${at} ${who}: ${u.text.trim()}`);
     lines++;
   }
   const cut = lines < all.length;
-  if (cut) {
-    const note = `Transcript cut after ${lines} of ${all.length} lines: the rest is in RingSense${insights.rsRecordUri ? ` (${insights.rsRecordUri})` : ''}.`;
-    html.push(`<p><i>${escapeHtml(note)}</i></p>`);
-    text.push('', note);
-  }
-  return { title, marker, html: html.join(''), text: `${text.join('\n')}\n`, version: insights.lastModifiedTime, lines, cut };
+  const note = cut ? `Transcript cut after ${lines} of ${all.length} lines: the rest is in RingSense${insights.rsRecordUri ? ` (${insights.rsRecordUri})` : ''}.` : undefined;
+  if (note) html.push(`<p><i>${escapeHtml(note)}</i></p>`);
+  const text = (): string => {
+    const out = [title, facts, '', ...all.slice(0, lines).map((u) => {
+      const s = said(u);
+      return `${s.at} ${s.who}: ${s.text}`;
+    }), ...(note ? ['', note] : [])];
+    return `${out.join('\n')}\n`;
+  };
+  return { title, marker, html: html.join(''), text, version: insights.lastModifiedTime, lines, cut };
 }
 
 export type TranscriptFileOutcome =

@@ -9,7 +9,7 @@ import { connectedSalesforce } from '../support/salesforce-sim.ts';
 
 const file = (version: string, line: string): TranscriptFile => ({
   title: 'Transcript: Pricing call [RingSense 42]', marker: '[RingSense 42]', version,
-  html: `<p><b>Pricing call</b></p><p>[00:01] <b>Ana:</b> ${line}</p>`, text: `Pricing call\n[00:01] Ana: ${line}\n`,
+  html: `<p><b>Pricing call</b></p><p>[00:01] <b>Ana:</b> ${line}</p>`, text: () => `Pricing call\n[00:01] Ana: ${line}\n`,
 });
 const logger = () => createLogger({ level: 'error', format: 'json' });
 

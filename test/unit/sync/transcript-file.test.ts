@@ -32,7 +32,7 @@ describe('buildTranscriptFile', () => {
     const speaker = ins.speakerInfo.find((s) => s.speakerId === u.speakerId)!.name!;
     expect(f.html).toContain(`<p>[00:${String(Math.floor(u.start)).padStart(2, '0')}] <b>${escapeHtml(speaker)}:</b> ${escapeHtml(u.text.trim())}</p>`);
     expect(f.html).not.toMatch(/\n/);
-    expect(f.text.split('\n')).toContain(`[00:${String(Math.floor(u.start)).padStart(2, '0')}] ${speaker}: ${u.text.trim()}`);
+    expect(f.text().split('\n')).toContain(`[00:${String(Math.floor(u.start)).padStart(2, '0')}] ${speaker}: ${u.text.trim()}`);
     expect(f.lines).toBe(ins.insights.Transcript.length);
     expect(f.version).toBe(ins.lastModifiedTime);
   });
