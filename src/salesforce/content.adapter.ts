@@ -53,9 +53,9 @@ type Settled = { ok: SubResponse[] } | { err: unknown };
 const MAX_GRAPHS = 75;
 const MAX_NODES = 500;
 /**
- * The most content one shared request carries: 8 MB of JSON, far inside what Salesforce takes in a request body
- * (37.5 MB of base64 for one file). A note of the largest size (4 MiB of HTML) goes alone; ordinary transcripts (tens
- * of KB) fill the 75 graphs. With at most two such requests in flight, the worker holds no more than a few of them.
+ * The most content one shared request carries: 2 MB of JSON, far inside what Salesforce takes in a request body
+ * (37.5 MB of base64 for one file). About 40 ordinary transcripts (tens of KB each) share a request; a note larger
+ * than this (up to 4 MiB of HTML) goes alone. With at most two requests in flight, the worker holds little of them.
  */
 const MAX_PAYLOAD_BYTES = 2 * 1024 * 1024;
 const MAX_REQUESTS_IN_FLIGHT = 2;
