@@ -15,6 +15,7 @@ import { backoffDelay } from '../src/lib/backoff.ts';
 import { CALLS_QUEUE, JOB_BACKOFF, KEEP_COMPLETED, KEEP_FAILED } from '../src/queue/jobs.ts';
 import { parseInsightsBody, parseInsightsNotification } from '../src/ringcentral/insights-event.schema.ts';
 import { NaivePermanentError, syncCallNaively, type NaiveDeps } from './naive-sync.ts';
+import { SYNCED_DOMAINS } from '../src/calls/domains.ts';
 
 function log(message: string, fields: Record<string, unknown> = {}): void {
   process.stdout.write(`${JSON.stringify({ level: 'info', message, mode: 'naive', ...fields })}\n`);
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
       if (!decoded.ok) throw new UnrecoverableError(`invalid_job_data: ${decoded.error}`);
       const data = decoded.value;
       if (data.kind === 'oversized') throw new UnrecoverableError('payload_too_large');
-      const parsed = data.kind === 'notification' ? parseInsightsNotification(data.event) : parseInsightsBody(data.insights);
+      const parsed = data.kind === 'notification' ? parseInsightsNotification(data.event, SYNCED_DOMAINS) : parseInsightsBody(data.insights, SYNCED_DOMAINS);
       if (!parsed.ok) throw new UnrecoverableError(`${parsed.error.reason}: ${parsed.error.message}`);
       const insights = 'body' in parsed.value ? parsed.value.body : parsed.value;
       try {

@@ -1,3 +1,4 @@
+import { DOMAIN_NAMES, unrecoverableDomains } from '../calls/domains.ts';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config/load-config.ts';
@@ -42,12 +43,20 @@ export async function startListenerRole(d: ListenerRoleDeps, opts: ListenerRoleO
     import('../ringcentral/subscription.ts'),
     import('../queue/producer.ts'),
   ]);
+  // Catch-up reads the call log: only pbx recordings are listed anywhere. Say once which enabled domains it cannot cover.
+  const uncovered = unrecoverableDomains(cfg.domains);
+  if (uncovered.length > 0) {
+    logger.warn('catch_up_not_possible', {
+      domains: uncovered,
+      hint: `RingCentral offers no way to list ${uncovered.map((d) => `${d} (${DOMAIN_NAMES[d]})`).join(', ')} recordings: their events missed while the subscription is down are recovered only by the WebSocket's own recovery, and otherwise need a replay by id (ringsense-sync replay <id> --domain <domain>).`,
+    });
+  }
   // Events the WebSocket lost (restart, Failed recovery, replay race) are read back from the call log.
   const catchUp = new CatchUp({
     platform: rc.platform,
     redis: d.redis('catchup'),
     prefix: cfg.redis.prefix,
-    enqueue: (insights) => enqueueInsights(queue, insights, 'catch_up', logger, { metrics }),
+    enqueue: (insights) => enqueueInsights(queue, insights, 'catch_up', logger, { metrics, domains: cfg.domains }),
     onRun: (reason) => metrics.catchupRuns.inc({ reason }),
     logger,
     // The call log is filtered by call start: re-read two hours, so a long call ending late is not missed.
@@ -68,9 +77,10 @@ export async function startListenerRole(d: ListenerRoleDeps, opts: ListenerRoleO
       listener = createInsightsListener({
         sdk: rc.sdk,
         logger,
+        domains: cfg.domains,
         ...(opts.silenceTimeoutMs ? { silenceTimeoutMs: opts.silenceTimeoutMs } : {}),
         onNotification: async (raw) => {
-          await enqueueNotification(queue, raw, logger, { metrics });
+          await enqueueNotification(queue, raw, logger, { metrics, domains: cfg.domains });
         },
         onRecovered: (info) => {
           metrics.websocketReconnects.inc();

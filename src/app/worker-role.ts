@@ -91,6 +91,7 @@ export async function startWorkerRole(d: WorkerRoleDeps, opts: WorkerRoleOptions
     metrics,
     queue,
     gate,
+    domains: cfg.domains,
     // The write ledger lives with the lock, on its connection: a call's lock and ledger entry are read and written
     // together, and the lock hands each call its entry (processCall's ledger).
     lock: new CallLock(lockRedis, cfg.redis.prefix, {

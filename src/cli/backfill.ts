@@ -1,3 +1,4 @@
+import type { AceDomain } from '../calls/domains.ts';
 import { parseArgs } from 'node:util';
 import type { Queue } from 'bullmq';
 import { loadConfig } from '../config/load-config.ts';
@@ -5,7 +6,8 @@ import { silentLogger } from '../lib/logger.ts';
 import { callJobId } from '../queue/jobs.ts';
 import { enqueueInsights } from '../queue/producer.ts';
 import { parseInsightsBody } from '../ringcentral/insights-event.schema.ts';
-import { insightsPath, PacedRequests, recordedCallPages } from '../ringcentral/paced-requests.ts';
+import { recordInsightsPath } from '../ringcentral/domain-paths.ts';
+import { PacedRequests, recordedCallPages } from '../ringcentral/paced-requests.ts';
 import type { Platform } from '../ringcentral/sdk.ts';
 import { ringCentralProblem, withCallsQueue, withRingCentral } from './admin-queue.ts';
 import { write, type Command, type CommandContext } from './command.ts';
@@ -40,6 +42,8 @@ interface Run {
   readonly paced: PacedRequests;
   readonly window: { readonly from: number; readonly to: number };
   readonly dryRun: boolean;
+  /** The domains synced (config.domains). */
+  readonly domains: readonly AceDomain[];
   readonly progress: Progress;
   readonly tally: Tally;
 }
@@ -69,12 +73,12 @@ async function existing(queue: Queue, jobId: string): Promise<Outcome | undefine
 }
 
 async function settle(run: Run, insights: unknown): Promise<Outcome> {
-  const parsed = parseInsightsBody(insights);
+  const parsed = parseInsightsBody(insights, run.domains);
   if (run.dryRun) {
     if (!parsed.ok) return 'invalid';
     return (await existing(run.queue, callJobId(parsed.value.sourceRecordId, parsed.value.lastModifiedTime))) ?? 'queued';
   }
-  const r = await enqueueInsights(run.queue, insights, 'backfill', silentLogger());
+  const r = await enqueueInsights(run.queue, insights, 'backfill', silentLogger(), { domains: run.domains });
   if (r.rejection) return 'invalid';
   if (r.status === 'enqueued') return 'queued';
   return (await existing(run.queue, r.jobId)) ?? 'already_queued';
@@ -102,7 +106,7 @@ async function backfill(run: Run): Promise<{ pages: number }> {
   tally.total = ids.length;
   progress.update(progressLine(tally, run.dryRun));
   for (const id of ids) {
-    const insights = await run.paced.get('light', insightsPath(id), undefined, { absentOk: true, onRateWait });
+    const insights = await run.paced.get('light', recordInsightsPath('pbx', id), undefined, { absentOk: true, onRateWait });
     let outcome: Outcome;
     if (insights === undefined) {
       outcome = 'not_analysed';
@@ -132,14 +136,14 @@ function summary(run: Run, pages: number | undefined): string[] {
   return lines;
 }
 
-async function runBackfill(ctx: CommandContext, queue: Queue, platform: Platform, window: Run['window'], dryRun: boolean): Promise<number> {
+async function runBackfill(ctx: CommandContext, queue: Queue, platform: Platform, window: Run['window'], dryRun: boolean, domains: readonly AceDomain[]): Promise<number> {
   const abort = new AbortController();
   const onSignal = (): void => abort.abort();
   process.once('SIGINT', onSignal);
   const tally: Tally = { total: 0, done: 0, counts: { queued: 0, already_queued: 0, already_synced: 0, in_failed_set: 0, not_analysed: 0, invalid: 0 }, notAnalysed: [], rateLimitedMs: 0 };
   const progress = createProgress(ctx.out);
   const paced = new PacedRequests({ platform, logger: silentLogger(), eventPrefix: 'backfill', signal: abort.signal });
-  const run: Run = { ctx, queue, paced, window, dryRun, progress, tally };
+  const run: Run = { ctx, queue, paced, window, dryRun, domains, progress, tally };
   write(ctx.out, `${dryRun ? 'Dry run: reading' : 'Reading'} the call log from ${formatUtc(window.from)} to ${formatUtc(window.to)} (recorded calls)...`);
   try {
     const { pages } = await backfill(run);
@@ -184,6 +188,6 @@ export const backfillCommand: Command = {
       return usage(`--since ${values.since} (${formatUtc(since.ms)}) is not before ${what}: the window is empty.`);
     }
     const cfg = loadConfig(ctx.env, { ringcentral: true }, ctx.cwd);
-    return withRingCentral(ctx, cfg, (rc) => withCallsQueue(ctx, cfg, (queue) => runBackfill(ctx, queue, rc.platform, { from: since.ms, to: until.ms }, values['dry-run'])));
+    return withRingCentral(ctx, cfg, (rc) => withCallsQueue(ctx, cfg, (queue) => runBackfill(ctx, queue, rc.platform, { from: since.ms, to: until.ms }, values['dry-run'], cfg.domains)));
   },
 };

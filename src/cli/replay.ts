@@ -1,3 +1,4 @@
+import { ACE_DOMAINS, isAceDomain, type AceDomain } from '../calls/domains.ts';
 import { parseArgs } from 'node:util';
 import type { Queue } from 'bullmq';
 import { loadConfig } from '../config/load-config.ts';
@@ -10,7 +11,7 @@ import { ringCentralProblem, withCallsQueue, withRingCentral } from './admin-que
 import { write, type Command, type CommandContext } from './command.ts';
 import { formatUtc } from './failed-format.ts';
 
-const USAGE = 'ringsense-sync replay <sourceRecordId> [--force]';
+const USAGE = 'ringsense-sync replay <sourceRecordId> [--domain pbx|rcx|nice-incontact] [--force]';
 
 /**
  * The job of this version already exists: a finished one is replaced only with --force (writes are idempotent,
@@ -42,13 +43,13 @@ async function settleExisting(ctx: CommandContext, queue: Queue, jobId: string, 
   return undefined;
 }
 
-async function replay(ctx: CommandContext, queue: Queue, recordId: string, insights: unknown, force: boolean): Promise<number> {
-  const parsed = parseInsightsBody(insights);
+async function replay(ctx: CommandContext, queue: Queue, recordId: string, insights: unknown, force: boolean, domains: readonly AceDomain[]): Promise<number> {
+  const parsed = parseInsightsBody(insights, domains);
   if (parsed.ok) {
     const stop = await settleExisting(ctx, queue, callJobId(parsed.value.sourceRecordId, parsed.value.lastModifiedTime), recordId, force);
     if (stop !== undefined) return stop;
   }
-  const r = await enqueueInsights(queue, insights, 'replay', silentLogger());
+  const r = await enqueueInsights(queue, insights, 'replay', silentLogger(), { domains });
   if (r.rejection) {
     write(ctx.err, `RingSense returned insights for ${recordId} that are not valid (${r.rejection.reason}: ${r.rejection.message}).`);
     write(ctx.err, `They were ${r.status === 'enqueued' ? 'queued' : 'already queued'} as job ${r.jobId} and will be kept in the failed set: ringsense-sync failed show ${r.jobId}`);
@@ -68,17 +69,22 @@ export const replayCommand: Command = {
   summary: "Fetch one recording's RingSense insights over REST and queue them for syncing (again with --force)",
   usage: USAGE,
   async run(ctx) {
-    const { values, positionals } = parseArgs({ args: [...ctx.args], options: { force: { type: 'boolean', default: false } }, allowPositionals: true });
+    const { values, positionals } = parseArgs({ args: [...ctx.args], options: { force: { type: 'boolean', default: false }, domain: { type: 'string', default: 'pbx' } }, allowPositionals: true });
     const [recordId, ...extra] = positionals;
     if (!recordId || extra.length) {
       write(ctx.err, `Give exactly one sourceRecordId (the RingSense recording id).\nUsage: ${USAGE}`);
+      return 2;
+    }
+    const domain = values.domain.trim();
+    if (!isAceDomain(domain)) {
+      write(ctx.err, `--domain ${JSON.stringify(domain)} is not an ACE domain (${ACE_DOMAINS.join(', ')}).\nUsage: ${USAGE}`);
       return 2;
     }
     const cfg = loadConfig(ctx.env, { ringcentral: true }, ctx.cwd);
     return withRingCentral(ctx, cfg, async (rc) => {
       let insights: unknown;
       try {
-        insights = await fetchRecordingInsights(rc.platform, recordId);
+        insights = await fetchRecordingInsights(rc.platform, domain, recordId);
       } catch (e) {
         return ringCentralProblem(ctx, `Reading the insights of ${recordId}`, e);
       }
@@ -86,7 +92,7 @@ export const replayCommand: Command = {
         write(ctx.err, `No RingSense insights for recording ${recordId}: not analysed yet or not a RingSense recording.`);
         return 1;
       }
-      return await withCallsQueue(ctx, cfg, (queue) => replay(ctx, queue, recordId, insights, values.force));
+      return await withCallsQueue(ctx, cfg, (queue) => replay(ctx, queue, recordId, insights, values.force, cfg.domains));
     });
   },
 };

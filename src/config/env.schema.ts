@@ -42,6 +42,8 @@ export const envSchema = z.object({
   RINGCENTRAL_CLIENT_ID: optionalString,
   RINGCENTRAL_CLIENT_SECRET: optionalString,
   RINGCENTRAL_JWT: optionalString,
+  /** The ACE domains to sync, comma-separated (default pbx); checked in load-config.ts (calls/domains.ts). */
+  RINGSENSE_DOMAINS: optionalString,
 
   SALESFORCE_LOGIN_URL: z.string().default('https://login.salesforce.com').pipe(httpUrl('your My Domain URL or https://login.salesforce.com')),
   SALESFORCE_CLIENT_ID: optionalString,

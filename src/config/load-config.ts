@@ -2,6 +2,7 @@ import { createPrivateKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
+import { parseDomains, type AceDomain } from '../calls/domains.ts';
 import type { LogLevel } from '../lib/logger.ts';
 import { ConfigError, type ConfigProblem } from './config-error.ts';
 import { envSchema, SECRET_VARIABLES, type Env } from './env.schema.ts';
@@ -48,6 +49,8 @@ export interface AppConfig {
   /** `url`: REDIS_URL with REDIS_PASSWORD applied; it may hold the password, so never print it as is. */
   readonly redis: { readonly url: string; readonly prefix: string };
   readonly ringcentral: RingCentralConfig | undefined;
+  /** The ACE domains synced (RINGSENSE_DOMAINS): subscribed to, and the only ones whose events are written. */
+  readonly domains: readonly AceDomain[];
   readonly salesforce: SalesforceConfig | undefined;
   readonly mappingFile: string;
   readonly mapping: MappingSnapshot | undefined;
@@ -202,12 +205,15 @@ export function loadConfig(env: EnvSource = process.env, needs: ConfigNeeds = {}
   if (e.SALESFORCE_API_SLOWDOWN_PERCENT >= e.SALESFORCE_API_PAUSE_PERCENT)
     problems.push({ where: 'SALESFORCE_API_SLOWDOWN_PERCENT', message: `must be below SALESFORCE_API_PAUSE_PERCENT (${e.SALESFORCE_API_PAUSE_PERCENT})` });
   const redisUrl = redisUrlFrom(e, problems);
-  if (problems.length) throw new ConfigError('The environment', problems);
+  const domains = parseDomains(e.RINGSENSE_DOMAINS);
+  if (!domains.ok) problems.push({ where: 'RINGSENSE_DOMAINS', message: domains.message });
+  if (problems.length || !domains.ok) throw new ConfigError('The environment', problems);
   const mappingFile = resolve(cwd, e.MAPPING_FILE);
   const mapping = needs.mapping ? loadMapping(mappingFile) : undefined;
   return Object.freeze({
     redis: { url: redisUrl, prefix: e.QUEUE_PREFIX },
     ringcentral,
+    domains: domains.domains,
     salesforce,
     mappingFile,
     mapping,

@@ -1,3 +1,4 @@
+import type { AceDomain } from '../calls/domains.ts';
 import { RateLimitError, UnrecoverableError, type Job, type Queue } from 'bullmq';
 import { assertNever } from '../lib/assert-never.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -30,6 +31,8 @@ export interface CallProcessorDeps {
   readonly lock: CallLock;
   readonly queue: Queue;
   readonly logger: Logger;
+  /** The domains synced (config.domains): a job of another domain fails as its event would have. */
+  readonly domains: readonly AceDomain[];
   readonly metrics?: Metrics;
   /** Remembers owners and callers that could not be mapped: the admin's to-do list (`ringsense-sync unmapped`). */
   readonly unmapped?: UnmappedRecorder;
@@ -64,13 +67,13 @@ function oversizedProblem(job: OversizedCallJob): string {
  * for it, and the producer validated it when the event arrived. An event the producer refused is decoded and
  * validated whole, to fail with the same reason.
  */
-function insightsOf(job: Job, keepTranscript: () => boolean): { insights: RecordingInsights; from: CallJob } {
+function insightsOf(job: Job, keepTranscript: () => boolean, domains: readonly AceDomain[]): { insights: RecordingInsights; from: CallJob } {
   const keep = !validatedAtEnqueue(job.data) || keepTranscript();
   const data = decodeCallJobData(job.data, { transcript: keep });
   if (!data.ok) throw new PermanentSyncError('invalid_job_data', data.error);
   const v = data.value;
   if (v.kind === 'oversized') throw new PermanentSyncError('payload_too_large', oversizedProblem(v));
-  const parsed = v.kind === 'notification' ? parseInsightsNotification(v.event) : parseInsightsBody(v.insights);
+  const parsed = v.kind === 'notification' ? parseInsightsNotification(v.event, domains) : parseInsightsBody(v.insights, domains);
   if (!parsed.ok) {
     const details = parsed.error.details.length ? ` (${parsed.error.details.slice(0, 5).join('; ')})` : '';
     throw new PermanentSyncError(parsed.error.reason, `${parsed.error.message}${details}`);
@@ -101,7 +104,7 @@ export function createCallProcessor(deps: CallProcessorDeps) {
       // One mapping for the whole call: the transcript is decoded only if the mapping writes it (inline or as a
       // note), and a reload in between must not write it empty.
       const snap = deps.process.mapping();
-      const { insights, from } = insightsOf(job, () => snap.mapping.activity.includeTranscript || snap.mapping.activity.transcriptFile);
+      const { insights, from } = insightsOf(job, () => snap.mapping.activity.includeTranscript || snap.mapping.activity.transcriptFile, deps.domains);
       sourceRecordId = insights.sourceRecordId;
       log = log.child({ sourceRecordId });
       const source = from.kind === 'notification' ? 'event' : from.source;

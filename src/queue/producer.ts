@@ -1,4 +1,5 @@
 import type { Queue } from 'bullmq';
+import type { AceDomain } from '../calls/domains.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import { pruneDeeperThan } from '../lib/json-depth.ts';
@@ -16,6 +17,8 @@ export interface EnqueueResult {
 }
 
 export interface EnqueueOptions {
+  /** The domains synced (config.domains): an event of another domain is kept in the failed set, refused. */
+  readonly domains: readonly AceDomain[];
   /** When the event arrived (default now); the worker measures event-to-Salesforce latency from it. */
   readonly receivedAt?: number;
   readonly metrics?: Metrics;
@@ -44,9 +47,9 @@ async function add(queue: Queue, jobId: string, data: CallJobData | OversizedJob
  * Turns one WebSocket notification into a job: the parsed message, or an OversizedPayload for a message too large
  * to parse. Never throws on bad input; throws only if Redis fails.
  */
-export async function enqueueNotification(queue: Queue, raw: unknown, logger: Logger, opts: EnqueueOptions = {}): Promise<EnqueueResult> {
+export async function enqueueNotification(queue: Queue, raw: unknown, logger: Logger, opts: EnqueueOptions): Promise<EnqueueResult> {
   opts.metrics?.eventsReceived.inc({ source: 'websocket' });
-  return counted(opts.metrics, await notificationJob(queue, raw, logger, opts.receivedAt ?? Date.now()));
+  return counted(opts.metrics, await notificationJob(queue, raw, logger, opts.receivedAt ?? Date.now(), opts.domains));
 }
 
 /**
@@ -82,7 +85,7 @@ function oversizedJson(json: string): OversizedPayload | undefined {
   return Buffer.byteLength(json) > MAX_EVENT_BYTES ? OversizedPayload.of(Buffer.from(json, 'utf8')) : undefined;
 }
 
-async function notificationJob(queue: Queue, raw: unknown, logger: Logger, receivedAt: number): Promise<EnqueueResult> {
+async function notificationJob(queue: Queue, raw: unknown, logger: Logger, receivedAt: number, domains: readonly AceDomain[]): Promise<EnqueueResult> {
   if (raw instanceof OversizedPayload) return oversizedJob(queue, raw, 'notification', logger, receivedAt);
   // A hostile nesting is kept cut (it could not even be serialised whole); it is refused all the same.
   const event = pruneDeeperThan(raw, MAX_KEPT_DEPTH);
@@ -90,7 +93,7 @@ async function notificationJob(queue: Queue, raw: unknown, logger: Logger, recei
   const json = payloadJson(event);
   const big = oversizedJson(json);
   if (big) return oversizedJob(queue, big, 'notification', logger, receivedAt);
-  const parsed = parseInsightsNotification(event);
+  const parsed = parseInsightsNotification(event, domains);
   const data = encodeCallJob({ kind: 'notification', receivedAt, event }, json, { validated: parsed.ok });
   if (!parsed.ok) {
     const jobId = invalidEventJobId(event);
@@ -106,18 +109,18 @@ async function notificationJob(queue: Queue, raw: unknown, logger: Logger, recei
 }
 
 /** Enqueues insights read over REST (replay, catch-up, backfill), or an OversizedPayload for a response too large to parse. */
-export async function enqueueInsights(queue: Queue, insights: unknown, source: InsightsSource, logger: Logger, opts: EnqueueOptions = {}): Promise<EnqueueResult> {
+export async function enqueueInsights(queue: Queue, insights: unknown, source: InsightsSource, logger: Logger, opts: EnqueueOptions): Promise<EnqueueResult> {
   opts.metrics?.eventsReceived.inc({ source });
-  return counted(opts.metrics, await insightsJob(queue, insights, source, logger, opts.receivedAt ?? Date.now()));
+  return counted(opts.metrics, await insightsJob(queue, insights, source, logger, opts.receivedAt ?? Date.now(), opts.domains));
 }
 
-async function insightsJob(queue: Queue, insights: unknown, source: InsightsSource, logger: Logger, receivedAt: number): Promise<EnqueueResult> {
+async function insightsJob(queue: Queue, insights: unknown, source: InsightsSource, logger: Logger, receivedAt: number, domains: readonly AceDomain[]): Promise<EnqueueResult> {
   if (insights instanceof OversizedPayload) return oversizedJob(queue, insights, source, logger, receivedAt);
   const kept = pruneDeeperThan(insights, MAX_KEPT_DEPTH);
   const json = payloadJson(kept);
   const big = oversizedJson(json);
   if (big) return oversizedJob(queue, big, source, logger, receivedAt);
-  const parsed = parseInsightsBody(kept);
+  const parsed = parseInsightsBody(kept, domains);
   const data = encodeCallJob({ kind: 'insights', receivedAt, source, insights: kept }, json, { validated: parsed.ok });
   if (!parsed.ok) {
     const jobId = invalidEventJobId(kept);

@@ -13,7 +13,8 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../lib/logger.ts';
 import { CatchUpStore, callLogStart, type PendingRecording } from './checkpoint.ts';
-import { insightsPath, PacedRequests, recordedCallPages } from './paced-requests.ts';
+import { recordInsightsPath } from './domain-paths.ts';
+import { PacedRequests, recordedCallPages } from './paced-requests.ts';
 import { RingCentralError } from './ringcentral-error.ts';
 import type { Platform } from './sdk.ts';
 
@@ -240,7 +241,7 @@ export class CatchUp {
       this.#log.warn('catchup_gave_up', { sourceRecordId, pendingMs: now - previous.firstSeenAt, checks: previous.checks });
       return;
     }
-    const insights = await this.#paced.get('light', insightsPath(sourceRecordId), undefined, {
+    const insights = await this.#paced.get('light', recordInsightsPath('pbx', sourceRecordId), undefined, {
       absentOk: true,
       onRateWait: (ms) => {
         stats.rateLimitedMs += ms;

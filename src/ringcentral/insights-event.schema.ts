@@ -1,14 +1,13 @@
 import { z } from 'zod';
+import { ACE_DOMAINS, DOMAIN_NAMES, isAceDomain, SYNCED_DOMAINS, type AceDomain } from '../calls/domains.ts';
 import type { RecordingInsights } from '../calls/recording-insights.ts';
 import { jsonDepth } from '../lib/json-depth.ts';
 import { err, ok, type Result } from '../lib/result.ts';
+import { INSIGHTS_EVENT_PATH } from './domain-paths.ts';
 
 // The edge parses into the core's type; callers of the parsers get it from here too.
 export type { RecordingInsights } from '../calls/recording-insights.ts';
 
-/** The event filter this service subscribes to (voice calls only; video is not supported). */
-export const PBX_INSIGHTS_EVENT_FILTER = '/ai/ringsense/v1/public/accounts/~/domains/pbx/insights';
-const EVENT_PATH = /^\/ai\/ringsense\/v1\/public\/accounts\/([^/]+)\/domains\/([^/]+)\/insights$/;
 
 /**
  * The largest event or insights response the sync reads: bigger ones are refused before parsing (on the WebSocket
@@ -117,7 +116,7 @@ const _schemaProducesRecordingInsights: Same<z.output<typeof insightsBodySchema>
 
 export type InsightsNotification = z.infer<typeof notificationSchema>;
 
-export type RejectionReason = 'payload_too_large' | 'not_an_object' | 'missing_source_record_id' | 'unsupported_domain' | 'unknown_speaker' | 'invalid_event';
+export type RejectionReason = 'payload_too_large' | 'not_an_object' | 'missing_source_record_id' | 'unsupported_domain' | 'domain_not_enabled' | 'unknown_speaker' | 'invalid_event';
 
 /** Why an event was refused: a reason code for metrics and the failed set, and readable details for the admin. */
 export interface EventRejection {
@@ -152,8 +151,22 @@ function tooDeep(raw: unknown, body: unknown): Result<never, EventRejection> | u
   return depth > MAX_EVENT_DEPTH ? reject('invalid_event', `the event nests more than ${MAX_EVENT_DEPTH} levels deep`, [], readRecordId(body)) : undefined;
 }
 
-/** Validates an insights body (from a notification or the REST API). `prefix` names where it sits. */
-export function parseInsightsBody(raw: unknown, prefix = ''): Result<RecordingInsights, EventRejection> {
+/**
+ * Whether an event of `domain` is synced here: an ACE domain this version writes, and enabled (RINGSENSE_DOMAINS).
+ * The refusal says which, and what the admin can do; the event stays replayable either way.
+ */
+function domainRefusal(domain: string, enabled: readonly AceDomain[], recordId: string | undefined): Result<never, EventRejection> | undefined {
+  if (!isAceDomain(domain)) return reject('unsupported_domain', `domain ${quoted(domain)} is not an ACE domain this version knows (${ACE_DOMAINS.join(', ')})`, [], recordId);
+  if (!SYNCED_DOMAINS.includes(domain)) return reject('unsupported_domain', `domain "${domain}" (${DOMAIN_NAMES[domain]}) is not synced by this version`, [], recordId);
+  if (!enabled.includes(domain)) return reject('domain_not_enabled', `domain "${domain}" (${DOMAIN_NAMES[domain]}) is not enabled: add it to RINGSENSE_DOMAINS, then replay the call`, [], recordId);
+  return undefined;
+}
+
+/**
+ * Validates an insights body (from a notification or the REST API) of one of the `enabled` domains. `prefix` names
+ * where it sits.
+ */
+export function parseInsightsBody(raw: unknown, enabled: readonly AceDomain[], prefix = ''): Result<RecordingInsights, EventRejection> {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return reject('not_an_object', `${prefix || 'body'} is not a JSON object`);
   const deep = tooDeep(raw, raw);
   if (deep) return deep;
@@ -161,13 +174,10 @@ export function parseInsightsBody(raw: unknown, prefix = ''): Result<RecordingIn
   const recordId = readRecordId(obj);
   if (obj.sourceRecordId === undefined || obj.sourceRecordId === null || obj.sourceRecordId === '')
     return reject('missing_source_record_id', 'the event has no sourceRecordId, so the call cannot be identified');
-  if (typeof obj.domain === 'string' && obj.domain !== 'pbx')
-    return reject('unsupported_domain', `domain ${quoted(obj.domain)} is not supported: only RingEX voice calls ("pbx") are synced`, [], recordId);
+  const refused = typeof obj.domain === 'string' ? domainRefusal(obj.domain, enabled, recordId) : undefined;
+  if (refused) return refused;
   const parsed = insightsBodySchema.safeParse(raw);
-  if (parsed.success) {
-    if (parsed.data.domain !== 'pbx') return reject('unsupported_domain', `domain ${quoted(parsed.data.domain)} is not supported`, [], recordId);
-    return ok(parsed.data);
-  }
+  if (parsed.success) return ok(parsed.data);
   const details = parsed.error.issues.map((i) => `${prefix}${formatIssuePath(i.path)}: ${i.message}`);
   const unknownSpeaker = parsed.error.issues.every((i) => i.code === 'custom' && (i.params as { reason?: string } | undefined)?.reason === 'unknown_speaker');
   return unknownSpeaker
@@ -179,7 +189,7 @@ export function parseInsightsBody(raw: unknown, prefix = ''): Result<RecordingIn
  * Validates one notification as the WebSocket delivers it ({uuid, event, timestamp, subscriptionId, ownerId, body}).
  * Never throws: a refused event comes back with a specific reason.
  */
-export function parseInsightsNotification(raw: unknown): Result<InsightsNotification, EventRejection> {
+export function parseInsightsNotification(raw: unknown, enabled: readonly AceDomain[]): Result<InsightsNotification, EventRejection> {
   const body: unknown = raw && typeof raw === 'object' ? (raw as Record<string, unknown>).body : undefined;
   // Before anything walks it recursively (a hostile nesting overflows the stack).
   const deep = tooDeep(raw, body);
@@ -187,11 +197,12 @@ export function parseInsightsNotification(raw: unknown): Result<InsightsNotifica
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return reject('not_an_object', 'the notification is not a JSON object');
   const env = raw as Record<string, unknown>;
   if (typeof env.event === 'string') {
-    const m = EVENT_PATH.exec(env.event);
+    const m = INSIGHTS_EVENT_PATH.exec(env.event);
     if (!m) return reject('invalid_event', `event ${quoted(env.event)} is not a RingSense insights event`, [], readRecordId(body));
-    if (m[2] !== 'pbx') return reject('unsupported_domain', `domain ${quoted(m[2]!)} is not supported: only RingEX voice calls ("pbx") are synced`, [], readRecordId(body));
+    const refused = domainRefusal(m[2]!, enabled, readRecordId(body));
+    if (refused) return refused;
   }
-  const bodyResult = parseInsightsBody(body, 'body.');
+  const bodyResult = parseInsightsBody(body, enabled, 'body.');
   if (!bodyResult.ok) return bodyResult;
   const envelope = envelopeSchema.safeParse(env);
   if (!envelope.success) {

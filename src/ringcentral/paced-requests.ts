@@ -11,7 +11,6 @@ import { toRingCentralError, type RingCentralError } from './ringcentral-error.t
 import type { Platform } from './sdk.ts';
 
 export const CALL_LOG_PATH = '/restapi/v1.0/account/~/call-log';
-export const insightsPath = (id: string): string => `/ai/ringsense/v1/public/accounts/~/domains/pbx/records/${encodeURIComponent(id)}/insights`;
 export const extensionPath = (id: string): string => `/restapi/v1.0/account/~/extension/${encodeURIComponent(id)}`;
 
 export interface PacedRequestsOptions {

@@ -13,7 +13,9 @@
 import type { SDK } from '@ringcentral/sdk';
 import type { WebSocket } from 'ws';
 import type { Logger } from '../lib/logger.ts';
-import { MAX_EVENT_BYTES, PBX_INSIGHTS_EVENT_FILTER } from './insights-event.schema.ts';
+import type { AceDomain } from '../calls/domains.ts';
+import { insightsEventFilter } from './domain-paths.ts';
+import { MAX_EVENT_BYTES } from './insights-event.schema.ts';
 import { OversizedPayload } from './oversized-payload.ts';
 import { disposeExtension, SafeSubscriptions, SubscriptionRequestError, WS_EVENTS, type GuardedWsExtension } from './safe-subscriptions.ts';
 import { backoffDelay, type Backoff } from '../lib/backoff.ts';
@@ -33,6 +35,8 @@ export const REGISTER_BACKOFF: Backoff = { baseMs: 2_000, maxMs: 60_000, jitter:
 export interface InsightsListenerOptions {
   readonly sdk: SDK;
   readonly logger: Logger;
+  /** The domains subscribed to: one event filter each, in one subscription (default pbx). */
+  readonly domains?: readonly AceDomain[];
   /**
    * Gets every notification envelope as the gateway sent it ({uuid, event, timestamp, subscriptionId, ownerId, body}),
    * or an OversizedPayload for one over MAX_EVENT_BYTES, which is not parsed.
@@ -115,7 +119,7 @@ class WsInsightsListener implements InsightsListener {
         stopped: () => this.#stopped,
       },
     });
-    this.#subscription = this.#subs.createSubscription().setEventFilters([PBX_INSIGHTS_EVENT_FILTER]);
+    this.#subscription = this.#subs.createSubscription().setEventFilters((this.#opts.domains ?? ['pbx']).map(insightsEventFilter));
     this.#subscription.on(this.#subscription.events.notification, (evt: unknown) => this.#deliver(evt));
   }
 

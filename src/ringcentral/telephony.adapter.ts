@@ -7,6 +7,8 @@ import { RingCentralError, toRingCentralError } from './ringcentral-error.ts';
 import type { Platform } from './sdk.ts';
 import { MAX_EVENT_BYTES } from './insights-event.schema.ts';
 import { OversizedPayload } from './oversized-payload.ts';
+import type { AceDomain } from '../calls/domains.ts';
+import { recordInsightsPath } from './domain-paths.ts';
 
 const DEFAULT_TTL_MS = 3600_000;
 const DEFAULT_MAX_ENTRIES = 5_000;
@@ -115,8 +117,8 @@ async function getJson(platform: Platform, url: string, query?: Record<string, s
  * none (404: not analysed yet, no licence, or unknown id); an OversizedPayload when the response is over
  * MAX_EVENT_BYTES (it is neither parsed nor held whole). Used by replay, catch-up and backfill.
  */
-export async function fetchRecordingInsights(platform: Platform, sourceRecordId: string): Promise<unknown> {
-  const url = `/ai/ringsense/v1/public/accounts/~/domains/pbx/records/${encodeURIComponent(sourceRecordId)}/insights`;
+export async function fetchRecordingInsights(platform: Platform, domain: AceDomain, sourceRecordId: string): Promise<unknown> {
+  const url = recordInsightsPath(domain, sourceRecordId);
   let res: Response;
   try {
     res = await platform.get(url);

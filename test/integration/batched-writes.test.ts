@@ -14,6 +14,7 @@ import type { SalesforceSimulator } from '../../src/simulators/salesforce/salesf
 import { buildDrafts, type CallDrafts } from '../../src/sync/build-drafts.ts';
 import { loadEventFixture } from '../support/fixtures.ts';
 import { connectedSalesforce } from '../support/salesforce-sim.ts';
+import { SYNCED_DOMAINS } from '../../src/calls/domains.ts';
 
 async function connect(extraContacts: Array<Record<string, unknown>> = []) {
   const seed = demoSalesforceSeed();
@@ -22,7 +23,7 @@ async function connect(extraContacts: Array<Record<string, unknown>> = []) {
 }
 
 const base: RecordingInsights = (() => {
-  const r = parseInsightsNotification(loadEventFixture('documented-example'));
+  const r = parseInsightsNotification(loadEventFixture('documented-example'), SYNCED_DOMAINS);
   if (!r.ok) throw new Error(r.error.message);
   return r.value.body;
 })();

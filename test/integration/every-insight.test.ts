@@ -9,6 +9,7 @@ import { processCall } from '../../src/sync/process-call.ts';
 import { FakePeople, FakeTelephony } from '../fakes/fake-directory.ts';
 import { FakeTaskStore } from '../fakes/fake-task-store.ts';
 import { eventOf, startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
+import { SYNCED_DOMAINS } from '../../src/calls/domains.ts';
 
 let p: Pipeline | undefined;
 afterEach(async () => {
@@ -100,7 +101,7 @@ describe('processCall names the insight types it does not know in a debug log', 
   it('logs their names only, at debug, and writes the call', async () => {
     const event = structuredClone(sampleCalls()['inbound-highlights']) as unknown as { body: Body };
     Object.assign(event.body.insights, { TalkRatio: [{ value: 'secret ratio text' }] });
-    const parsed = parseInsightsNotification(event);
+    const parsed = parseInsightsNotification(event, SYNCED_DOMAINS);
     if (!parsed.ok) throw new Error(parsed.error.message);
     const lines: Array<Record<string, unknown>> = [];
     const stream = new PassThrough();

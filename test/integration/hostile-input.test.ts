@@ -1,3 +1,4 @@
+import { SYNCED_DOMAINS } from '../../src/calls/domains.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,9 +63,9 @@ describe('hostile and broken input', () => {
     const lines: string[] = [];
     sink.on('data', (d: Buffer) => lines.push(...d.toString().split('\n').filter(Boolean)));
     const logger = createLogger({ level: 'info', format: 'json', stream: sink });
-    const deepResult = await enqueueNotification(p.service.queue, envelope, logger);
+    const deepResult = await enqueueNotification(p.service.queue, envelope, logger, { domains: SYNCED_DOMAINS });
     // Over the size limit, however it arrives (here an object handed over in process): kept as ids and first bytes.
-    const bigResult = await enqueueNotification(p.service.queue, { ...envelope, body: { ...doc(), sourceRecordId: '900000000000009', pad: 'x'.repeat(9 * 1024 * 1024) } }, logger);
+    const bigResult = await enqueueNotification(p.service.queue, { ...envelope, body: { ...doc(), sourceRecordId: '900000000000009', pad: 'x'.repeat(9 * 1024 * 1024) } }, logger, { domains: SYNCED_DOMAINS });
     expect(bigResult.rejection).toMatchObject({ reason: 'payload_too_large', sourceRecordId: '900000000000009' });
     const bigJob = await p.service.queue.getJob(bigResult.jobId);
     expect(bigJob!.data).toMatchObject({ kind: 'oversized', source: 'notification', ids: { sourceRecordId: '900000000000009' } });

@@ -9,6 +9,7 @@ import { SAMPLE_EXTENSIONS, sampleRecording } from '../../src/simulators/ringcen
 import { createRingCentralClient, type RingCentralClient } from '../../src/ringcentral/sdk.ts';
 import { fetchRecordingInsights, RingCentralTelephony } from '../../src/ringcentral/telephony.adapter.ts';
 import { RingCentralError } from '../../src/ringcentral/ringcentral-error.ts';
+import { RCX_SAMPLE_RECORD_ID, rcxSampleCall } from '../../src/demo/sample-rcx-call.ts';
 
 const START = new Date(Date.now() - 2 * 3600_000).toISOString();
 const OUTBOUND = sampleRecording({ sourceRecordId: '3001', direction: 'Outbound', customerPhone: '+14155550123', recordingStartTime: START });
@@ -209,11 +210,20 @@ describe('RingCentralTelephony call-log windows', () => {
 describe('fetchRecordingInsights', () => {
   it('returns the insights of an analysed recording, undefined for unknown or not yet analysed ones', async () => {
     const { sim, client } = await setup();
-    expect(await fetchRecordingInsights(client.platform, '3001')).toMatchObject({ sourceRecordId: '3001', domain: 'pbx', insights: { Summary: expect.any(Array) } });
-    expect(await fetchRecordingInsights(client.platform, '9999999')).toBeUndefined();
-    expect(await fetchRecordingInsights(client.platform, '3006')).toBeUndefined();
+    expect(await fetchRecordingInsights(client.platform, 'pbx', '3001')).toMatchObject({ sourceRecordId: '3001', domain: 'pbx', insights: { Summary: expect.any(Array) } });
+    expect(await fetchRecordingInsights(client.platform, 'pbx', '9999999')).toBeUndefined();
+    expect(await fetchRecordingInsights(client.platform, 'pbx', '3006')).toBeUndefined();
     sim.rateLimit('insights', { count: 1, retryAfterSeconds: 2 });
-    expect((await rejection(fetchRecordingInsights(client.platform, '3001'))).failure).toMatchObject({ kind: 'rate_limited', waitMs: 2000 });
+    expect((await rejection(fetchRecordingInsights(client.platform, 'pbx', '3001'))).failure).toMatchObject({ kind: 'rate_limited', waitMs: 2000 });
+  });
+});
+
+describe('fetchRecordingInsights by domain', () => {
+  it('reads a RingCX recording under rcx (ids with ! @ - kept), and not under pbx', async () => {
+    const { sim, client } = await setup();
+    sim.addRecording({ insights: rcxSampleCall() });
+    expect(await fetchRecordingInsights(client.platform, 'rcx', RCX_SAMPLE_RECORD_ID)).toMatchObject({ sourceRecordId: RCX_SAMPLE_RECORD_ID, domain: 'rcx', eventType: 'Create' });
+    expect(await fetchRecordingInsights(client.platform, 'pbx', RCX_SAMPLE_RECORD_ID)).toBeUndefined();
   });
 });
 

@@ -11,10 +11,11 @@ import { writeCall } from '../../src/sync/write-call.ts';
 import { buildDrafts, type CallDrafts } from '../../src/sync/build-drafts.ts';
 import { loadEventFixture } from '../support/fixtures.ts';
 import { connectedSalesforce } from '../support/salesforce-sim.ts';
+import { SYNCED_DOMAINS } from '../../src/calls/domains.ts';
 
 const KEY_FIELD = 'RingSense_Call_Id__c';
 const base: RecordingInsights = (() => {
-  const r = parseInsightsNotification(loadEventFixture('documented-example'));
+  const r = parseInsightsNotification(loadEventFixture('documented-example'), SYNCED_DOMAINS);
   if (!r.ok) throw new Error(r.error.message);
   return r.value.body;
 })();

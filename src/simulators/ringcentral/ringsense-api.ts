@@ -41,6 +41,9 @@ function view(rec: StoredRecording, types: readonly string[]): Record<string, un
   return copy;
 }
 
+/** The domain a recording belongs to (its insights say; pbx when they do not): it is served under that domain only. */
+const domainOf = (r: StoredRecording): string => (typeof r.insights.domain === 'string' ? r.insights.domain : 'pbx');
+
 export function handleRingSense(url: URL, state: SimState): SimResponse | undefined {
   const m = RINGSENSE_PATH.exec(url.pathname);
   if (!m) return undefined;
@@ -50,13 +53,14 @@ export function handleRingSense(url: URL, state: SimState): SimResponse | undefi
   const types = readInsightTypes(url.searchParams);
   if (!Array.isArray(types)) return types;
   if (kind === 'records') {
-    const rec = domain === 'pbx' ? state.recording(sourceId) : undefined;
+    const rec = state.recording(sourceId);
+    if (rec !== undefined && domainOf(rec) !== domain) return resourceNotFound('sourceRecordId', sourceId);
     if (!rec?.analysed) return resourceNotFound('sourceRecordId', sourceId);
     return json(200, view(rec, types));
   }
   const pageReq = readPageRequest(url.searchParams, { perPage: 100, maxPerPage: 1000 });
   if (!isPageRequest(pageReq)) return pageReq;
-  const recs = domain === 'pbx' ? state.recordingsOfSession(sourceId).filter((r) => r.analysed) : [];
+  const recs = state.recordingsOfSession(sourceId).filter((r) => r.analysed && domainOf(r) === domain);
   if (recs.length === 0) return resourceNotFound('sourceSessionId', sourceId);
   const startOf = (r: StoredRecording): string => (typeof r.insights.recordingStartTime === 'string' ? r.insights.recordingStartTime : '');
   recs.sort((a, b) => startOf(a).localeCompare(startOf(b)));

@@ -9,6 +9,7 @@ import { warmMappedUsers } from '../../../src/mapping/warm-users.ts';
 import { parseInsightsNotification, type RecordingInsights } from '../../../src/ringcentral/insights-event.schema.ts';
 import { FakePeople, FakeTelephony } from '../../fakes/fake-directory.ts';
 import { loadEventFixture } from '../../support/fixtures.ts';
+import { SYNCED_DOMAINS } from '../../../src/calls/domains.ts';
 
 const JOHN = '005Dm0000000001IAA';
 const MARIA = '005Dm0000000002IAA';
@@ -17,7 +18,7 @@ const BY_EMAIL = parseMapping(`users:\n  "62288320001": { email: "john.smith@acm
 const DEFAULT_OWNER = parseMapping(`lookups: { ownerByExtensionEmail: false }\ndefaultOwner: { email: "maria.garcia@acme.example" }\n`, 'mapping.yaml');
 
 function call(): RecordingInsights {
-  const r = parseInsightsNotification(loadEventFixture('documented-example'));
+  const r = parseInsightsNotification(loadEventFixture('documented-example'), SYNCED_DOMAINS);
   if (!r.ok) throw new Error(r.error.message);
   return r.value.body;
 }

@@ -6,6 +6,7 @@ import { warmMappedUsers } from '../../../src/mapping/warm-users.ts';
 import { parseInsightsNotification } from '../../../src/ringcentral/insights-event.schema.ts';
 import { FakePeople, FakeTelephony } from '../../fakes/fake-directory.ts';
 import { loadEventFixture } from '../../support/fixtures.ts';
+import { SYNCED_DOMAINS } from '../../../src/calls/domains.ts';
 
 const JOHN = '005Dm0000000001IAA';
 const FORMER = '005Dm0000000003IAA';
@@ -42,7 +43,7 @@ describe('warmMappedUsers', () => {
     const people = new CachedPeople(inner);
     await warmMappedUsers(MAPPING, people);
     const asked = inner.calls.length;
-    const event = parseInsightsNotification(loadEventFixture('documented-example'));
+    const event = parseInsightsNotification(loadEventFixture('documented-example'), SYNCED_DOMAINS);
     if (!event.ok) throw new Error(event.error.message);
     const r = await resolveParticipants(event.value.body, MAPPING, { people, telephony: new FakeTelephony() });
     expect(r.ok && r.value.ownerUserId).toBe(JOHN);

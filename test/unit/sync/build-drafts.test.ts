@@ -5,6 +5,7 @@ import type { ResolvedParticipants } from '../../../src/mapping/resolve-particip
 import { buildDrafts } from '../../../src/sync/build-drafts.ts';
 import { DESCRIPTION_LIMIT, readVersion } from '../../../src/sync/describe-call.ts';
 import { loadEventFixture, type FixtureName } from '../../support/fixtures.ts';
+import { SYNCED_DOMAINS } from '../../../src/calls/domains.ts';
 
 const OWNER = '005Dm0000000001IAA';
 const MARIA = '005Dm0000000002IAA';
@@ -12,7 +13,7 @@ const CONTACT = '003Dm0000000001IAA';
 const ACCOUNT = '001Dm0000000001IAA';
 
 function insights(name: FixtureName): RecordingInsights {
-  const r = parseInsightsNotification(loadEventFixture(name));
+  const r = parseInsightsNotification(loadEventFixture(name), SYNCED_DOMAINS);
   if (!r.ok) throw new Error(r.error.message);
   return r.value.body;
 }

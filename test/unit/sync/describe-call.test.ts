@@ -5,9 +5,10 @@ import { speakerNamer } from '../../../src/sync/build-drafts.ts';
 import { describeCall, formatScore, readVersion, scoreLine, type DescribeOptions } from '../../../src/sync/describe-call.ts';
 import { plainInsights } from '../../../src/sync/plain-insights.ts';
 import { loadEventFixture, type FixtureName } from '../../support/fixtures.ts';
+import { SYNCED_DOMAINS } from '../../../src/calls/domains.ts';
 
 function insights(name: FixtureName): RecordingInsights {
-  const r = parseInsightsNotification(loadEventFixture(name));
+  const r = parseInsightsNotification(loadEventFixture(name), SYNCED_DOMAINS);
   if (!r.ok) throw new Error(r.error.message);
   return r.value.body;
 }

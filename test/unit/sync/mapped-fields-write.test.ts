@@ -13,6 +13,7 @@ import { writeCall } from '../../../src/sync/write-call.ts';
 import { FakePeople, FakeTelephony } from '../../fakes/fake-directory.ts';
 import { FakeTaskStore } from '../../fakes/fake-task-store.ts';
 import { loadEventFixture } from '../../support/fixtures.ts';
+import { SYNCED_DOMAINS } from '../../../src/calls/domains.ts';
 
 const field = (name: string, type: string, over: Partial<TaskFieldInfo> = {}): TaskFieldInfo => ({
   name, label: name.replace(/^RingSense_|__c$/g, ''), type, length: type === 'double' ? 0 : 255, precision: type === 'double' ? 18 : 0, scale: 0,
@@ -89,7 +90,7 @@ describe('writeCall with mapped fields', () => {
 describe('processCall with mapped fields', () => {
   const JOHN = '005Dm0000000001IAA';
   const insights = (): RecordingInsights => {
-    const r = parseInsightsNotification(loadEventFixture('documented-example'));
+    const r = parseInsightsNotification(loadEventFixture('documented-example'), SYNCED_DOMAINS);
     if (!r.ok) throw new Error(r.error.message);
     return { ...r.value.body, insights: { ...r.value.body.insights, Sentiment: [{ value: 'Neutral' }], AIScore: [{ value: '8' }] } };
   };

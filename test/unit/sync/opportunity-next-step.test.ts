@@ -5,10 +5,11 @@ import { parseInsightsBody } from '../../../src/ringcentral/insights-event.schem
 import { compareCalls, decideNextStep, OpportunityNextSteps, pickNextStep, planTurn, type NextStepDecision, type NextStepPolicy } from '../../../src/sync/opportunity-next-step.ts';
 import type { NextStepWrite } from '../../../src/sync/opportunity-store.port.ts';
 import { FakeNextStepLedger, FakeOpportunities } from '../../fakes/fake-opportunities.ts';
+import { SYNCED_DOMAINS } from '../../../src/calls/domains.ts';
 
 const OPP = '006Dm0000000001IAA';
 const insightsOf = (name: 'inbound-highlights' | 'documented-example'): RecordingInsights => {
-  const r = parseInsightsBody(sampleCalls()[name].body);
+  const r = parseInsightsBody(sampleCalls()[name].body, SYNCED_DOMAINS);
   if (!r.ok) throw new Error(r.error.message);
   return r.value;
 };

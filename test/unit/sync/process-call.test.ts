@@ -7,6 +7,7 @@ import { FakePeople, FakeTelephony } from '../../fakes/fake-directory.ts';
 import { FakeTaskStore } from '../../fakes/fake-task-store.ts';
 import { FakeWriteLedger } from '../../fakes/fake-write-ledger.ts';
 import { loadEventFixture } from '../../support/fixtures.ts';
+import { SYNCED_DOMAINS } from '../../../src/calls/domains.ts';
 
 const JOHN = '005Dm0000000001IAA';
 const SESSION = 's-a0e7b361acc0az191bec7e275z7cae070000';
@@ -15,7 +16,7 @@ const SESSION = 's-a0e7b361acc0az191bec7e275z7cae070000';
 const modes = (store: FakeTaskStore): boolean[] => store.ops.flatMap((o) => (o.op === 'find' ? [true] : o.op === 'create' && o.shared ? [false] : []));
 
 const event = (lastModifiedTime?: string): RecordingInsights => {
-  const r = parseInsightsNotification(loadEventFixture('documented-example'));
+  const r = parseInsightsNotification(loadEventFixture('documented-example'), SYNCED_DOMAINS);
   if (!r.ok) throw new Error(r.error.message);
   return lastModifiedTime ? { ...r.value.body, lastModifiedTime } : r.value.body;
 };

@@ -5,9 +5,10 @@ import { parseInsightsBody } from '../../../src/ringcentral/insights-event.schem
 import { buildTranscriptFile, escapeHtml, syncTranscriptFile, TITLE_LIMIT, type CallWritten } from '../../../src/sync/transcript-file.ts';
 import type { TranscriptDocument, TranscriptFile, TranscriptFileKind, TranscriptFileStore, TranscriptWrite } from '../../../src/sync/transcript-file.port.ts';
 import { FakeTranscriptFileLedger } from '../../fakes/fake-transcript-files.ts';
+import { SYNCED_DOMAINS } from '../../../src/calls/domains.ts';
 
 const insightsOf = (): RecordingInsights => {
-  const r = parseInsightsBody(sampleCalls()['inbound-highlights'].body);
+  const r = parseInsightsBody(sampleCalls()['inbound-highlights'].body, SYNCED_DOMAINS);
   if (!r.ok) throw new Error(r.error.message);
   return r.value;
 };
