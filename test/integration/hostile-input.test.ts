@@ -44,7 +44,7 @@ describe('hostile and broken input', () => {
       const job = failed.find((j) => j.failedReason.startsWith(`${reason}:`) && JSON.stringify((eventOf(j) as { body: unknown }).body) === JSON.stringify(body));
       expect(job, reason).toBeDefined(); // the event is kept whole for replay
     }
-    expect(failed.find((j) => j.failedReason.startsWith('unsupported_domain'))!.failedReason).toContain('domain "rcv" is not supported');
+    expect(failed.find((j) => j.failedReason.startsWith('unsupported_domain'))!.failedReason).toContain('domain "rcv" (RingEX Video meetings) is not synced by this version');
     expect(p.tasks().filter((t) => t.TaskSubtype === 'Call')).toHaveLength(1);
   });
 
