@@ -69,6 +69,19 @@ function oversizedProblem(job: OversizedCallJob): string {
  */
 function insightsOf(job: Job, keepTranscript: () => boolean, domains: readonly AceDomain[]): { insights: RecordingInsights; from: CallJob } {
   const keep = !validatedAtEnqueue(job.data) || keepTranscript();
+  return decodedInsights(job, keep, domains);
+}
+
+/**
+ * The transcript of a job decoded without it, read again from the job data when the call's transcript note is
+ * written: a call waiting in the other stages does not hold its transcript (tens of KB of text, several times that
+ * as objects) the whole time.
+ */
+function transcriptOf(job: Job, domains: readonly AceDomain[]): () => RecordingInsights['insights']['Transcript'] {
+  return () => decodedInsights(job, true, domains).insights.insights.Transcript;
+}
+
+function decodedInsights(job: Job, keep: boolean, domains: readonly AceDomain[]): { insights: RecordingInsights; from: CallJob } {
   const data = decodeCallJobData(job.data, { transcript: keep });
   if (!data.ok) throw new PermanentSyncError('invalid_job_data', data.error);
   const v = data.value;
@@ -104,7 +117,9 @@ export function createCallProcessor(deps: CallProcessorDeps) {
       // One mapping for the whole call: the transcript is decoded only if the mapping writes it (inline or as a
       // note), and a reload in between must not write it empty.
       const snap = deps.process.mapping();
-      const { insights, from } = insightsOf(job, () => snap.mapping.activity.includeTranscript || snap.mapping.activity.transcriptFile, deps.domains);
+      // Inline, the transcript is in the Description from the start; as a note, it is read again when the note is made.
+      const { insights, from } = insightsOf(job, () => snap.mapping.activity.includeTranscript, deps.domains);
+      const lateTranscript = snap.mapping.activity.transcriptFile && !snap.mapping.activity.includeTranscript && validatedAtEnqueue(job.data);
       sourceRecordId = insights.sourceRecordId;
       log = log.child({ sourceRecordId });
       const source = from.kind === 'notification' ? 'event' : from.source;
@@ -113,6 +128,7 @@ export function createCallProcessor(deps: CallProcessorDeps) {
           source,
           attempt: job.attemptsMade + 1,
           ...(ledger ? { ledger } : {}),
+          ...(lateTranscript ? { transcript: transcriptOf(job, deps.domains) } : {}),
           signal: signal ? AbortSignal.any([signal, lockLost]) : lockLost,
         });
         return { value: r, ...(r.finished ? { finished: r.finished } : {}) };

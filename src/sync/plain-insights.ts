@@ -26,22 +26,30 @@ export function plainInsights(insights: RecordingInsights): RecordingInsights {
 
 const made = new WeakMap<RecordingInsights, RecordingInsights>();
 
+/** The item with its text field plain: the same object when the text was plain already (no copy of a transcript). */
+function plainItem<T extends object, K extends keyof T>(item: T, key: K): T {
+  const text = item[key];
+  if (typeof text !== 'string') return item;
+  const plain = singleLine(text);
+  return plain === text ? item : { ...item, [key]: plain };
+}
+
 function plainCopy(insights: RecordingInsights): RecordingInsights {
   const { Transcript, Summary, Highlights, NextSteps, BulletedSummary, AIScore, Sentiment, CallNotes, QnA } = insights.insights;
-  const spoken = (list: SpeakerUnit[]) => list.map((u) => ({ ...u, value: singleLine(u.value) }));
-  const values = (list: ValueUnit[]) => list.map((u) => ({ ...u, value: singleLine(u.value) }));
+  const spoken = (list: SpeakerUnit[]) => list.map((u) => plainItem(u, 'value'));
+  const values = (list: ValueUnit[]) => list.map((u) => plainItem(u, 'value'));
   return {
     ...insights,
     title: singleLine(insights.title),
     ...(insights.rsRecordUri === undefined ? {} : { rsRecordUri: singleLine(insights.rsRecordUri) }),
-    speakerInfo: insights.speakerInfo.map((s) => (typeof s.name === 'string' ? { ...s, name: singleLine(s.name) } : s)),
+    speakerInfo: insights.speakerInfo.map((s) => plainItem(s, 'name')),
     insights: {
       ...insights.insights,
-      Transcript: Transcript.map((u) => ({ ...u, text: singleLine(u.text) })),
-      Summary: Summary.map((s) => ({ ...s, value: singleLine(s.value) })),
+      Transcript: Transcript.map((u) => plainItem(u, 'text')),
+      Summary: Summary.map((u) => plainItem(u, 'value')),
       Highlights: spoken(Highlights),
       NextSteps: spoken(NextSteps),
-      ...(BulletedSummary ? { BulletedSummary: BulletedSummary.map((b) => ({ ...b, value: singleLine(b.value), ...(typeof b.section === 'string' ? { section: singleLine(b.section) } : {}) })) } : {}),
+      ...(BulletedSummary ? { BulletedSummary: BulletedSummary.map((b) => plainItem(plainItem(b, 'value'), 'section')) } : {}),
       ...(AIScore ? { AIScore: values(AIScore) } : {}),
       ...(Sentiment ? { Sentiment: values(Sentiment) } : {}),
       ...(CallNotes ? { CallNotes: values(CallNotes) } : {}),

@@ -38,6 +38,8 @@ export interface ProcessOptions {
   readonly attempt?: number;
   /** The call's write ledger, as its lock hands it over; without one every write looks in Salesforce first. */
   readonly ledger?: CallLedger;
+  /** The transcript, when the insights came without it (the note reads it only when it is made). */
+  readonly transcript?: () => RecordingInsights['insights']['Transcript'];
   readonly signal?: AbortSignal;
 }
 
@@ -92,9 +94,11 @@ async function nextStepOf(insights: RecordingInsights, resolution: Resolution, p
 /**
  * The call's transcript note, after the call activity is written (sync/transcript-file.ts). A refusal is a warning
  * (the call stays written); a failed request throws for the job to retry (the document is then found, not made twice).
+ * `transcript` reads the transcript when the insights came without it.
  */
-async function transcriptFileOf(insights: RecordingInsights, report: WriteReport, resolution: Resolution, on: boolean, deps: ProcessDeps): Promise<void> {
+async function transcriptFileOf(received: RecordingInsights, transcript: ProcessOptions['transcript'], report: WriteReport, resolution: Resolution, on: boolean, deps: ProcessDeps): Promise<void> {
   if (!on || !deps.transcripts) return;
+  const insights = transcript ? { ...received, insights: { ...received.insights, Transcript: transcript() } } : received;
   const o = await syncTranscriptFile(insights, { callTaskId: report.callTaskId, call: report.call, whoId: resolution.who?.id, whatId: resolution.whatId }, deps.transcripts);
   deps.transcripts.onOutcome?.(o);
   switch (o.outcome) {
@@ -158,7 +162,7 @@ export async function processCall(insights: RecordingInsights, deps: ProcessDeps
   // must not start while either is in flight); the first failure decides.
   const after = await Promise.allSettled([
     nextStepOf(insights, resolution, m.opportunity.nextStep, deps),
-    transcriptFileOf(insights, report, resolution, m.activity.transcriptFile, deps),
+    transcriptFileOf(insights, opts.transcript, report, resolution, m.activity.transcriptFile, deps),
   ]);
   const failed = after.find((r) => r.status === 'rejected');
   if (failed) throw failed.reason;
