@@ -13,7 +13,8 @@ export interface DmlContext {
 
 /**
  * Object-specific rules that run inside every write path (REST, collections, composite), as triggers of the
- * platform do: the Content* objects' (content.ts). Seeding bypasses them.
+ * platform do: the Content* objects' (content.ts), Event's and EventRelation's (event-rules.ts), several at once
+ * through a RuleChain (rule-chain.ts). Seeding bypasses them.
  */
 export interface DmlRules {
   /** After validation, before the record is stored; may refuse (throw) or fill fields; returns the id to use, if fixed. */
@@ -21,6 +22,8 @@ export interface DmlRules {
   afterInsert?(obj: ObjectDef, rec: SfRecord, ctx: DmlContext): void;
   beforeUpdate?(obj: ObjectDef, rec: SfRecord, changes: SfRecord, ctx: DmlContext): void;
   afterUpdate?(obj: ObjectDef, rec: SfRecord, changes: SfRecord, ctx: DmlContext): void;
+  /** After the record is marked deleted (a cascade: an Event's EventRelations). */
+  afterDelete?(obj: ObjectDef, rec: SfRecord): void;
 }
 
 export interface UpsertOutcome {
@@ -33,7 +36,7 @@ export class Dml {
   readonly store: RecordStore;
   private readonly ids: IdGenerator;
   private readonly now: () => Date;
-  /** Set once by the org (content.ts); undefined: no object-specific rules. */
+  /** Set once by the org (org.ts); undefined: no object-specific rules. */
   rules: DmlRules | undefined;
 
   constructor(schema: Schema, store: RecordStore, ids: IdGenerator, now: () => Date = () => new Date()) {
@@ -118,6 +121,7 @@ export class Dml {
     rec.IsDeleted = true;
     rec.SystemModstamp = formatDateTime(this.now());
     this.store.put(obj.name, rec);
+    this.rules?.afterDelete?.(obj, rec);
   }
 
   /** The external-id field for an upsert path segment, as Salesforce validates it. */
@@ -194,7 +198,7 @@ export class Dml {
     return rec;
   }
 
-  /** Derived fields: Name, IsClosed, AccountId (Task), IsWon, ... */
+  /** Derived fields: Name, IsClosed, AccountId (Task, Event), IsWon, ... */
   derive(obj: ObjectDef, rec: SfRecord): void {
     if ('FirstName' in rec && 'LastName' in rec) {
       rec.Name = [rec.FirstName, rec.LastName].filter((p) => typeof p === 'string' && p !== '').join(' ') || null;
@@ -203,17 +207,19 @@ export class Dml {
       rec.IsClosed = rec.StageName === 'Closed Won' || rec.StageName === 'Closed Lost';
       rec.IsWon = rec.StageName === 'Closed Won';
     }
+    if (obj.name === 'Event') rec.AccountId = this.activityAccount(rec);
     if (obj.name === 'Task') {
       const closed = rec.Status === 'Completed';
       if (closed && rec.IsClosed !== true) rec.CompletedDateTime = formatDateTime(this.now());
       if (!closed) rec.CompletedDateTime = null;
       rec.IsClosed = closed;
       rec.IsHighPriority = rec.Priority === 'High';
-      rec.AccountId = this.taskAccount(rec);
+      rec.AccountId = this.activityAccount(rec);
     }
   }
 
-  private taskAccount(rec: SfRecord): string | null {
+  /** An activity's (Task's, Event's) AccountId: the WhatId's account, else the Contact WhoId's (Object Reference, Event.AccountId). */
+  private activityAccount(rec: SfRecord): string | null {
     const what = typeof rec.WhatId === 'string' ? this.store.find(rec.WhatId) : undefined;
     if (what?.type === 'Account') return String(what.record.Id);
     if (what?.type === 'Opportunity' && typeof what.record.AccountId === 'string') return what.record.AccountId;

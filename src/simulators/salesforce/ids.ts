@@ -12,6 +12,8 @@ export const KEY_PREFIXES: Readonly<Record<string, string>> = {
   Opportunity: '006',
   Lead: '00Q',
   Task: '00T',
+  Event: '00U',
+  EventRelation: '0RE',
   Organization: '00D',
   ContentVersion: '068',
   ContentDocument: '069',

@@ -1,8 +1,11 @@
 /** The in-memory org (schema, records, DML, SOQL) without HTTP: used by the server and by unit tests. */
 import { ContentRules } from './content.ts';
 import { Dml } from './dml.ts';
+import { EventRules } from './event-rules.ts';
+import { SHARED_ACTIVITY_FIELDS } from './event-schema.ts';
 import { IdGenerator, KEY_PREFIXES } from './ids.ts';
 import { QueryService } from './query.ts';
+import { RuleChain } from './rule-chain.ts';
 import { ORG_TIME_ZONE, Schema } from './schema.ts';
 import { SoqlEngine } from './soql-eval.ts';
 import { RecordStore } from './store.ts';
@@ -26,7 +29,7 @@ export function createOrg(opts: { taskExternalIdField?: string } = {}): SimOrg {
   const schema = new Schema(opts.taskExternalIdField === undefined ? {} : { taskExternalIdField: opts.taskExternalIdField });
   const store = new RecordStore();
   const dml = new Dml(schema, store, ids);
-  dml.rules = new ContentRules(dml);
+  dml.rules = new RuleChain([new ContentRules(dml), new EventRules(dml)]);
   const userObj = dml.objectOrNotFound('User');
   const integrationUserId = ids.next(userObj.keyPrefix);
   dml.seed(userObj, {
@@ -39,4 +42,12 @@ export function createOrg(opts: { taskExternalIdField?: string } = {}): SimOrg {
   const engine = new SoqlEngine(schema, store);
   const queries = new QueryService(engine);
   return { orgId, integrationUserId, schema, store, dml, engine, queries };
+}
+
+/**
+ * Switches Shared Activities off in the org (a seed's `sharedActivities: false`): EventRelation loses IsParent and
+ * IsWhat, so describe shows it and only invitee relations can be made (event-rules.ts).
+ */
+export function disableSharedActivities(schema: Schema): void {
+  for (const field of SHARED_ACTIVITY_FIELDS) schema.removeField('EventRelation', field);
 }

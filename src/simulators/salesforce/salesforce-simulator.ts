@@ -12,7 +12,7 @@ import type { Dml } from './dml.ts';
 import { invalidSession, jsonParserError, SfApiError } from './errors.ts';
 import { FaultInjector, type FaultSpec } from './faults.ts';
 import { OAuthServer } from './oauth.ts';
-import { BUILTIN_USERNAME, createOrg } from './org.ts';
+import { BUILTIN_USERNAME, createOrg, disableSharedActivities } from './org.ts';
 import type { ApiResponse } from './records.ts';
 import type { CustomFieldSpec } from './schema.ts';
 
@@ -27,13 +27,16 @@ export interface SalesforceSimulatorOptions {
   tokenTtlSeconds?: number;
 }
 
-export type SeedType = 'User' | 'Contact' | 'Lead' | 'Account' | 'Opportunity' | 'Task';
+export type SeedType = 'User' | 'Contact' | 'Lead' | 'Account' | 'Opportunity' | 'Task' | 'Event' | 'EventRelation';
 export interface SalesforceSeed {
   /** Custom fields the admin created (typed, validated on writes, reported by describe), defined before the records. */
   fields?: Partial<Record<SeedType, CustomFieldSpec[]>>;
+  /** Stored as given, without the API's rules (an Event needs all its time fields; no EventRelation is made). */
   records?: Partial<Record<SeedType, Array<Record<string, unknown>>>>;
   /** false: Notes are off in the org (ContentNote is then an unknown sObject type; Files still work). Default true. */
   notesEnabled?: boolean;
+  /** false: no Shared Activities (EventRelation lacks IsParent and IsWhat; only invitees relate). Default true. */
+  sharedActivities?: boolean;
 }
 
 export interface SimulatorCounters {
@@ -44,7 +47,7 @@ export interface SimulatorCounters {
 }
 
 const JSON_TYPE = 'application/json;charset=UTF-8';
-const SEED_ORDER: SeedType[] = ['User', 'Account', 'Contact', 'Lead', 'Opportunity', 'Task'];
+const SEED_ORDER: SeedType[] = ['User', 'Account', 'Contact', 'Lead', 'Opportunity', 'Task', 'Event', 'EventRelation'];
 export { BUILTIN_USERNAME };
 
 export class SalesforceSimulator {
@@ -111,6 +114,7 @@ export class SalesforceSimulator {
 
   seed(seed: SalesforceSeed): Record<string, string[]> {
     if (seed.notesEnabled === false) this.dml.schema.removeObject('ContentNote');
+    if (seed.sharedActivities === false) disableSharedActivities(this.dml.schema);
     for (const [type, specs] of Object.entries(seed.fields ?? {})) this.defineFields(type, specs ?? []);
     const out: Record<string, string[]> = {};
     const records = seed.records ?? {};

@@ -2,37 +2,11 @@
  * Object and field metadata for the simulated org, modelled on the standard objects'
  * describe output (Task per the Object Reference; lengths per the Field Reference).
  */
+import { type FieldDef, type FieldOpts, f, idField, isDeleted, type ObjectDef, owner, ro, systemFields } from './field-defs.ts';
+import { eventDefs } from './event-schema.ts';
 import { KEY_PREFIXES } from './ids.ts';
 
-export type FieldType =
-  | 'id' | 'string' | 'textarea' | 'picklist' | 'combobox' | 'reference' | 'boolean'
-  | 'date' | 'datetime' | 'int' | 'double' | 'currency' | 'percent' | 'email' | 'phone' | 'url' | 'base64';
-
-export interface FieldDef {
-  name: string;
-  label: string;
-  type: FieldType;
-  length: number;
-  createable: boolean;
-  updateable: boolean;
-  nillable: boolean;
-  /** Must have a value after defaults are applied (nillable false, not derived). */
-  required: boolean;
-  picklistValues?: string[];
-  restrictedPicklist?: boolean;
-  defaultValue?: string | boolean;
-  referenceTo?: string[];
-  relationshipName?: string;
-  externalId?: boolean;
-  unique?: boolean;
-  /** Computed by the simulator (formula/derived/system field). */
-  calculated?: boolean;
-  nameField?: boolean;
-  custom?: boolean;
-  /** Number fields: total digits and digits after the decimal point (describe's precision and scale). */
-  precision?: number;
-  scale?: number;
-}
+export type { FieldDef, FieldType, ObjectDef } from './field-defs.ts';
 
 /**
  * A custom field an admin created in the org, declared in the simulator's seed (or at run time): typed, with its
@@ -56,49 +30,6 @@ export interface CustomFieldSpec {
   updateable?: boolean;
 }
 
-export interface ObjectDef {
-  name: string;
-  label: string;
-  labelPlural: string;
-  keyPrefix: string;
-  fields: FieldDef[];
-}
-
-type FieldOpts = Partial<Omit<FieldDef, 'name' | 'type'>>;
-
-const TEXT_LENGTH: Partial<Record<FieldType, number>> = { id: 18, reference: 18, email: 80, phone: 40, url: 255, picklist: 255, combobox: 255 };
-
-function f(name: string, type: FieldType, opts: FieldOpts = {}): FieldDef {
-  const system = opts.calculated === true;
-  return {
-    name,
-    label: opts.label ?? name.replace(/Id$/, ' ID').replace(/([a-z])([A-Z])/g, '$1 $2'),
-    type,
-    length: opts.length ?? TEXT_LENGTH[type] ?? 0,
-    createable: opts.createable ?? !system,
-    updateable: opts.updateable ?? !system,
-    nillable: opts.nillable ?? !(opts.required ?? false),
-    required: opts.required ?? false,
-    ...opts,
-  };
-}
-
-const ro: FieldOpts = { createable: false, updateable: false, calculated: true };
-
-function systemFields(): FieldDef[] {
-  return [
-    f('CreatedDate', 'datetime', { ...ro, label: 'Created Date', nillable: false }),
-    f('CreatedById', 'reference', { ...ro, label: 'Created By ID', referenceTo: ['User'], relationshipName: 'CreatedBy', nillable: false }),
-    f('LastModifiedDate', 'datetime', { ...ro, label: 'Last Modified Date', nillable: false }),
-    f('LastModifiedById', 'reference', { ...ro, label: 'Last Modified By ID', referenceTo: ['User'], relationshipName: 'LastModifiedBy', nillable: false }),
-    f('SystemModstamp', 'datetime', { ...ro, label: 'System Modstamp', nillable: false }),
-  ];
-}
-
-const idField = (): FieldDef => f('Id', 'id', { ...ro, label: 'Record ID', nillable: false });
-const isDeleted = (): FieldDef => f('IsDeleted', 'boolean', { ...ro, label: 'Deleted', nillable: false });
-const owner = (label = 'Owner ID'): FieldDef =>
-  f('OwnerId', 'reference', { label, referenceTo: ['User'], relationshipName: 'Owner', nillable: false });
 const personName = (): FieldDef[] => [
   f('LastName', 'string', { length: 80, required: true }),
   f('FirstName', 'string', { length: 40 }),
@@ -241,6 +172,7 @@ function objectDefs(taskExternalIdField: string | undefined): ObjectDef[] {
       ...taskExt,
       ...systemFields(),
     ] },
+    ...eventDefs(),
     ...contentDefs(),
   ];
 }
@@ -324,6 +256,15 @@ export class Schema {
     if (obj === undefined) return;
     this.objects.delete(obj.name.toLowerCase());
     this.fieldIndex.delete(obj.name);
+  }
+
+  /** Takes a field out of an object (a feature switched off: Shared Activities' EventRelation.IsParent). */
+  removeField(objectName: string, fieldName: string): void {
+    const obj = this.object(objectName);
+    const field = obj === undefined ? undefined : this.field(obj.name, fieldName);
+    if (obj === undefined || field === undefined) return;
+    obj.fields = obj.fields.filter((fd) => fd !== field);
+    this.fieldIndex.get(obj.name)?.delete(field.name.toLowerCase());
   }
 
   objectNames(): string[] {

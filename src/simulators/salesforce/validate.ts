@@ -112,6 +112,9 @@ function checkReference(store: RecordStore, obj: ObjectDef, field: FieldDef, val
   return to18(value);
 }
 
+/** Activities whose WhoId and WhatId follow the same rule. */
+const WHO_WHAT_ACTIVITIES: ReadonlySet<string> = new Set(['Task', 'Event']);
+
 /**
  * Validates the changed values against the merged record (defaults applied on create).
  * Mutates `changes` to hold 18-character ids for reference fields.
@@ -137,11 +140,11 @@ export function validateRecord(schema: Schema, store: RecordStore, obj: ObjectDe
       }
     }
   }
-  if (obj.name === 'Task') checkTaskRules(store, merged);
+  if (WHO_WHAT_ACTIVITIES.has(obj.name)) checkWhoWhat(store, merged);
 }
 
-/** Task-specific integrity: a Lead as WhoId excludes a WhatId. */
-function checkTaskRules(store: RecordStore, merged: SfRecord): void {
+/** Activity integrity (Task, Event): a Lead as WhoId excludes a WhatId. */
+function checkWhoWhat(store: RecordStore, merged: SfRecord): void {
   const who = typeof merged.WhoId === 'string' ? store.find(merged.WhoId) : undefined;
   if (who?.type === 'Lead' && typeof merged.WhatId === 'string' && merged.WhatId !== '') {
     throw new SfApiError(400, 'FIELD_INTEGRITY_EXCEPTION',
