@@ -3,13 +3,16 @@
  * process (`simulate` CLI, demo) can be driven like the in-process object. Not a RingCentral API.
  */
 import { isRecord, json, type SimResponse } from './http-io.ts';
-import { isRateLimitedEndpoint, type RateLimitedEndpoint } from './rate-limit.ts';
+import { isRateLimitedEndpoint, type RateLimitedEndpoint, type RateLimitOptions } from './rate-limit.ts';
+import type { RcvMeeting } from './rcvideo-meeting.ts';
 import type { RingCentralSeed, SimRecording } from './state.ts';
 
 export interface SimControl {
   seed(seed: RingCentralSeed): void;
   addRecording(r: SimRecording): void;
   markAnalysed(sourceRecordId: string): void;
+  addMeeting(m: RcvMeeting): void;
+  configureRateLimits(opts: RateLimitOptions): void;
   publishInsights(sourceRecordIdOrBody: string | Record<string, unknown>, opts?: { envelope?: Record<string, string> }): string;
   publishRaw(body: unknown): string;
   dropSockets(opts?: { recovery?: 'successful' | 'failed' }): void;
@@ -47,6 +50,16 @@ function post(path: string, body: unknown, sim: SimControl): SimResponse {
       if (!isRecord(b.insights)) return bad('recording.insights must be an object');
       sim.addRecording(b as unknown as SimRecording);
       return json(201, { ok: true });
+    case '/_sim/meetings':
+      if (!isRecord(body)) return bad('meeting must be an object');
+      sim.addMeeting(body as unknown as RcvMeeting);
+      return json(201, { ok: true });
+    case '/_sim/rate-limits':
+      if ((b.enforce !== undefined && typeof b.enforce !== 'boolean') || (b.groups !== undefined && !isRecord(b.groups))) {
+        return bad('expected {enforce?: boolean, groups?: {Light?: {limit, windowSeconds, penaltySeconds?}, ...}}');
+      }
+      sim.configureRateLimits(b);
+      return json(200, { ok: true });
     case '/_sim/publish': {
       const envelope = stringMap(b.envelope);
       const opts = envelope ? { envelope } : undefined;

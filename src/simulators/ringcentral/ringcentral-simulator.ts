@@ -11,8 +11,10 @@ import { parseForm, parseJson, readBody, writeResponse, type SimResponse } from 
 import { apiError, routeNotFound } from './rc-errors.ts';
 import { OAuthServer } from './oauth.ts';
 import { RawJsonBody, WsGateway, WS_PATH } from './ws-gateway.ts';
-import { RateLimiter, type RateLimitedEndpoint } from './rate-limit.ts';
+import { RateLimiter, type RateLimitedEndpoint, type RateLimitOptions } from './rate-limit.ts';
 import { handleRingSense, RINGSENSE_PATH } from './ringsense-api.ts';
+import { handleRcVideo, RCVIDEO_PATH } from './rcvideo-api.ts';
+import type { RcvMeeting } from './rcvideo-meeting.ts';
 import { handleCallLog } from './call-log-api.ts';
 import { handleExtension, handleExtensionList } from './extensions-api.ts';
 import { handleControl, type SimControl } from './control-api.ts';
@@ -20,7 +22,8 @@ import { ringSenseEvent } from './event-filters.ts';
 import { SimState, type RingCentralSeed, type SimRecording } from './state.ts';
 
 export type { RingCentralSeed, SimCall, SimCallLog, SimExtension, SimParty, SimRecording } from './state.ts';
-export type { RateLimitedEndpoint } from './rate-limit.ts';
+export type { RateLimitedEndpoint, RateLimitOptions, RateGroupSettings } from './rate-limit.ts';
+export type { RcvMeeting, RcvParticipant, RcvRecording, RcvHost } from './rcvideo-meeting.ts';
 
 export interface RingCentralSimulatorOptions {
   port?: number;
@@ -33,6 +36,8 @@ export interface RingCentralSimulatorOptions {
   recoveryTimeoutSeconds?: number;
   recoveryBufferSize?: number;
   seed?: RingCentralSeed;
+  /** Opt-in enforcement of the rate groups (default: off, only forced 429s), with optional compressed windows. */
+  rateLimits?: RateLimitOptions;
 }
 
 export interface RingCentralSimulatorCounters {
@@ -65,7 +70,7 @@ export class RingCentralSimulator implements SimControl {
   private readonly state: SimState;
   private readonly oauth: OAuthServer;
   private readonly gateway: WsGateway;
-  private readonly limiter = new RateLimiter();
+  private readonly limiter: RateLimiter;
   private readonly requests: Record<string, number> = {};
   private tokenRequests = 0;
 
@@ -76,6 +81,7 @@ export class RingCentralSimulator implements SimControl {
     this.clientSecret = opts.clientSecret ?? 'sim-rc-client-secret';
     this.jwt = opts.jwt ?? 'sim-rc-jwt';
     this.state = new SimState(opts.accountId ?? '809646016', opts.seed);
+    this.limiter = new RateLimiter(opts.rateLimits);
     this.oauth = new OAuthServer({
       clientId: this.clientId,
       clientSecret: this.clientSecret,
@@ -134,10 +140,15 @@ export class RingCentralSimulator implements SimControl {
     this.state.markAnalysed(sourceRecordId);
   }
 
+  /** Adds (or replaces, by id) a RingCentral Video meeting served by the meeting history API. */
+  addMeeting(m: RcvMeeting): void {
+    this.state.addMeeting(m);
+  }
+
   /**
    * Sends a RingSense insights notification for a loaded recording (which then also counts as
-   * analysed) or for a raw insights body, to every subscription whose filters match the pbx
-   * insights event. Sockets that are down buffer it for recovery. Returns the notification uuid.
+   * analysed) or for a raw insights body, to every subscription whose filters match the insights event of
+   * the body's domain (pbx when it names none). Sockets that are down buffer it for recovery. Returns the notification uuid.
    */
   publishInsights(sourceRecordIdOrBody: string | Record<string, unknown>, opts: { envelope?: EnvelopeOverrides } = {}): string {
     let body: Record<string, unknown>;
@@ -185,6 +196,11 @@ export class RingCentralSimulator implements SimControl {
 
   rateLimit(endpoint: RateLimitedEndpoint, opts: { count: number; retryAfterSeconds: number }): void {
     this.limiter.force(endpoint, opts);
+  }
+
+  /** Turns rate-group enforcement on or off and sets the groups' windows (as the `rateLimits` option). */
+  configureRateLimits(opts: RateLimitOptions): void {
+    this.limiter.configure(opts);
   }
 
   /** Expires every access token issued so far (refresh tokens stay valid): the next API call gets 401 and the SDK refreshes. */
@@ -256,9 +272,8 @@ export class RingCentralSimulator implements SimControl {
       return this.limited('wstoken', () => this.oauth.issueWsToken(auth.ownerId, wsUri));
     }
     if (method !== 'GET') return routeNotFound();
-    if (RINGSENSE_PATH.test(path)) {
-      return this.limited('insights', () => handleRingSense(url, this.state) ?? routeNotFound());
-    }
+    if (RCVIDEO_PATH.test(path)) return this.limited('rcvideo', () => handleRcVideo(url, { state: this.state, ownerId: auth.ownerId }) ?? routeNotFound());
+    if (RINGSENSE_PATH.test(path)) return this.limited('insights', () => handleRingSense(url, this.state) ?? routeNotFound());
     const m = ACCOUNT_PATH.exec(path);
     if (!m || !path.startsWith('/restapi/v1.0/account/')) return routeNotFound();
     const [, account = '', extension, callLog] = m;

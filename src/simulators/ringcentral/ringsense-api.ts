@@ -2,7 +2,9 @@
  * RingSense (ACE) REST reads:
  *   GET /ai/ringsense/v1/public/accounts/{accountId}/domains/{domain}/records/{sourceRecordId}/insights
  *   GET /ai/ringsense/v1/public/accounts/{accountId}/domains/{domain}/sessions/{sourceSessionId}/insights
- * Only the `pbx` domain has data. A recording not analysed yet answers 404 like an unknown one [INF].
+ * Each recording is served under its own domain (its `insights.domain`; pbx when absent): pbx calls, rcv and ms-teams
+ * meetings (sourceRecordId == sourceSessionId == the meeting id), rcx... A recording not analysed yet answers 404 like
+ * an unknown one [INF].
  */
 import { json, multiParam, type SimResponse } from './http-io.ts';
 import { invalidParameter, resourceNotFound } from './rc-errors.ts';

@@ -3,6 +3,7 @@
  * (unrecorded) calls. Everything the REST APIs and the WebSocket gateway read comes from here.
  */
 import { isRecord } from './http-io.ts';
+import { validateMeeting, type RcvMeeting } from './rcvideo-meeting.ts';
 
 export type CallDirection = 'Inbound' | 'Outbound';
 export type RecordingType = 'Automatic' | 'OnDemand';
@@ -57,6 +58,8 @@ export interface RingCentralSeed {
   extensions?: SimExtension[];
   recordings?: SimRecording[];
   calls?: SimCall[];
+  /** RingCentral Video meetings for the meeting history API (rcvideo-api.ts). */
+  meetings?: RcvMeeting[];
 }
 
 /** One call as the call log sees it, whichever way it was seeded. */
@@ -88,6 +91,7 @@ export class SimState {
   private readonly extensionsById = new Map<string, SimExtension>();
   private readonly recordingsById = new Map<string, StoredRecording>();
   private readonly calls: SimCall[] = [];
+  private readonly meetingsById = new Map<string, RcvMeeting>();
 
   constructor(accountId: string, seed: RingCentralSeed | undefined) {
     this.accountId = accountId;
@@ -102,6 +106,20 @@ export class SimState {
     for (const ext of seed.extensions ?? []) this.addExtension(ext);
     for (const rec of seed.recordings ?? []) this.addRecording(rec);
     for (const call of seed.calls ?? []) this.addCall(call);
+    for (const meeting of seed.meetings ?? []) this.addMeeting(meeting);
+  }
+
+  addMeeting(m: RcvMeeting): void {
+    const copy = validateMeeting(m);
+    this.meetingsById.set(copy.id, copy);
+  }
+
+  meeting(id: string): RcvMeeting | undefined {
+    return this.meetingsById.get(id);
+  }
+
+  meetings(): RcvMeeting[] {
+    return [...this.meetingsById.values()];
   }
 
   addExtension(ext: SimExtension): void {
@@ -153,8 +171,10 @@ export class SimState {
     return [...this.extensionsById.values()];
   }
 
+  /** The call log: RingEX phone calls only (pbx recordings and plain calls; video meetings and RingCX calls are not in it). */
   callEntries(): CallEntry[] {
-    return [...[...this.recordingsById.values()].map(callEntryFromRecording), ...this.calls.map(callEntryFromCall)];
+    const phone = [...this.recordingsById.values()].filter((r) => (r.insights.domain ?? 'pbx') === 'pbx');
+    return [...phone.map(callEntryFromRecording), ...this.calls.map(callEntryFromCall)];
   }
 }
 
