@@ -1,4 +1,4 @@
-import type { AceDomain } from '../calls/domains.ts';
+import { ACE_DOMAINS, CATCH_UP_DOMAINS, DOMAIN_NAMES, isAceDomain, type AceDomain } from '../calls/domains.ts';
 import { parseArgs } from 'node:util';
 import type { Queue } from 'bullmq';
 import { loadConfig } from '../config/load-config.ts';
@@ -9,44 +9,59 @@ import { parseInsightsBody } from '../ringcentral/insights-event.schema.ts';
 import { recordInsightsPath } from '../ringcentral/domain-paths.ts';
 import { PacedRequests, recordedCallPages } from '../ringcentral/paced-requests.ts';
 import type { Platform } from '../ringcentral/sdk.ts';
-import { ringCentralProblem, withCallsQueue, withRingCentral } from './admin-queue.ts';
+import { ringCentralProblem, withAdminRedis, withCallsQueue, withRingCentral } from './admin-queue.ts';
+import {
+  BACKFILL_OUTCOMES as OUTCOMES, checkpointKey, countOutcomes, freshCheckpoint, freshNote, pendingIds, planStart, resumeNote, unseenIds,
+  type BackfillOutcome as Outcome, type BackfillWindow, type StoredCheckpoint,
+} from './backfill-checkpoint.ts';
+import { BackfillCheckpointStore, type CheckpointRedis } from './backfill-checkpoint-store.ts';
 import { write, type Command, type CommandContext } from './command.ts';
 import { parseDateArg } from './date-arg.ts';
 import { formatUtc, table } from './failed-format.ts';
-import { createProgress, progressBar, type Progress } from './progress.ts';
+import { createProgress, createRateMeter, progressBar, rateAndEta, type Progress } from './progress.ts';
 
 /**
  * `ringsense-sync backfill --since <date> [--until <date>] [--dry-run]`: every recorded call of the window from
  * the account call log, its RingSense insights fetched and queued (source `backfill`). Job ids are deterministic,
- * so a recording already queued or synced is counted as such and not queued twice; re-running is safe.
+ * so a recording already queued or synced is counted as such and not queued twice; re-running is safe. A checkpoint
+ * in Redis (backfill-checkpoint.ts) lets a killed run go on where it stopped. Call-log pages are paced to the Heavy
+ * rate group and insights to the Light one by one PacedRequests (its X-Rate-Limit-* headers and 429 Retry-After).
  * Exit codes: 0 done, 1 RingCentral or Redis failed (the counts so far are printed), 2 usage, 130 interrupted.
  */
 
 const USAGE =
-  'ringsense-sync backfill --since <date> [--until <date>] [--dry-run]\n' +
-  '  <date>: 2024-06-01 (a whole day: --until includes it) or 2024-06-01T09:30 (UTC unless a zone is given, e.g. Z or +02:00); --until defaults to now';
-const OUTCOMES = ['queued', 'already_queued', 'already_synced', 'in_failed_set', 'not_analysed', 'invalid'] as const;
-type Outcome = (typeof OUTCOMES)[number];
-
-interface Tally {
-  total: number;
-  done: number;
-  readonly counts: Record<Outcome, number>;
-  readonly notAnalysed: string[];
-  rateLimitedMs: number;
-}
+  'ringsense-sync backfill --since <date> [--until <date>] [--domain pbx] [--restart] [--dry-run] [--page-size <n>]\n' +
+  '  <date>: 2024-06-01 (a whole day: --until includes it) or 2024-06-01T09:30 (UTC unless a zone is given, e.g. Z or +02:00); --until defaults to now\n' +
+  '  A run keeps a checkpoint in Redis (30 days): run the same command again (same --since and --until) and a killed or interrupted run goes on where it stopped; --restart deletes it and starts over.\n' +
+  '  --dry-run queues nothing and reads and writes no checkpoint.\n' +
+  '  --domain: pbx only (the default): the call log lists only RingEX phone recordings; the other domains have no API that lists recordings.\n' +
+  '  --page-size: call-log page size, 1..1000 (default 1000; smaller only for tests)';
+type Tally = { total: number; done: number; doneBefore: number; counts: Record<Outcome, number>; notAnalysed: string[]; rateLimitedMs: number };
 
 interface Run {
   readonly ctx: CommandContext;
   readonly queue: Queue;
   readonly paced: PacedRequests;
-  readonly window: { readonly from: number; readonly to: number };
+  readonly window: BackfillWindow;
+  readonly perPage: number;
   readonly dryRun: boolean;
+  readonly domain: AceDomain;
   /** The domains synced (config.domains). */
   readonly domains: readonly AceDomain[];
   readonly progress: Progress;
   readonly tally: Tally;
+  /** None on a dry run. */
+  readonly store: BackfillCheckpointStore | undefined;
 }
+
+/** Where a run starts: nothing yet, or what a resumed checkpoint holds. */
+interface Start {
+  readonly ids: readonly string[];
+  readonly settled: ReadonlyMap<string, Outcome>;
+  readonly nextPage: number;
+  readonly listed: boolean;
+}
+const FROM_SCRATCH: Start = { ids: [], settled: new Map(), nextPage: 1, listed: false };
 
 const LABELS: Record<Outcome, string> = {
   queued: 'queued',
@@ -57,11 +72,13 @@ const LABELS: Record<Outcome, string> = {
   invalid: 'invalid',
 };
 const label = (o: Outcome, dryRun: boolean): string => (dryRun && o === 'queued' ? 'to queue' : LABELS[o]);
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-function progressLine(t: Tally, dryRun: boolean): string {
+function progressLine(t: Tally, dryRun: boolean, perMinute: number | undefined): string {
   const always: Outcome[] = ['queued', 'already_synced', 'not_analysed'];
   const parts = OUTCOMES.filter((o) => always.includes(o) || t.counts[o] > 0).map((o) => `${t.counts[o]} ${label(o, dryRun)}`);
-  return `${progressBar(t.done, t.total)} ${t.done}/${t.total} recordings, ${parts.join(', ')}`;
+  const before = t.doneBefore ? ` (${t.doneBefore} before this run)` : '';
+  return `${progressBar(t.done, t.total)} ${t.done}/${t.total} recordings${before}, ${rateAndEta(perMinute, t.total - t.done)}: ${parts.join(', ')}`;
 }
 
 /** A job already stored under this id: what it means for the admin. */
@@ -84,46 +101,62 @@ async function settle(run: Run, insights: unknown): Promise<Outcome> {
   return (await existing(run.queue, r.jobId)) ?? 'already_queued';
 }
 
-/** The recording ids of the window, every call-log page read first (so the total is known). */
-async function listRecordings(run: Run, onRateWait: (ms: number) => void): Promise<{ ids: string[]; pages: number }> {
-  const seen = new Set<string>();
-  let pages = 0;
-  for await (const ids of recordedCallPages(run.paced, { ...run.window, perPage: 1000, onRateWait })) {
-    pages += 1;
-    for (const id of ids) seen.add(id);
-    run.progress.update(`Reading the call log: page ${pages}, ${seen.size} recordings so far`);
+/** The recording ids of the window, every call-log page read first (so the total is known); a resumed run reads only the pages it had not finished. */
+async function listRecordings(run: Run, start: Start, onRateWait: (ms: number) => void): Promise<{ ids: string[]; pages: number }> {
+  const ids = [...start.ids];
+  const seen = new Set(ids);
+  let page = start.nextPage;
+  if (!start.listed) {
+    for await (const pageIds of recordedCallPages(run.paced, { from: run.window.from, to: run.window.to, perPage: run.perPage, firstPage: page, onRateWait })) {
+      const fresh = unseenIds(seen, pageIds);
+      for (const id of fresh) seen.add(id);
+      ids.push(...fresh);
+      await run.store?.pageRead(page, fresh);
+      run.progress.update(`Reading the call log: page ${page}, ${ids.length} recordings so far`);
+      page += 1;
+    }
+    await run.store?.listed();
   }
-  return { ids: [...seen], pages };
+  return { ids, pages: page - 1 };
 }
 
-async function backfill(run: Run): Promise<{ pages: number }> {
+async function backfill(run: Run, start: Start): Promise<{ pages: number }> {
   const { tally, progress } = run;
   const onRateWait = (ms: number): void => {
     tally.rateLimitedMs += ms;
     if (ms >= 5000) progress.note(`Waiting ${Math.ceil(ms / 1000)} s for RingCentral's rate limit...`);
   };
-  const { ids, pages } = await listRecordings(run, onRateWait);
+  const { ids, pages } = await listRecordings(run, start, onRateWait);
   tally.total = ids.length;
-  progress.update(progressLine(tally, run.dryRun));
-  for (const id of ids) {
-    const insights = await run.paced.get('light', recordInsightsPath('pbx', id), undefined, { absentOk: true, onRateWait });
+  tally.done = tally.doneBefore = ids.filter((id) => start.settled.has(id)).length;
+  Object.assign(tally.counts, countOutcomes(start.settled));
+  tally.notAnalysed.push(...ids.filter((id) => start.settled.get(id) === 'not_analysed'));
+  if (tally.doneBefore) progress.note(`resuming: ${tally.doneBefore} of ${tally.total} done before`);
+  const meter = createRateMeter();
+  progress.update(progressLine(tally, run.dryRun, meter.perMinute()));
+  for (const id of pendingIds(ids, start.settled)) {
+    const insights = await run.paced.get('light', recordInsightsPath(run.domain, id), undefined, { absentOk: true, onRateWait });
     let outcome: Outcome;
     if (insights === undefined) {
       outcome = 'not_analysed';
       tally.notAnalysed.push(id);
     } else outcome = await settle(run, insights);
+    await run.store?.settled(id, outcome);
     tally.counts[outcome] += 1;
     tally.done += 1;
-    progress.update(progressLine(tally, run.dryRun));
+    meter.tick();
+    progress.update(progressLine(tally, run.dryRun, meter.perMinute()));
   }
+  await run.store?.finish();
   return { pages };
 }
 
 function summary(run: Run, pages: number | undefined): string[] {
   const { tally: t, dryRun, window } = run;
-  const head = `${dryRun ? 'Dry run (nothing queued): ' : ''}${formatUtc(window.from)} to ${formatUtc(window.to)}: ${t.total} recording${t.total === 1 ? '' : 's'} in the call log${pages === undefined ? '' : ` (${pages} page${pages === 1 ? '' : 's'})`}.`;
+  const head = `${dryRun ? 'Dry run (nothing queued): ' : ''}${formatUtc(window.from)} to ${formatUtc(window.to)}: ${plural(t.total, 'recording')} in the call log${pages === undefined ? '' : ` (${plural(pages, 'page')})`}.`;
   const rows = OUTCOMES.map((o) => [`  ${label(o, dryRun)}`, String(t.counts[o])]);
   const lines = [head, ...table(rows)];
+  if (t.doneBefore) lines.push(`${t.doneBefore} of them were settled by the interrupted run (counted as it found them).`);
   if (t.notAnalysed.length) {
     const shown = t.notAnalysed.slice(0, 50).join(', ');
     const more = t.notAnalysed.length > 50 ? ` and ${t.notAnalysed.length - 50} more` : '';
@@ -136,41 +169,87 @@ function summary(run: Run, pages: number | undefined): string[] {
   return lines;
 }
 
-async function runBackfill(ctx: CommandContext, queue: Queue, platform: Platform, window: Run['window'], dryRun: boolean, domains: readonly AceDomain[]): Promise<number> {
+interface Options {
+  readonly window: BackfillWindow;
+  readonly perPage: number;
+  readonly dryRun: boolean;
+  readonly restart: boolean;
+  readonly domain: AceDomain;
+  readonly domains: readonly AceDomain[];
+}
+
+/** Resumes the window's unfinished checkpoint or starts a new one; says which. A resumed run keeps its window end and page size. */
+async function openCheckpoint(ctx: CommandContext, store: BackfillCheckpointStore, o: Options): Promise<{ window: BackfillWindow; perPage: number; start: Start }> {
+  const decision = planStart(await store.load(o.domain), { restart: o.restart });
+  if (decision.kind === 'resume') {
+    const s: StoredCheckpoint = decision.stored;
+    const c = s.checkpoint;
+    write(ctx.out, resumeNote(s, (ms) => formatUtc(ms, { seconds: true })));
+    if (c.perPage !== o.perPage) write(ctx.out, `Its pages were read ${c.perPage} calls a page: going on with that page size.`);
+    return { window: { from: c.from, to: c.to, openEnded: o.window.openEnded }, perPage: c.perPage, start: { ids: s.ids, settled: s.settled, nextPage: c.nextPage, listed: c.listed } };
+  }
+  const note = freshNote(decision, (ms) => formatUtc(ms, { seconds: true }));
+  if (note) write(ctx.out, note);
+  await store.begin(freshCheckpoint(o.domain, o.window, o.perPage, Date.now()));
+  return { window: o.window, perPage: o.perPage, start: FROM_SCRATCH };
+}
+
+async function runBackfill(ctx: CommandContext, queue: Queue, redis: CheckpointRedis, prefix: string, platform: Platform, o: Options): Promise<number> {
   const abort = new AbortController();
   const onSignal = (): void => abort.abort();
   process.once('SIGINT', onSignal);
-  const tally: Tally = { total: 0, done: 0, counts: { queued: 0, already_queued: 0, already_synced: 0, in_failed_set: 0, not_analysed: 0, invalid: 0 }, notAnalysed: [], rateLimitedMs: 0 };
+  const tally: Tally = { total: 0, done: 0, doneBefore: 0, counts: countOutcomes(new Map()), notAnalysed: [], rateLimitedMs: 0 };
   const progress = createProgress(ctx.out);
   const paced = new PacedRequests({ platform, logger: silentLogger(), eventPrefix: 'backfill', signal: abort.signal });
-  const run: Run = { ctx, queue, paced, window, dryRun, domains, progress, tally };
-  write(ctx.out, `${dryRun ? 'Dry run: reading' : 'Reading'} the call log from ${formatUtc(window.from)} to ${formatUtc(window.to)} (recorded calls)...`);
+  const store = o.dryRun ? undefined : new BackfillCheckpointStore(redis, checkpointKey(prefix, o.domain, o.window));
+  const opened = store ? await openCheckpoint(ctx, store, o) : { window: o.window, perPage: o.perPage, start: FROM_SCRATCH };
+  const run: Run = { ctx, queue, paced, window: opened.window, perPage: opened.perPage, dryRun: o.dryRun, domain: o.domain, domains: o.domains, progress, tally, store };
+  const { from, to } = run.window;
+  write(ctx.out, `${o.dryRun ? 'Dry run (no checkpoint read or written): reading' : 'Reading'} the call log from ${formatUtc(from)} to ${formatUtc(to)} (recorded calls)...`);
   try {
-    const { pages } = await backfill(run);
+    const { pages } = await backfill(run, opened.start);
     progress.end();
     write(ctx.out, summary(run, pages).join('\n'));
+    if (store) write(ctx.out, `Done: the checkpoint of this window is marked finished (kept 30 days; running the same window again checks every recording again).`);
     return 0;
   } catch (e) {
     progress.end();
     write(ctx.out, summary(run, undefined).join('\n'));
+    const again = store ? 'Run the same command again to resume from the checkpoint (--restart to start over).' : 'Run it again to start over (a dry run keeps no checkpoint).';
     if (abort.signal.aborted) {
-      write(ctx.err, `Interrupted after ${tally.done} of ${tally.total} recordings. Run the same command again to go on (what is queued is skipped).`);
+      write(ctx.err, `Interrupted after ${tally.done} of ${tally.total} recordings. ${again}`);
       return 130;
     }
-    return ringCentralProblem(ctx, 'Reading RingCentral', e);
+    const code = ringCentralProblem(ctx, 'Reading RingCentral', e);
+    write(ctx.err, again);
+    return code;
   } finally {
     process.off('SIGINT', onSignal);
   }
 }
 
+/** Why `--domain` cannot be backfilled, or undefined for a domain whose recordings the call log lists. */
+export function backfillDomainProblem(raw: string): string | undefined {
+  if (!isAceDomain(raw)) return `--domain ${raw}: unknown domain (ACE's domains are ${ACE_DOMAINS.join(', ')}); only pbx can be backfilled.`;
+  if (CATCH_UP_DOMAINS.includes(raw)) return undefined;
+  return `--domain ${raw} (${DOMAIN_NAMES[raw]}) cannot be backfilled: backfill finds recordings in the call log, which lists only pbx (RingEX phone) recordings, and RingCentral has no API that lists ${raw} recordings (only its events deliver them).`;
+}
+
 export const backfillCommand: Command = {
   name: 'backfill',
-  summary: 'Queue every recorded call of a past window from the call log (insights fetched per recording; safe to re-run)',
+  summary: 'Queue every recorded call of a past window from the call log (insights fetched per recording; resumable, safe to re-run)',
   usage: USAGE,
   async run(ctx) {
     const { values } = parseArgs({
       args: [...ctx.args],
-      options: { since: { type: 'string' }, until: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } },
+      options: {
+        since: { type: 'string' },
+        until: { type: 'string' },
+        domain: { type: 'string', default: 'pbx' },
+        restart: { type: 'boolean', default: false },
+        'dry-run': { type: 'boolean', default: false },
+        'page-size': { type: 'string', default: '1000' },
+      },
       allowPositionals: false,
     });
     const usage = (message: string): number => {
@@ -187,7 +266,20 @@ export const backfillCommand: Command = {
       const what = values.until === undefined ? `now (${formatUtc(until.ms)})` : `--until ${values.until} (${formatUtc(until.ms)}${dayEnd})`;
       return usage(`--since ${values.since} (${formatUtc(since.ms)}) is not before ${what}: the window is empty.`);
     }
+    const domainProblem = backfillDomainProblem(values.domain);
+    if (domainProblem) return usage(domainProblem);
+    const domain = values.domain as AceDomain;
+    const perPage = Number(values['page-size']);
+    if (!Number.isInteger(perPage) || perPage < 1 || perPage > 1000) return usage(`--page-size ${values['page-size']}: a whole number from 1 to 1000 (RingCentral's maximum).`);
+    if (values.restart && values['dry-run']) return usage('--restart with --dry-run: a dry run reads and writes no checkpoint, so there is nothing to restart.');
     const cfg = loadConfig(ctx.env, { ringcentral: true }, ctx.cwd);
-    return withRingCentral(ctx, cfg, (rc) => withCallsQueue(ctx, cfg, (queue) => runBackfill(ctx, queue, rc.platform, { from: since.ms, to: until.ms }, values['dry-run'], cfg.domains)));
+    if (!cfg.domains.includes(domain)) {
+      write(ctx.err, `${domain} is not among the synced domains (RINGSENSE_DOMAINS: ${cfg.domains.join(', ')}): its insights would be refused. Enable it first.`);
+      return 1;
+    }
+    const o: Options = { window: { from: since.ms, to: until.ms, openEnded: values.until === undefined }, perPage, dryRun: values['dry-run'], restart: values.restart, domain, domains: cfg.domains };
+    return withRingCentral(ctx, cfg, (rc) =>
+      withAdminRedis(ctx, cfg, (redis) => withCallsQueue(ctx, cfg, (queue) => runBackfill(ctx, queue, redis, cfg.redis.prefix, rc.platform, o))),
+    );
   },
 };

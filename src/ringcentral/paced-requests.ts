@@ -99,6 +99,8 @@ export interface RecordedCallsQuery {
   readonly to: number;
   /** Call-log page size (1..1000). */
   readonly perPage: number;
+  /** The first page to read (1-based, default 1): a resumed reader skips the pages it finished. */
+  readonly firstPage?: number;
   readonly onRateWait?: (ms: number) => void;
 }
 
@@ -115,7 +117,7 @@ export async function* recordedCallPages(paced: PacedRequests, q: RecordedCallsQ
     recordingType: 'All',
     perPage: String(q.perPage),
   };
-  for (let page = 1; ; page += 1) {
+  for (let page = q.firstPage ?? 1; ; page += 1) {
     const body = await paced.get('heavy', CALL_LOG_PATH, { ...query, page: String(page) }, q.onRateWait ? { onRateWait: q.onRateWait } : {});
     const { recordingIds, hasNext } = readCallLogPage(body);
     yield recordingIds;
