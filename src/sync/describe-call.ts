@@ -124,7 +124,7 @@ export function describeCall(insights: RecordingInsights, opts: DescribeOptions)
   const score = scoreLine(insights);
   const meta = [
     `${insights.callDirection ?? 'Recorded'} call, ${formatDuration(insights.recordingDurationMs)}, started ${insights.recordingStartTime.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')}`,
-    `RingCentral recording ${insights.sourceRecordId}`,
+    `RingCentral recording ${insights.sourceRecordId}, session ${insights.sourceSessionId}`,
     versionLine(insights.lastModifiedTime),
   ];
   const section = (title: string, rank: number, lines: string[], what: string): Section => ({ title, rank, lines, dropped: 0, what });

@@ -68,7 +68,7 @@ describe('buildDrafts: the documented example', () => {
         '- [01:05] Tracy Debolah: Tracy agreed to send the draft guide by Friday.',
         '',
         'Outbound call, 2 min 6 s, started 2024-09-04 20:44:16 UTC',
-        'RingCentral recording 2728084995017',
+        'RingCentral recording 2728084995017, session s-a0e7b361acc0az191bec7e275z7cae070000',
         'RingSense insights updated 2024-09-04T21:15:43.591Z',
       ].join('\n'),
     );

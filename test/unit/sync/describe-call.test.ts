@@ -52,7 +52,7 @@ describe('describeCall: every insight, in the order a rep reads', () => {
         'RingSense: https://ringsense.ringcentral.com/calls/7d3c1f9e-51a2-4c55-8c1b-0b9a2f6e4d11',
         '',
         'Inbound call, 6 min 53 s, started 2024-09-05 14:40:02 UTC',
-        'RingCentral recording 2728084995101',
+        'RingCentral recording 2728084995101, session s-b11f0c2de4a5ab7c8d9e0f1a2b3c4d5e0000',
         'RingSense insights updated 2024-09-05T15:01:40.200Z',
       ].join('\n'),
     );
