@@ -28,7 +28,14 @@ export interface ProcessDeps extends ResolveDeps {
   /** Opportunity.NextStep from the call (mapping `opportunity.nextStep`); without it the key has no effect. */
   readonly nextSteps?: { readonly writer: OpportunityNextSteps; readonly onOutcome?: (o: NextStepOutcome) => void };
   /** The transcript as a note (mapping `activity.transcriptFile`); without it the key has no effect. */
-  readonly transcripts?: TranscriptFileDeps & { readonly onOutcome?: (o: TranscriptFileOutcome) => void };
+  readonly transcripts?: TranscriptFileDeps & {
+    readonly onOutcome?: (o: TranscriptFileOutcome) => void;
+    /**
+     * How many calls make their note at once (a p-limit): the others wait before reading their transcript, so a
+     * backlog holds at most this many transcripts, not one per call in flight. Without it, no limit.
+     */
+    readonly atOnce?: <T>(work: () => Promise<T>) => Promise<T>;
+  };
 }
 
 export interface ProcessOptions {
@@ -97,10 +104,14 @@ async function nextStepOf(insights: RecordingInsights, resolution: Resolution, p
  * `transcript` reads the transcript when the insights came without it.
  */
 async function transcriptFileOf(received: RecordingInsights, transcript: ProcessOptions['transcript'], report: WriteReport, resolution: Resolution, on: boolean, deps: ProcessDeps): Promise<void> {
-  if (!on || !deps.transcripts) return;
-  const insights = transcript ? { ...received, insights: { ...received.insights, Transcript: transcript() } } : received;
-  const o = await syncTranscriptFile(insights, { callTaskId: report.callTaskId, call: report.call, whoId: resolution.who?.id, whatId: resolution.whatId }, deps.transcripts);
-  deps.transcripts.onOutcome?.(o);
+  const notes = deps.transcripts;
+  if (!on || !notes) return;
+  const write = () => {
+    const insights = transcript ? { ...received, insights: { ...received.insights, Transcript: transcript() } } : received;
+    return syncTranscriptFile(insights, { callTaskId: report.callTaskId, call: report.call, whoId: resolution.who?.id, whatId: resolution.whatId }, notes);
+  };
+  const o = await (notes.atOnce ? notes.atOnce(write) : write());
+  notes.onOutcome?.(o);
   switch (o.outcome) {
     case 'created':
     case 'versioned':
