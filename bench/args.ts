@@ -22,6 +22,10 @@ export interface BenchOptions {
   readonly out: string;
   /** NODE_OPTIONS for the worker processes, e.g. "--max-old-space-size=128". */
   readonly nodeOptions: string;
+  /** Recordings in the backfill run (RingCentral's rate limits enforced, a kill and a resume); 0 skips it. */
+  readonly backfill: number;
+  /** The backfill's call-log page size (`backfill --page-size`). */
+  readonly backfillPageSize: number;
   /** How the product's worker runs: the compiled build (`npm run build`, what the Docker image runs) or the .ts sources. */
   readonly entry: 'dist' | 'src';
 }
@@ -39,6 +43,13 @@ export const USAGE = `Usage: npm run bench -- [options]
   --paced-calls N      calls in the paced run (default 1000: 50 s at 20/s)
   --queued N           calls queued before the worker starts, for the memory run (default 10000; 0 = none)
   --memory-seconds S   how long each worker works in the memory run (default 20)
+  --backfill N         recorded calls for the backfill run (default 0 = none): \`ringsense-sync backfill\` as its own
+                       process against the RingCentral simulator enforcing RingCentral's rate limits with the
+                       minute scaled down 10× (Light 50 and Heavy 10 requests per 6 s); its insights rate against
+                       the allowed one, then runs killed half-way (through the insights, through the call log) and
+                       resumed, and the requests they repeat. About N / 3 seconds in all (600: three minutes)
+  --backfill-page-size P
+                       the backfill's call-log page size (default 100)
   --concurrency N      WORKER_CONCURRENCY of each worker, both modes (default 200, the product's default)
   --seed N             the synthetic world and calls (default 42)
   --timeout S          give up waiting on a run after S seconds (default 240)
@@ -70,6 +81,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
       'paced-calls': { type: 'string', default: '1000' },
       queued: { type: 'string', default: '10000' },
       'memory-seconds': { type: 'string', default: '20' },
+      backfill: { type: 'string', default: '0' },
+      'backfill-page-size': { type: 'string', default: '100' },
       concurrency: { type: 'string', default: '200' },
       seed: { type: 'string', default: '42' },
       timeout: { type: 'string', default: '240' },
@@ -92,6 +105,12 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     pacedCalls: int(values['paced-calls'], 'paced-calls', 2),
     queued: int(values.queued, 'queued'),
     memorySeconds: int(values['memory-seconds'], 'memory-seconds', 1),
+    backfill: int(values.backfill, 'backfill'),
+    backfillPageSize: (() => {
+      const p = int(values['backfill-page-size'], 'backfill-page-size', 1);
+      if (p > 1000) throw new Error(`--backfill-page-size expects 1 to 1000 (RingCentral's maximum), got ${p}`);
+      return p;
+    })(),
     concurrency: int(values.concurrency, 'concurrency', 1),
     seed: int(values.seed, 'seed'),
     timeoutSeconds: int(values.timeout, 'timeout', 10),

@@ -1,4 +1,5 @@
 /** The Markdown summary: one row per run, the optimized/naive ratios side by side, memory, and the issue's targets. */
+import type { BackfillResult } from './backfill.ts';
 import type { ScenarioResult } from './scenario.ts';
 import { round } from './stats.ts';
 
@@ -21,10 +22,13 @@ export interface Report {
   readonly options: Record<string, unknown>;
   readonly workload: Workload;
   readonly runs: ScenarioResult[];
+  /** `--backfill N`: the backfill at RingCentral's rate limits, and killed and resumed. */
+  readonly backfill?: BackfillResult;
 }
 
 const f = (n: number, d = 2) => String(round(n, d));
 const kb = (bytes: number) => `${f(bytes / 1024, 1)} KB`;
+const pct = (share: number) => `${f(share * 100, 1)} %`;
 
 function table(head: string[], rows: string[][]): string {
   return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
@@ -152,12 +156,13 @@ export function renderSummary(rep: Report): string {
     ])), '');
   }
 
-  out.push(...targets(rep.runs));
+  if (rep.backfill) out.push(...backfillSection(rep.backfill));
+  out.push(...targets(rep.runs, rep.backfill));
   return out.join('\n');
 }
 
 /** The issue's targets next to what this run measured (informational: nothing here fails the run). */
-function targets(all: readonly ScenarioResult[]): string[] {
+function targets(all: readonly ScenarioResult[], bf: BackfillResult | undefined): string[] {
   const opt = all.filter((r) => r.mode === 'optimized');
   const paced = opt.find((r) => r.kind === 'paced');
   const backlog = opt.filter((r) => r.kind === 'backlog');
@@ -182,7 +187,56 @@ function targets(all: readonly ScenarioResult[]): string[] {
     ['Redis per queued call', '≤ 10 KB', mem?.redis?.bytesPerQueuedCall === undefined ? 'n/a' : kb(mem.redis.bytesPerQueuedCall)],
     ['full mode: SF requests per call under a backlog (issue 14)', '≤ 0.3', fullBacklog.length ? fullBacklog.map((r) => `${f(r.salesforce.perCall)} (${r.sfLatencyMs} ms, ${r.workers}w)`).join(', ') : 'n/a'],
     ['full mode: worker memory with 10,000 queued (issue 14)', '≤ 200 MB', fullMem ? `${f(fullMem.workerPeakRssMb, 0)} MB (${fullMem.calls} queued)` : 'n/a'],
+    ['backfill: share of the allowed insights rate (issue 15)', '≥ 90 %', bf ? `${pct(bf.shareOfAllowed)} (${f(bf.full.steadyPerWindow ?? bf.full.perWindow, 1)} of ${bf.allowedPerWindow} per ${bf.limits.windowSeconds} s window, ${bf.full.rateLimited} × 429)` : 'n/a'],
+    [
+      'backfill resumed: pages read twice (issue 15)',
+      '≤ 1',
+      bf ? `${bf.resumedListing.pagesReadTwice} (killed reading the call log), ${bf.resumed.pagesReadTwice} (killed among the insights, ${bf.resumed.insightsRepeated} insights request${bf.resumed.insightsRepeated === 1 ? '' : 's'} repeated)` : 'n/a',
+    ],
     ['records exact (no duplicate, none missing)', 'always', all.filter((r) => r.records).map((r) => `${r.mode}: ${r.records!.duplicates} dup, ${r.records!.missingCalls} missing`).filter((v, i, a) => a.indexOf(v) === i).join('; ') || 'n/a'],
   ];
-  return ['## Targets from issues 6 and 14 (measured, not asserted)', '', table(['target', 'goal', 'measured (optimized, or full where it says)'], rows), ''];
+  return ['## Targets from issues 6, 14 and 15 (measured, not asserted)', '', table(['target', 'goal', 'measured (optimized, or full where it says)'], rows), ''];
+}
+
+function exitOf(r: { exitCode: number | null; signal: string | null }): string {
+  return r.signal ? r.signal : `exit ${r.exitCode}`;
+}
+
+/** "Backfill at RingCentral's rate limits": the whole window, then killed half-way and resumed. */
+function backfillSection(b: BackfillResult): string[] {
+  const w = `${b.limits.windowSeconds} s`;
+  const r = b.resumed;
+  const l = b.resumedListing;
+  const rows: string[][] = [
+    ['recordings in the window', `${b.recordings} (call-log pages of ${b.pageSize}: ${b.full.callLogPages} pages, read in ${f(b.full.callLogSeconds, 1)} s)`],
+    ['insights fetched (whole run)', `${b.full.insightsFetched} in ${f(b.full.insightsSeconds, 1)} s; ${b.full.queued}/${b.recordings} queued; ${exitOf(b.full)} after ${f(b.full.seconds, 1)} s`],
+    [`recordings fetched per ${w} window`, `${f(b.full.steadyPerWindow ?? b.full.perWindow, 1)} steady (fitted); ${f(b.full.perWindow, 1)} over the whole insights phase`],
+    ['allowed rate', `${b.allowedPerWindow} per ${w} window: the Light limit ${b.limits.light} less the ${b.lightReserve} PacedRequests leaves to other readers`],
+    ['share of the allowed rate', `${pct(b.shareOfAllowed)} (of the Light limit: ${pct(b.shareOfLimit)})`],
+    [`most insights requests in any ${w}`, `${b.full.mostInWindow} (limit ${b.limits.light})`],
+    ['429 answers', `${b.full.rateLimited} (whole run), ${r.killed.rateLimited + r.again.rateLimited} (killed + resumed)`],
+    ['killed', `${r.killed.signal === 'SIGKILL' ? 'SIGKILL' : `not killed (${exitOf(r.killed)})`} when the ${r.killedAfterInsights}th of ${b.recordings} insights answers reached the proxy (the CLI never got that one); ${r.settledBefore ?? '?'} settled in its checkpoint`],
+    ['resumed run', `${r.again.callLogPages} call-log pages, ${r.again.insightsRequests} insights requests, ${exitOf(r.again)} after ${f(r.again.seconds, 1)} s; ${r.queued}/${b.recordings} queued in all`],
+    ['call-log pages read twice', String(r.pagesReadTwice)],
+    ['insights requests repeated', String(r.insightsRepeated)],
+    ['requests repeated in all', String(r.requestsRepeated)],
+    [
+      'killed reading the call log',
+      `${l.signals[0] ?? 'not killed'} at the answer of page ${l.killedAtPage} of ${l.pages} (the CLI never got it); the run after it read ${l.pagesAgain} pages: ${l.pagesReadTwice} read twice`,
+    ],
+  ];
+  return [
+    "## Backfill at RingCentral's rate limits",
+    '',
+    `\`ringsense-sync backfill --since --until --page-size ${b.pageSize}\` as its own process (as an admin runs it) against the RingCentral simulator enforcing ` +
+      `RingCentral's documented rate limits with the minute scaled down ${b.limits.compression}×: Light ${b.limits.light} and Heavy ${b.limits.heavy} requests per ${w} ` +
+      `(a sliding window; a ${b.limits.penaltySeconds} s penalty after a 429), so a ${w} window here is a minute at RingCentral and the rates per window are per minute there. ` +
+      'A counting proxy between the two notes every request, its time and its answer. Insights are fetched one recording at a time (Light); ' +
+      '"steady" is the rate of a straight line fitted to the insights requests\' times, which the first and the last, unfinished window weigh little in (over a few windows it still flatters: 600 recordings make about 14). ' +
+      'A second run is killed once half the insights are fetched, and the same command run again resumes from its checkpoint in Redis: what it asks for that the killed run had already asked for is counted as repeated. ' +
+      'A third is killed half-way through the call log, at the answer of its middle page, and the run after it is stopped once it has read the rest.',
+    '',
+    table(['figure', 'measured'], rows),
+    '',
+  ];
 }

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { startRedisServer } from '../src/lib/local-redis.ts';
 import { parseBenchArgs, USAGE, type BenchOptions } from './args.ts';
+import { runBackfill, type BackfillResult } from './backfill.ts';
 import { latencyChart, requestsChart } from './charts.ts';
 import { renderSummary, type Report, type Workload } from './report.ts';
 import { runScenario, type BenchContext, type ScenarioResult, type ScenarioSpec } from './scenario.ts';
@@ -75,7 +76,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const o = parsed;
-  if (o.entry === 'dist' && (o.modes.includes('optimized') || o.modes.includes('full'))) {
+  if (o.entry === 'dist' && (o.modes.includes('optimized') || o.modes.includes('full') || o.backfill > 0)) {
     console.error('building the worker (npm run build) ...');
     const built = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: 'inherit' });
     if (built.status !== 0) throw new Error('the build failed: run `npm run build` to see why, or pass --entry src');
@@ -96,6 +97,7 @@ async function main(argv: string[]): Promise<number> {
     ...(o.nodeOptions ? { workerNodeOptions: o.nodeOptions } : {}),
   };
   const runs: ScenarioResult[] = [];
+  let backfill: BackfillResult | undefined;
   const startedAt = new Date().toISOString();
   let interrupted = false;
   const onSignal = () => {
@@ -114,6 +116,12 @@ async function main(argv: string[]): Promise<number> {
       runs.push(r);
       console.error(`    ${progress(r)} (${round((Date.now() - t) / 1000, 1)} s)`);
     }
+    if (o.backfill > 0 && !interrupted) {
+      console.error(`[backfill] ${o.backfill} recordings, call-log pages of ${o.backfillPageSize}, RingCentral's rate limits enforced (minute ÷ 10): a whole run, then one killed half-way and resumed ...`);
+      const t = Date.now();
+      backfill = await runBackfill({ recordings: o.backfill, pageSize: o.backfillPageSize }, ctx, (line) => console.error(line));
+      console.error(`    (${round((Date.now() - t) / 1000, 1)} s)`);
+    }
   } finally {
     redis.disconnect();
     await redisServer.stop();
@@ -125,6 +133,7 @@ async function main(argv: string[]): Promise<number> {
     options: { ...o },
     workload: describeWorkload(world, o.seed, o.calls, 2000),
     runs,
+    ...(backfill ? { backfill } : {}),
   };
   writeFileSync(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   const summary = renderSummary(report);

@@ -87,7 +87,8 @@ export interface ScenarioResult extends ScenarioSpec {
   readonly records?: { readonly callTasks: number; readonly followUps: number; readonly expectedFollowUps: number; readonly duplicates: number; readonly missingCalls: number };
 }
 
-function workerEnv(ctx: BenchContext, sims: Simulators, prefix: string, mode: ScenarioSpec['mode']): Record<string, string> {
+/** The environment of a product process (the worker; the backfill CLI too) pointed at `sims` and the private Redis. */
+export function workerEnv(ctx: BenchContext, sims: Simulators, prefix: string, mode: ScenarioSpec['mode']): Record<string, string> {
   return {
     ...sims.env,
     REDIS_URL: ctx.redisUrl,

@@ -50,3 +50,35 @@ export function byClass(counts: Readonly<Record<string, number>>): Record<Reques
 }
 
 export const round = (n: number, digits = 2): number => (Number.isFinite(n) ? Math.round(n * 10 ** digits) / 10 ** digits : n);
+
+/**
+ * Items per `windowMs` at the pace of a straight line fitted (least squares) to the items' times, in order: a
+ * steady rate that the first and the last, unfinished burst of a paced reader weigh little in. Undefined for fewer
+ * than three items or no time between them.
+ */
+export function fittedRate(times: readonly number[], windowMs: number): number | undefined {
+  const n = times.length;
+  if (n < 3) return undefined;
+  const t = [...times].sort((a, b) => a - b);
+  const meanI = (n - 1) / 2;
+  const meanT = t.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    num += (i - meanI) * (t[i]! - meanT);
+    den += (i - meanI) ** 2;
+  }
+  const msPerItem = num / den;
+  return msPerItem > 0 ? windowMs / msPerItem : undefined;
+}
+
+/** The most of `times` inside any window of `windowMs` (a sliding window, as the simulator counts). */
+export function mostInWindow(times: readonly number[], windowMs: number): number {
+  const t = [...times].sort((a, b) => a - b);
+  let most = 0;
+  for (let lo = 0, hi = 0; hi < t.length; hi++) {
+    while (t[hi]! - t[lo]! >= windowMs) lo++;
+    most = Math.max(most, hi - lo + 1);
+  }
+  return most;
+}
