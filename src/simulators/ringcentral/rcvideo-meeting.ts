@@ -65,17 +65,12 @@ export interface RcvMeeting {
 }
 
 /** AdminAccessMeeting: the account-wide list's reduced meeting (no recordings, type, status, rights). */
-export interface RcvAdminAccessMeeting {
-  id: string;
-  shortId: string;
-  bridgeId: string;
-  startTime: string;
-  displayName: string;
-  hostInfo: RcvHost;
+export type RcvAdminAccessMeeting = Pick<RcvMeeting, 'id' | 'shortId' | 'bridgeId' | 'startTime' | 'displayName' | 'hostInfo'> & {
+  /** Seconds (required here). */
   duration: number;
   participants: Array<Pick<RcvParticipant, 'id' | 'accountId' | 'extensionId' | 'displayName' | 'callerId'>>;
   chatContentUri?: string;
-}
+};
 
 const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v !== '';
 
