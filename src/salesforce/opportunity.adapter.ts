@@ -3,19 +3,12 @@ import { Batcher } from '../lib/batcher.ts';
 import type { NextStepUpdateOutcome, OpportunityNextStepRow, OpportunityStore } from '../sync/opportunity-store.port.ts';
 import { id15 } from './batch-lookup.ts';
 import { classifyCode, crmMessage, CrmError } from './classify-error.ts';
-import { soqlQuery, withRetry } from './rest.ts';
+import { COLLECTION_LIMIT, soqlQuery, withRetry, type SaveResult } from './rest.ts';
 import { assertSalesforceId, soqlList } from './soql.ts';
 
-/** Salesforce's limit of records in one sObject Collections request. */
-const COLLECTION_LIMIT = 200;
 /** Ids in one `IN (...)` query (about 2 kB of URL). */
 const MAX_IDS = 100;
 
-interface SaveResult {
-  id?: string;
-  success: boolean;
-  errors?: Array<{ statusCode?: string; errorCode?: string; message?: string; fields?: string[] }>;
-}
 
 interface Row {
   Id: string;

@@ -4,6 +4,16 @@ import type { FieldCatalog, TaskFieldInfo } from '../sync/task-store.port.ts';
 import { CrmError } from './classify-error.ts';
 
 /** Query results as the REST API returns them. */
+/** Salesforce's limit of records in one sObject Collections request. */
+export const COLLECTION_LIMIT = 200;
+
+/** One record's result in an sObject Collections response. */
+export interface SaveResult {
+  id?: string;
+  success: boolean;
+  errors?: Array<{ statusCode?: string; errorCode?: string; message?: string; fields?: string[] }>;
+}
+
 export interface QueryResult<T> {
   totalSize: number;
   done: boolean;

@@ -3,7 +3,7 @@ import { Batcher } from '../lib/batcher.ts';
 import type { TaskFields } from '../sync/build-drafts.ts';
 import type { CreateOutcome, FieldCatalog, FoundTask, MappedFields, TaskStore, TaskWrite } from '../sync/task-store.port.ts';
 import { classifyCode, crmMessage, CrmError } from './classify-error.ts';
-import { describeFields, soqlQuery } from './rest.ts';
+import { COLLECTION_LIMIT, describeFields, soqlQuery, type SaveResult } from './rest.ts';
 import { soqlList } from './soql.ts';
 
 export interface TaskStoreOptions {
@@ -22,8 +22,6 @@ export interface TaskStoreOptions {
 /** Task's describe is asked once per process and then every this often, never per call. */
 export const DESCRIBE_TTL_MS = 10 * 60_000;
 
-/** Salesforce's limit of records in one sObject Collections request. */
-export const COLLECTION_LIMIT = 200;
 /**
  * Records that make a create worth a request of its own while another is in flight. At a trickle (a call or two,
  * 5-10 records) a call's create waits for the one in flight and shares the next; under a backlog a create of
@@ -33,11 +31,6 @@ const EAGER_RECORDS = 50;
 /** Keys per lookup query (the SOQL stays well under its length limit). */
 const KEY_CHUNK = 100;
 
-interface SaveResult {
-  id?: string;
-  success: boolean;
-  errors?: Array<{ statusCode?: string; errorCode?: string; message?: string; fields?: string[] }>;
-}
 
 /** One record's save result as the port says it: its id, or Salesforce's refusal classified. */
 function outcomeOf(r: SaveResult | undefined): CreateOutcome {
