@@ -1,4 +1,4 @@
-import type { AceDomain } from '../calls/domains.ts';
+import { isAceDomain, type AceDomain } from '../calls/domains.ts';
 import { RateLimitError, UnrecoverableError, type Job, type Queue } from 'bullmq';
 import { assertNever } from '../lib/assert-never.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -54,9 +54,10 @@ const isSalesforceTransient = (f: CallFailure): boolean => f.kind === 'service' 
 function oversizedProblem(job: OversizedCallJob): string {
   const what = job.source === 'notification' ? 'the event' : 'the insights read over REST';
   const id = job.ids.sourceRecordId;
+  const domain = job.ids.domain !== undefined && job.ids.domain !== 'pbx' && isAceDomain(job.ids.domain) ? ` --domain ${job.ids.domain}` : '';
   return (
     `${what} ${job.source === 'notification' ? 'was' : 'were'} ${job.bytes} bytes, over the ${MAX_EVENT_BYTES}-byte limit, and ${job.source === 'notification' ? 'was' : 'were'} not read: only the ids and the first bytes are kept. ` +
-    (id ? `Fetch the call again over REST: ringsense-sync replay ${id}` : 'No sourceRecordId could be read from it: find the call in RingCentral by the time it arrived.')
+    (id ? `Fetch the call again over REST: ringsense-sync replay ${id}${domain}` : 'No sourceRecordId could be read from it: find the call in RingCentral by the time it arrived.')
   );
 }
 

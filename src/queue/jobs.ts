@@ -35,7 +35,7 @@ export interface OversizedCallJob {
   readonly bytes: number;
   /** Its first bytes as text (call content, possibly: shown only on request). */
   readonly head: string;
-  readonly ids: { readonly uuid?: string; readonly subscriptionId?: string; readonly sourceRecordId?: string; readonly sourceSessionId?: string };
+  readonly ids: { readonly uuid?: string; readonly subscriptionId?: string; readonly sourceRecordId?: string; readonly sourceSessionId?: string; readonly domain?: string };
 }
 
 /**
@@ -58,7 +58,7 @@ export const WHOLE_PAYLOAD_ENCODING = 'br64';
  * the REST source, and `validated`: the producer validated the event when it arrived (absent: it refused it, or the
  * job was written by an earlier version), so the worker may decode it without its transcript.
  */
-const oversizedIds = z.object({ uuid: z.string(), subscriptionId: z.string(), sourceRecordId: z.string(), sourceSessionId: z.string() }).partial();
+const oversizedIds = z.object({ uuid: z.string(), subscriptionId: z.string(), sourceRecordId: z.string(), sourceSessionId: z.string(), domain: z.string() }).partial();
 /** An oversized event's job data: plain, and small (the payload itself is not kept). */
 export const oversizedJobDataSchema = z.object({
   kind: z.literal('oversized'),

@@ -1,3 +1,4 @@
+import { isAceDomain } from '../calls/domains.ts';
 import { createHash } from 'node:crypto';
 import { RECORD_ID } from './insights-event.schema.ts';
 
@@ -32,7 +33,8 @@ export class OversizedPayload {
     const ids: Record<string, string> = {};
     for (const key of ID_KEYS) {
       const v = known[key] ?? stringValueOf(raw, key);
-      if (v !== undefined) ids[key] = v;
+      // A domain is kept only when it is one (any other text there is the payload's, never kept).
+      if (v !== undefined && (key !== 'domain' || isAceDomain(v))) ids[key] = v;
     }
     // Given only the start (a response counted, not kept), the digest is of the start and the size.
     const digest = createHash('sha256');
@@ -46,9 +48,11 @@ export interface PayloadIds {
   readonly subscriptionId?: string;
   readonly sourceRecordId?: string;
   readonly sourceSessionId?: string;
+  /** The ACE domain the body names, so the call can be fetched again from the right place. */
+  readonly domain?: string;
 }
 
-const ID_KEYS = ['uuid', 'subscriptionId', 'sourceRecordId', 'sourceSessionId'] as const;
+const ID_KEYS = ['uuid', 'subscriptionId', 'sourceRecordId', 'sourceSessionId', 'domain'] as const;
 /** How many keys of one name are tried for a value that looks like an id. */
 const MAX_TRIES = 8;
 

@@ -129,7 +129,7 @@ export async function fetchRecordingInsights(platform: Platform, domain: AceDoma
   }
   try {
     const body = await readCapped(res, MAX_EVENT_BYTES);
-    if (body.kind === 'over') return OversizedPayload.of(body.head, { sourceRecordId }, body.bytes);
+    if (body.kind === 'over') return OversizedPayload.of(body.head, { sourceRecordId, domain }, body.bytes);
     return JSON.parse(body.text.toString('utf8')) as unknown;
   } catch (e) {
     throw await toRingCentralError(e);

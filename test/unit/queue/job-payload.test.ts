@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { sampleCalls } from '../../../src/demo/sample-calls.ts';
 import { parseMapping } from '../../../src/config/load-mapping.ts';
 import { createCallProcessor, type CallProcessorDeps } from '../../../src/queue/call-processor.ts';
-import { decodeCallJobData, decodePayload, encodeCallJob, encodePayload, MAX_DECODED_BYTES, payloadJson, PayloadDecodeError } from '../../../src/queue/job-payload.ts';
+import { decodeCallJobData, decodePayload, encodeCallJob, encodeOversizedJob, encodePayload, MAX_DECODED_BYTES, payloadJson, PayloadDecodeError } from '../../../src/queue/job-payload.ts';
 import { callJobDataSchema, PAYLOAD_ENCODING, type CallJob, type QueuedJob } from '../../../src/queue/jobs.ts';
 import { createLogger } from '../../../src/lib/logger.ts';
 
@@ -241,6 +241,12 @@ describe('the worker on undecodable job data', () => {
     await expect(processor(job(corrupt))).rejects.toMatchObject({ name: 'UnrecoverableError', message: expect.stringMatching(/^invalid_job_data: the job's br64-split payload does not decode: it is not valid brotli data/) });
     await expect(processor(job({ kind: 'notification', receivedAt: 1, encoding: 'zstd64', payload: '' }))).rejects.toMatchObject({ name: 'UnrecoverableError', message: expect.stringMatching(/^invalid_job_data: the job data is encoded as "zstd64"/) });
     await expect(processor(job({ nothing: true }))).rejects.toMatchObject({ name: 'UnrecoverableError', message: 'invalid_job_data: the job data is not a RingSense event or insights' });
+  });
+
+  it('fails an oversized event as payload_too_large with the command that fetches it again, naming a domain other than pbx', async () => {
+    const oversized = (ids: Record<string, string>) => encodeOversizedJob({ kind: 'oversized', receivedAt: 1, source: 'notification', bytes: 9_000_000, head: '{', ids });
+    await expect(processor(job(oversized({ sourceRecordId: 'p-v-0a1b-1700000000000-ff', domain: 'rcx' })))).rejects.toMatchObject({ message: expect.stringMatching(/Fetch the call again over REST: ringsense-sync replay p-v-0a1b-1700000000000-ff --domain rcx$/) });
+    await expect(processor(job(oversized({ sourceRecordId: '2728084995017', domain: 'pbx' })))).rejects.toMatchObject({ message: expect.stringMatching(/ringsense-sync replay 2728084995017$/) });
   });
 
   it('reads an accepted call without its transcript unless the mapping writes it; a refused event whole', async () => {

@@ -63,4 +63,11 @@ describe('takeWsc (a withheld message still moves the session recovery token on)
     expect(takeWsc(ext as never, Buffer.from('not a frame at all'))).toBeUndefined();
     expect(ext.wsc).toEqual({ token: 'new', sequence: 5 });
   });
+
+  it('keeps the domain a body names when it is an ACE domain, so the hint to fetch it again names it too', () => {
+    const rcx = OversizedPayload.of(Buffer.from(JSON.stringify({ body: { domain: 'rcx', sourceRecordId: 'p-v-0a1b-1700000000000-ff', pad: 'z'.repeat(1000) } })));
+    expect(rcx.ids).toEqual({ domain: 'rcx', sourceRecordId: 'p-v-0a1b-1700000000000-ff' });
+    const talkative = OversizedPayload.of(Buffer.from(JSON.stringify({ body: { domain: 'SECRET-CUSTOMER-SAID-THIS', sourceRecordId: '42' } })));
+    expect(talkative.ids).toEqual({ sourceRecordId: '42' });
+  });
 });
