@@ -1,5 +1,5 @@
 /** Putting synthetic calls onto the queue through the product's producer: as a backlog, or paced at a rate. */
-import { SYNCED_DOMAINS } from '../src/calls/domains.ts';
+import { ACE_DOMAINS } from '../src/calls/domains.ts';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { silentLogger } from '../src/lib/logger.ts';
@@ -14,7 +14,7 @@ export interface Sent {
 }
 
 async function send(queue: Queue, call: SyntheticCall): Promise<Sent> {
-  const r = await enqueueNotification(queue, call.notification, silentLogger(), { domains: SYNCED_DOMAINS });
+  const r = await enqueueNotification(queue, call.notification, silentLogger(), { domains: ACE_DOMAINS });
   if (r.status !== 'enqueued' || r.rejection) throw new Error(`call ${call.sourceRecordId} was not enqueued (${r.status}${r.rejection ? `, ${r.rejection.reason}` : ''})`);
   return { jobId: r.jobId, sourceRecordId: call.sourceRecordId, nextSteps: call.nextSteps, bytes: Buffer.byteLength(JSON.stringify(call.notification)) };
 }

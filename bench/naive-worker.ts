@@ -1,3 +1,4 @@
+import { isMeeting } from '../src/calls/recording-insights.ts';
 /**
  * The naive baseline as a worker process: consumes the same calls queue as `ringsense-sync work`, configured by
  * the same environment (REDIS_URL, QUEUE_PREFIX, MAPPING_FILE, WORKER_CONCURRENCY, simulator credentials), and
@@ -15,7 +16,7 @@ import { backoffDelay } from '../src/lib/backoff.ts';
 import { CALLS_QUEUE, JOB_BACKOFF, KEEP_COMPLETED, KEEP_FAILED } from '../src/queue/jobs.ts';
 import { parseInsightsBody, parseInsightsNotification } from '../src/ringcentral/insights-event.schema.ts';
 import { NaivePermanentError, syncCallNaively, type NaiveDeps } from './naive-sync.ts';
-import { SYNCED_DOMAINS } from '../src/calls/domains.ts';
+import { ACE_DOMAINS } from '../src/calls/domains.ts';
 
 function log(message: string, fields: Record<string, unknown> = {}): void {
   process.stdout.write(`${JSON.stringify({ level: 'info', message, mode: 'naive', ...fields })}\n`);
@@ -45,9 +46,11 @@ async function main(): Promise<void> {
       if (!decoded.ok) throw new UnrecoverableError(`invalid_job_data: ${decoded.error}`);
       const data = decoded.value;
       if (data.kind === 'oversized') throw new UnrecoverableError('payload_too_large');
-      const parsed = data.kind === 'notification' ? parseInsightsNotification(data.event, SYNCED_DOMAINS) : parseInsightsBody(data.insights, SYNCED_DOMAINS);
+      const parsed = data.kind === 'notification' ? parseInsightsNotification(data.event, ACE_DOMAINS) : parseInsightsBody(data.insights, ACE_DOMAINS);
       if (!parsed.ok) throw new UnrecoverableError(`${parsed.error.reason}: ${parsed.error.message}`);
       const insights = 'body' in parsed.value ? parsed.value.body : parsed.value;
+      // The baseline syncs calls only (the bench sends pbx calls).
+      if (isMeeting(insights)) throw new UnrecoverableError('unsupported_domain: the naive baseline writes no meetings');
       try {
         const result = await syncCallNaively(insights, deps);
         log('call_synced', { jobId: job.id, ...result, latencyMs: Date.now() - data.receivedAt });

@@ -17,6 +17,7 @@ import { RedisNextStepLedger } from '../queue/next-step-ledger.ts';
 import { RedisTranscriptFileLedger } from '../queue/transcript-file-ledger.ts';
 import { RedisWriteLedger } from '../queue/write-ledger.ts';
 import type { RingCentralClient } from '../ringcentral/sdk.ts';
+import { meetingFactsFrom } from '../ringcentral/meeting-history.adapter.ts';
 import { RingCentralTelephony } from '../ringcentral/telephony.adapter.ts';
 import { ApiBudgetGuard } from '../salesforce/api-budget.ts';
 import { createSalesforceSession, type SalesforceSession } from '../salesforce/connection.ts';
@@ -99,6 +100,7 @@ export async function startWorkerRole(d: WorkerRoleDeps, opts: WorkerRoleOptions
     queue,
     gate,
     domains: cfg.domains,
+    meetingFacts: meetingFactsFrom(d.rc.platform, logger),
     // The write ledger lives with the lock, on its connection: a call's lock and ledger entry are read and written
     // together, and the lock hands each call its entry (processCall's ledger).
     lock: new CallLock(lockRedis, cfg.redis.prefix, {

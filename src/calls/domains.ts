@@ -20,11 +20,10 @@ export const DOMAIN_NAMES: Readonly<Record<AceDomain, string>> = {
   'nice-incontact': 'NICE CXone calls',
 };
 
-/**
- * Domains whose conversations are written as call activities today. Meetings (rcv, ms-teams) are not yet: they need
- * an Event and the meeting's facts (start, length, host), which their events do not carry.
- */
-export const SYNCED_DOMAINS: readonly AceDomain[] = ['pbx', 'rcx', 'nice-incontact'];
+/** Domains whose conversations are meetings: written as Events (or Tasks, mapping `meetings.recordAs`), not calls. */
+export const MEETING_DOMAINS = ['rcv', 'ms-teams'] as const satisfies readonly AceDomain[];
+export type MeetingDomain = (typeof MEETING_DOMAINS)[number];
+export const isMeetingDomain = (d: string): d is MeetingDomain => (MEETING_DOMAINS as readonly string[]).includes(d);
 
 /**
  * Domains whose missed events catch-up can find again: pbx lists its recordings in the call log. For rcx, ms-teams
@@ -36,7 +35,7 @@ export const CATCH_UP_DOMAINS: readonly AceDomain[] = ['pbx'];
 export const DEFAULT_DOMAINS: readonly AceDomain[] = ['pbx'];
 
 /**
- * RINGSENSE_DOMAINS read: a comma-separated list of domain names, each known and synced, no duplicates. Returns the
+ * RINGSENSE_DOMAINS read: a comma-separated list of domain names, each known, no duplicates. Returns the
  * domains, or the problem in the admin's words.
  */
 export function parseDomains(raw: string | undefined): { ok: true; domains: readonly AceDomain[] } | { ok: false; message: string } {
@@ -44,12 +43,7 @@ export function parseDomains(raw: string | undefined): { ok: true; domains: read
   const names = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
   const unknown = names.filter((n) => !isAceDomain(n));
   if (unknown.length > 0) return { ok: false, message: `unknown domain ${unknown.map((u) => JSON.stringify(u)).join(', ')}: ACE's domains are ${ACE_DOMAINS.join(', ')}` };
-  const domains = [...new Set(names)] as AceDomain[];
-  const meetings = domains.filter((d) => !SYNCED_DOMAINS.includes(d));
-  if (meetings.length > 0) {
-    return { ok: false, message: `${meetings.map((d) => `${d} (${DOMAIN_NAMES[d]})`).join(', ')} cannot be synced yet: meetings are not written to Salesforce by this version. Domains synced: ${SYNCED_DOMAINS.join(', ')}` };
-  }
-  return { ok: true, domains };
+  return { ok: true, domains: [...new Set(names)] as AceDomain[] };
 }
 
 /** The enabled domains whose missed events no catch-up can recover (start warns about them by name). */

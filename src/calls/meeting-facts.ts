@@ -6,6 +6,8 @@
  */
 export interface MeetingFacts {
   readonly meetingId: string;
+  /** The meeting's name as its host gave it (ACE's title is the platform's: "RingCentral Video meeting"). */
+  readonly title: string | undefined;
   /** ISO 8601. */
   readonly startTime: string;
   readonly durationSeconds: number;

@@ -115,4 +115,34 @@ export interface RecordingInsights {
   lastModifiedTime: string;
   speakerInfo: Speaker[];
   insights: CallInsights;
+  /**
+   * Set for a meeting (rcv, ms-teams) once its facts are known (calls/meeting.ts): never by a payload (the schema
+   * does not read it). The owner, start and length above then come from the meeting, not from a recording.
+   */
+  meeting?: MeetingDetails | undefined;
 }
+
+/** What a meeting adds to its insights for the activity: where it was held and who attended. */
+export interface MeetingDetails {
+  readonly platform: 'rcv' | 'ms-teams';
+  /** Everyone who attended by name (the host first), as the meeting or, without its record, the speakers name them. */
+  readonly attendees: readonly string[];
+  /** True when the start and length are estimated from the insights (ms-teams: no API gives a Teams meeting's). */
+  readonly estimated: boolean;
+}
+
+/**
+ * A meeting's insights as ACE sends them (rcv, ms-teams): no owner, start, length or direction, which the worker
+ * completes from the meeting's facts (calls/meeting.ts). `meetingDomain` marks them (set by the schema).
+ */
+export interface MeetingInsights extends Omit<RecordingInsights, 'ownerExtensionId' | 'recordingStartTime' | 'recordingDurationMs' | 'meeting'> {
+  meetingDomain: 'rcv' | 'ms-teams';
+  ownerExtensionId?: string | undefined;
+  recordingStartTime?: string | undefined;
+  recordingDurationMs?: number | undefined;
+}
+
+/** What an insights event or REST read parses into: a recorded call, or a meeting still to be completed. */
+export type ConversationInsights = RecordingInsights | MeetingInsights;
+
+export const isMeeting = (c: ConversationInsights): c is MeetingInsights => 'meetingDomain' in c;

@@ -187,6 +187,13 @@ export const mappingSchema = z.strictObject({
       assignTo: z.enum(['speaker_or_owner', 'owner']).default('speaker_or_owner'),
     })
     .prefault({}),
+  /** How meetings (RingEX Video, Microsoft Teams: RINGSENSE_DOMAINS rcv, ms-teams) are written. */
+  meetings: z
+    .strictObject({
+      /** `event`: a completed Event at the meeting's time (default); `task`: a completed Task, as a call is. */
+      recordAs: z.enum(['event', 'task']).default('event'),
+    })
+    .prefault({}),
   /** Extra fields the sync fills from the insights: Salesforce API name -> value (coerced to the field's type, as describe reports it). */
   fields: z
     .strictObject({

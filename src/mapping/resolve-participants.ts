@@ -88,7 +88,7 @@ async function userForExtension(ext: string, snap: MappingSnapshot, deps: Resolv
 }
 
 /** Contact before Lead, then the most recently modified. */
-function pick(candidates: readonly DirectoryPerson[]): DirectoryPerson | undefined {
+export function pick(candidates: readonly DirectoryPerson[]): DirectoryPerson | undefined {
   return [...candidates].sort((a, b) => (a.type === b.type ? b.lastModified.localeCompare(a.lastModified) : a.type === 'Contact' ? -1 : 1))[0];
 }
 
@@ -96,7 +96,7 @@ function refText(ref: UserRef): string {
   return 'salesforceUserId' in ref ? `Salesforce user ${ref.salesforceUserId}` : `the Salesforce user with e-mail ${ref.email}`;
 }
 
-function overrideTarget(o: ContactOverride): { who?: WhoRef; whatId?: string; opportunityId?: string } {
+export function overrideTarget(o: ContactOverride): { who?: WhoRef; whatId?: string; opportunityId?: string } {
   if ('ignore' in o) return {};
   if ('leadId' in o) return { who: { type: 'Lead', id: o.leadId } };
   return { who: { type: 'Contact', id: o.contactId }, ...(o.accountId ? { whatId: o.accountId } : {}), ...(o.opportunityId ? { opportunityId: o.opportunityId } : {}) };

@@ -4,6 +4,9 @@ import { assertNever } from '../lib/assert-never.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics, RetryKind } from '../lib/metrics.ts';
 import { ServiceError } from '../lib/service-error.ts';
+import { completeMeeting } from '../calls/meeting.ts';
+import type { MeetingFacts } from '../calls/meeting-facts.ts';
+import { isMeeting, type ConversationInsights, type MeetingInsights } from '../calls/recording-insights.ts';
 import { MAX_EVENT_BYTES, parseInsightsBody, parseInsightsNotification, type RecordingInsights } from '../ringcentral/insights-event.schema.ts';
 import { processCall, type ProcessDeps } from '../sync/process-call.ts';
 import type { UnmappedReason, UnmappedRecorder } from '../mapping/unmapped-store.ts';
@@ -38,6 +41,22 @@ export interface CallProcessorDeps {
   readonly unmapped?: UnmappedRecorder;
   /** Holds the work while Salesforce is unavailable (without it, such failures are retried like passing ones). */
   readonly gate?: OutageGate;
+  /**
+   * A meeting's facts (start, length, host, participants) where RingCentral keeps them (rcv: the meeting history),
+   * undefined where it does not (ms-teams) or no longer does. Without it, every meeting is estimated from its insights.
+   */
+  readonly meetingFacts?: (meeting: MeetingInsights) => Promise<MeetingFacts | undefined>;
+}
+
+/** A meeting completed with its facts (calls/meeting.ts), or refused when it has nobody of the account to own it. */
+async function asConversation(insights: ConversationInsights, job: Job, kept: boolean, deps: CallProcessorDeps): Promise<RecordingInsights> {
+  if (!isMeeting(insights)) return insights;
+  // A meeting's length without facts is its transcript's: a meeting is decoded whole.
+  const meeting = kept ? insights : decodedInsights(job, true, deps.domains).insights;
+  if (!isMeeting(meeting)) throw new PermanentSyncError('invalid_job_data', 'the job data changed while it was read');
+  const completed = completeMeeting(meeting, await deps.meetingFacts?.(meeting));
+  if (!completed.ok) throw new PermanentSyncError(completed.reason, completed.message, { subject: completed.subject });
+  return completed.call;
 }
 
 /** What was thrown, sorted for the retry policy. */
@@ -68,9 +87,9 @@ function oversizedProblem(job: OversizedCallJob): string {
  * for it, and the producer validated it when the event arrived. An event the producer refused is decoded and
  * validated whole, to fail with the same reason.
  */
-function insightsOf(job: Job, keepTranscript: () => boolean, domains: readonly AceDomain[]): { insights: RecordingInsights; from: CallJob } {
+function insightsOf(job: Job, keepTranscript: () => boolean, domains: readonly AceDomain[]): { insights: ConversationInsights; from: CallJob; kept: boolean } {
   const keep = !validatedAtEnqueue(job.data) || keepTranscript();
-  return decodedInsights(job, keep, domains);
+  return { ...decodedInsights(job, keep, domains), kept: keep };
 }
 
 /**
@@ -82,7 +101,7 @@ function transcriptOf(job: Job, domains: readonly AceDomain[]): () => RecordingI
   return () => decodedInsights(job, true, domains).insights.insights.Transcript;
 }
 
-function decodedInsights(job: Job, keep: boolean, domains: readonly AceDomain[]): { insights: RecordingInsights; from: CallJob } {
+function decodedInsights(job: Job, keep: boolean, domains: readonly AceDomain[]): { insights: ConversationInsights; from: CallJob } {
   const data = decodeCallJobData(job.data, { transcript: keep });
   if (!data.ok) throw new PermanentSyncError('invalid_job_data', data.error);
   const v = data.value;
@@ -119,10 +138,12 @@ export function createCallProcessor(deps: CallProcessorDeps) {
       // note), and a reload in between must not write it empty.
       const snap = deps.process.mapping();
       // Inline, the transcript is in the Description from the start; as a note, it is read again when the note is made.
-      const { insights, from } = insightsOf(job, () => snap.mapping.activity.includeTranscript, deps.domains);
-      const lateTranscript = snap.mapping.activity.transcriptFile && !snap.mapping.activity.includeTranscript && validatedAtEnqueue(job.data);
-      sourceRecordId = insights.sourceRecordId;
+      const decoded = insightsOf(job, () => snap.mapping.activity.includeTranscript, deps.domains);
+      const from = decoded.from;
+      sourceRecordId = decoded.insights.sourceRecordId;
       log = log.child({ sourceRecordId });
+      const insights = await asConversation(decoded.insights, job, decoded.kept, deps);
+      const lateTranscript = snap.mapping.activity.transcriptFile && !decoded.kept && !insights.meeting;
       const source = from.kind === 'notification' ? 'event' : from.source;
       const { report, resolution } = await deps.lock.with(insights.sourceRecordId, async ({ ledger, lockLost }) => {
         const r = await processCall(insights, { ...deps.process, mapping: () => snap, logger: log }, {

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { ACE_DOMAINS, DOMAIN_NAMES, isAceDomain, SYNCED_DOMAINS, type AceDomain } from '../calls/domains.ts';
-import type { RecordingInsights } from '../calls/recording-insights.ts';
+import { ACE_DOMAINS, DOMAIN_NAMES, isAceDomain, isMeetingDomain, MEETING_DOMAINS, type AceDomain } from '../calls/domains.ts';
+import type { ConversationInsights, MeetingInsights, RecordingInsights } from '../calls/recording-insights.ts';
 import { jsonDepth } from '../lib/json-depth.ts';
 import { err, ok, type Result } from '../lib/result.ts';
 import { INSIGHTS_EVENT_PATH } from './domain-paths.ts';
 
 // The edge parses into the core's type; callers of the parsers get it from here too.
-export type { RecordingInsights } from '../calls/recording-insights.ts';
+export type { ConversationInsights, MeetingInsights, RecordingInsights } from '../calls/recording-insights.ts';
 
 
 /**
@@ -26,9 +26,10 @@ export const MAX_KEPT_DEPTH = 40;
 
 /**
  * A RingSense record id as every ACE domain makes them (pbx: digits; RingCX: `p-v-<hex>-<ms>-<hex>`; RingEX Video:
- * `<uuid>!<region>@<region>`): letters, digits and `.` `_` `-` `!` `@`, at most 200 characters.
+ * `<uuid>!<region>@<region>`; a Teams meeting's thread id `19:meeting_<base64url>@thread.v2`): letters, digits and
+ * `.` `_` `-` `!` `@` `:`, at most 200 characters.
  */
-export const RECORD_ID = /^[A-Za-z0-9][A-Za-z0-9._!@-]{0,199}$/;
+export const RECORD_ID = /^[A-Za-z0-9][A-Za-z0-9._!@:-]{0,199}$/;
 
 const seconds = z.number().finite().nonnegative();
 const isoTime = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time' });
@@ -65,39 +66,61 @@ const insightsSchema = z
   // The docs spell it HighLights, the API spec Highlights: accept both, keep one.
   .transform(({ HighLights, Highlights, ...rest }) => ({ ...rest, Highlights: [...(Highlights ?? []), ...(HighLights ?? [])] }));
 
-export const insightsBodySchema = z
-  .object({
-    title: z.string().default(''),
-    domain: z.string(),
-    sourceRecordId: id('sourceRecordId').regex(RECORD_ID, { error: 'expected a RingSense record id (letters, digits and . _ - ! @; at most 200 characters)' }),
-    sourceSessionId: id('sourceSessionId'),
-    eventType: z.string().optional(),
-    rsRecordUri: z.url().optional(),
-    callDirection: z.enum(['Inbound', 'Outbound'], { error: 'expected Inbound or Outbound' }).optional(),
-    ownerExtensionId: z.union([id('ownerExtensionId'), z.number().int().transform(String)]),
-    recordingDurationMs: z.number().int().nonnegative(),
-    recordingStartTime: isoTime,
-    creationTime: isoTime.optional(),
-    lastModifiedTime: isoTime,
-    speakerInfo: z.array(speakerSchema),
-    insights: insightsSchema,
-  })
-  .superRefine((body, ctx) => {
-    const known = new Set<string>();
-    body.speakerInfo.forEach((s, i) => {
-      if (known.has(s.speakerId)) ctx.addIssue({ code: 'custom', path: ['speakerInfo', i, 'speakerId'], message: `speaker "${s.speakerId}" is listed twice` });
-      known.add(s.speakerId);
-    });
-    const check = (list: ReadonlyArray<{ speakerId?: string | null }>, key: string) =>
-      list.forEach((u, i) => {
-        if (u.speakerId && !known.has(u.speakerId))
-          ctx.addIssue({ code: 'custom', path: ['insights', key, i, 'speakerId'], message: `speaker "${u.speakerId}" is not in speakerInfo`, params: { reason: 'unknown_speaker' } });
-      });
-    check(body.insights.Transcript, 'Transcript');
-    check(body.insights.Highlights, 'Highlights');
-    check(body.insights.NextSteps, 'NextSteps');
-    check(body.insights.QnA ?? [], 'QnA');
+const bodyFields = {
+  title: z.string().default(''),
+  domain: z.string(),
+  sourceRecordId: id('sourceRecordId').regex(RECORD_ID, { error: 'expected a RingSense record id (letters, digits and . _ - ! @ :; at most 200 characters)' }),
+  sourceSessionId: id('sourceSessionId'),
+  eventType: z.string().optional(),
+  rsRecordUri: z.url().optional(),
+  callDirection: z.enum(['Inbound', 'Outbound'], { error: 'expected Inbound or Outbound' }).optional(),
+  ownerExtensionId: z.union([id('ownerExtensionId'), z.number().int().transform(String)]),
+  recordingDurationMs: z.number().int().nonnegative(),
+  recordingStartTime: isoTime,
+  creationTime: isoTime.optional(),
+  lastModifiedTime: isoTime,
+  speakerInfo: z.array(speakerSchema),
+  insights: insightsSchema,
+};
+
+type ParsedBody = { speakerInfo: Array<{ speakerId: string }>; insights: { Transcript: Array<{ speakerId?: string | null }>; Highlights: Array<{ speakerId?: string | null }>; NextSteps: Array<{ speakerId?: string | null }>; QnA?: Array<{ speakerId?: string | null }> | undefined } };
+
+/** Each speaker listed once, and every speaker the insights name listed. */
+function checkSpeakers(body: ParsedBody, ctx: z.RefinementCtx): void {
+  const known = new Set<string>();
+  body.speakerInfo.forEach((s, i) => {
+    if (known.has(s.speakerId)) ctx.addIssue({ code: 'custom', path: ['speakerInfo', i, 'speakerId'], message: `speaker "${s.speakerId}" is listed twice` });
+    known.add(s.speakerId);
   });
+  const check = (list: ReadonlyArray<{ speakerId?: string | null }>, key: string) =>
+    list.forEach((u, i) => {
+      if (u.speakerId && !known.has(u.speakerId))
+        ctx.addIssue({ code: 'custom', path: ['insights', key, i, 'speakerId'], message: `speaker "${u.speakerId}" is not in speakerInfo`, params: { reason: 'unknown_speaker' } });
+    });
+  check(body.insights.Transcript, 'Transcript');
+  check(body.insights.Highlights, 'Highlights');
+  check(body.insights.NextSteps, 'NextSteps');
+  check(body.insights.QnA ?? [], 'QnA');
+}
+
+/** A recorded call's insights (pbx, rcx, nice-incontact). */
+export const insightsBodySchema = z.object(bodyFields).superRefine(checkSpeakers);
+
+/**
+ * A meeting's insights (rcv, ms-teams): what a meeting's event carries. The public rcv sample has no
+ * ownerExtensionId, recordingStartTime, recordingDurationMs or callDirection; read when present, never required.
+ */
+export const meetingBodySchema = z
+  .object({
+    ...bodyFields,
+    domain: z.enum(MEETING_DOMAINS),
+    callDirection: bodyFields.callDirection,
+    ownerExtensionId: bodyFields.ownerExtensionId.optional(),
+    recordingDurationMs: bodyFields.recordingDurationMs.optional(),
+    recordingStartTime: isoTime.optional(),
+  })
+  .superRefine(checkSpeakers)
+  .transform((b) => ({ ...b, meetingDomain: b.domain }));
 
 const envelopeFields = {
   uuid: id('uuid'),
@@ -107,14 +130,15 @@ const envelopeFields = {
   ownerId: z.string().optional(),
 };
 const envelopeSchema = z.object({ ...envelopeFields, body: z.unknown() });
-export const notificationSchema = z.object({ ...envelopeFields, body: insightsBodySchema });
 
 /** True only when A and B are the same type (each property's type, optionality and readonly alike). */
 type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-/** Fails to compile when the schema and the core's RecordingInsights (src/calls/) drift apart. */
-const _schemaProducesRecordingInsights: Same<z.output<typeof insightsBodySchema>, RecordingInsights> = true;
+/** Fail to compile when the schemas and the core's types (src/calls/) drift apart. */
+const _schemaProducesRecordingInsights: Same<z.output<typeof insightsBodySchema>, Omit<RecordingInsights, 'meeting'>> = true;
+const _schemaProducesMeetingInsights: Same<Omit<z.output<typeof meetingBodySchema>, 'domain'>, Omit<MeetingInsights, 'domain'>> = true;
 
-export type InsightsNotification = z.infer<typeof notificationSchema>;
+/** A notification as the WebSocket delivers it, its body a call's or a meeting's insights. */
+export type InsightsNotification = z.infer<typeof envelopeSchema> & { body: ConversationInsights };
 
 export type RejectionReason = 'payload_too_large' | 'not_an_object' | 'missing_source_record_id' | 'unsupported_domain' | 'domain_not_enabled' | 'unknown_speaker' | 'invalid_event';
 
@@ -157,7 +181,6 @@ function tooDeep(raw: unknown, body: unknown): Result<never, EventRejection> | u
  */
 function domainRefusal(domain: string, enabled: readonly AceDomain[], recordId: string | undefined): Result<never, EventRejection> | undefined {
   if (!isAceDomain(domain)) return reject('unsupported_domain', `domain ${quoted(domain)} is not an ACE domain this version knows (${ACE_DOMAINS.join(', ')})`, [], recordId);
-  if (!SYNCED_DOMAINS.includes(domain)) return reject('unsupported_domain', `domain "${domain}" (${DOMAIN_NAMES[domain]}) is not synced by this version`, [], recordId);
   if (!enabled.includes(domain)) return reject('domain_not_enabled', `domain "${domain}" (${DOMAIN_NAMES[domain]}) is not enabled: add it to RINGSENSE_DOMAINS, then replay the call`, [], recordId);
   return undefined;
 }
@@ -166,7 +189,7 @@ function domainRefusal(domain: string, enabled: readonly AceDomain[], recordId: 
  * Validates an insights body (from a notification or the REST API) of one of the `enabled` domains. `prefix` names
  * where it sits.
  */
-export function parseInsightsBody(raw: unknown, enabled: readonly AceDomain[], prefix = ''): Result<RecordingInsights, EventRejection> {
+export function parseInsightsBody(raw: unknown, enabled: readonly AceDomain[], prefix = ''): Result<ConversationInsights, EventRejection> {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return reject('not_an_object', `${prefix || 'body'} is not a JSON object`);
   const deep = tooDeep(raw, raw);
   if (deep) return deep;
@@ -176,7 +199,7 @@ export function parseInsightsBody(raw: unknown, enabled: readonly AceDomain[], p
     return reject('missing_source_record_id', 'the event has no sourceRecordId, so the call cannot be identified');
   const refused = typeof obj.domain === 'string' ? domainRefusal(obj.domain, enabled, recordId) : undefined;
   if (refused) return refused;
-  const parsed = insightsBodySchema.safeParse(raw);
+  const parsed = typeof obj.domain === 'string' && isMeetingDomain(obj.domain) ? meetingBodySchema.safeParse(raw) : insightsBodySchema.safeParse(raw);
   if (parsed.success) return ok(parsed.data);
   const details = parsed.error.issues.map((i) => `${prefix}${formatIssuePath(i.path)}: ${i.message}`);
   const unknownSpeaker = parsed.error.issues.every((i) => i.code === 'custom' && (i.params as { reason?: string } | undefined)?.reason === 'unknown_speaker');

@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import type { MeetingFacts } from '../calls/meeting-facts.ts';
+import type { MeetingInsights } from '../calls/recording-insights.ts';
+import type { Logger } from '../lib/logger.ts';
 import { err, ok, type Result } from '../lib/result.ts';
 import { toRingCentralError } from './ringcentral-error.ts';
 import type { Platform } from './sdk.ts';
@@ -15,6 +17,7 @@ const optionalId = z.string().nullish().transform((v) => (v ? v : undefined));
 
 const meetingSchema = z.object({
   id: z.string().min(1),
+  displayName: z.string().nullish(),
   startTime: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time' }),
   duration: z.number().int().nonnegative().optional(),
   hostInfo: z.object({ extensionId: optionalId, displayName: z.string().nullish() }).partial().optional(),
@@ -41,10 +44,25 @@ export async function readMeetingFacts(platform: Platform, meetingId: string): P
   const m = parsed.data;
   return ok({
     meetingId: m.id,
+    title: m.displayName?.trim() || undefined,
     startTime: m.startTime,
     durationSeconds: m.duration ?? 0,
     hostExtensionId: m.hostInfo?.extensionId,
     participants: m.participants.map((p) => ({ name: p.displayName ?? undefined, extensionId: p.extensionId, callerId: p.callerId })),
     recorded: m.recordings.some((r) => r.availabilityStatus === undefined || r.availabilityStatus === 'Alive'),
   });
+}
+
+/**
+ * The worker's source of meeting facts: RingCentral Video's history for an rcv meeting (by its id, the event's
+ * sourceSessionId); nothing for ms-teams, whose meetings no RingCentral API lists. A history answer that is not a
+ * meeting is a warning, and the meeting is written with what its insights say.
+ */
+export function meetingFactsFrom(platform: Platform, logger: Pick<Logger, 'warn'>): (meeting: MeetingInsights) => Promise<MeetingFacts | undefined> {
+  return async (meeting) => {
+    if (meeting.meetingDomain !== 'rcv') return undefined;
+    const facts = await readMeetingFacts(platform, meeting.sourceSessionId);
+    if (facts?.ok === false) logger.warn('meeting_history_unreadable', { reason: facts.error });
+    return facts?.ok ? facts.value : undefined;
+  };
 }

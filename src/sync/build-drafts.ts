@@ -4,7 +4,7 @@ import { localDate, UTC } from '../lib/local-date.ts';
 import { singleLine } from '../lib/plain-text.ts';
 import type { ResolvedParticipants } from '../mapping/resolve-participants.ts';
 import { addBusinessDays } from './business-days.ts';
-import { callKey, followUpKey } from './call-key.ts';
+import { callKey, followUpKey, meetingMarker } from './call-key.ts';
 import { describeCall } from './describe-call.ts';
 import { plainInsights } from './plain-insights.ts';
 import { cutOnWord, formatOffset } from './text.ts';
@@ -24,6 +24,21 @@ export interface TaskFields {
   Type?: string;
 }
 
+/** A meeting's Event (mapping `meetings.recordAs: event`): completed, its time the meeting's. */
+export interface EventFields {
+  Subject: string;
+  Description: string;
+  OwnerId: string;
+  /** ISO 8601; EndDateTime is Salesforce's, from the start and DurationInMinutes. */
+  StartDateTime: string;
+  DurationInMinutes: number;
+  /** Create-only: a meeting is an Event, not a Call or an Email. */
+  EventSubtype: 'Event';
+  WhoId?: string;
+  WhatId?: string;
+  Type?: string;
+}
+
 /** A Task to write, with the key that makes writing it idempotent. */
 export interface TaskDraft {
   readonly key: string;
@@ -31,17 +46,35 @@ export interface TaskDraft {
   readonly fields: TaskFields;
 }
 
+/**
+ * A meeting's Event to write. Event has no CallObject: without the External ID field the key cannot live in a
+ * field of its own, so the Event is found by where a meeting is (its start, and its owner's day) and told by the
+ * `marker` line its Description carries (call-key.ts).
+ */
+export interface EventDraft {
+  readonly key: string;
+  readonly kind: 'meeting';
+  readonly fields: EventFields;
+  readonly marker: string;
+}
+
+/** A record the sync writes: a Task (a call, a follow-up, a meeting recorded as a task) or a meeting's Event. */
+export type ActivityDraft = TaskDraft | EventDraft;
+
 export interface CallDrafts {
   readonly sourceRecordId: string;
   /** lastModifiedTime of the insights these drafts come from. */
   readonly version: string;
-  readonly call: TaskDraft;
+  /** The conversation's activity: a Task, or a meeting's Event. */
+  readonly call: ActivityDraft;
   readonly followUps: readonly TaskDraft[];
 }
 
 export interface DraftOptions {
   readonly activity: Mapping['activity'];
   readonly followUps: Mapping['followUps'];
+  /** How meetings are written (default: as Events). */
+  readonly meetings?: Mapping['meetings'];
 }
 
 export const SUBJECT_LIMIT = 255;
@@ -56,9 +89,12 @@ export function speakerNamer(insights: RecordingInsights): (speakerId: string | 
 }
 
 function callSubject(insights: RecordingInsights, prefix: string): string {
-  const title = insights.title.trim() || `${insights.callDirection ?? 'Recorded'} call`;
+  const title = insights.title.trim() || (insights.meeting ? 'Meeting' : `${insights.callDirection ?? 'Recorded'} call`);
   return cutOnWord(`${prefix}${title}`, SUBJECT_LIMIT);
 }
+
+/** A meeting's length in whole minutes (Event.DurationInMinutes), at least one. */
+const minutesOf = (ms: number): number => Math.max(1, Math.round(ms / 60_000));
 
 /**
  * Turns validated insights and resolved participants into the Tasks to write: one completed call activity
@@ -77,32 +113,53 @@ export function buildDrafts(received: RecordingInsights, who: ResolvedParticipan
     ...(who.who ? { WhoId: who.who.id } : {}),
     ...(who.whatId && who.who?.type !== 'Lead' ? { WhatId: who.whatId } : {}),
   };
-  const call: TaskDraft = {
-    key: callKey(insights.sourceRecordId),
-    kind: 'call',
-    fields: {
-      Subject: callSubject(insights, subjectPrefix),
-      Description: describeCall(insights, {
-        includeHighlights: opts.activity.includeHighlights,
-        includeNextSteps: opts.activity.includeNextSteps,
-        includeTranscript: opts.activity.includeTranscript,
-        speakerName: name,
-      }),
-      OwnerId: who.ownerUserId,
-      ActivityDate: callDate,
-      Status: 'Completed',
-      Priority: 'Normal',
-      TaskSubtype: 'Call',
-      ...(!hasExternal ? { CallType: 'Internal' as const } : insights.callDirection ? { CallType: insights.callDirection } : {}),
-      CallDurationInSeconds: Math.round(insights.recordingDurationMs / 1000),
-      ...(type ? { Type: type } : {}),
-      ...relation,
-    },
-  };
+  const description = describeCall(insights, {
+    includeHighlights: opts.activity.includeHighlights,
+    includeNextSteps: opts.activity.includeNextSteps,
+    includeTranscript: opts.activity.includeTranscript,
+    speakerName: name,
+  });
+  const subject = callSubject(insights, subjectPrefix);
+  const call: ActivityDraft =
+    insights.meeting && (opts.meetings?.recordAs ?? 'event') === 'event'
+      ? {
+          key: callKey(insights.sourceRecordId),
+          kind: 'meeting',
+          marker: meetingMarker(insights.sourceRecordId),
+          fields: {
+            Subject: subject,
+            Description: description,
+            OwnerId: who.ownerUserId,
+            StartDateTime: new Date(Date.parse(insights.recordingStartTime)).toISOString(),
+            DurationInMinutes: minutesOf(insights.recordingDurationMs),
+            EventSubtype: 'Event',
+            ...(type ? { Type: type } : {}),
+            ...relation,
+          },
+        }
+      : {
+          key: callKey(insights.sourceRecordId),
+          kind: 'call',
+          fields: {
+            Subject: subject,
+            Description: description,
+            OwnerId: who.ownerUserId,
+            ActivityDate: callDate,
+            Status: 'Completed',
+            Priority: 'Normal',
+            // A meeting recorded as a task is a completed task, not a phone call.
+            TaskSubtype: insights.meeting ? 'Task' : 'Call',
+            ...(insights.meeting ? {} : !hasExternal ? { CallType: 'Internal' as const } : insights.callDirection ? { CallType: insights.callDirection } : {}),
+            ...(insights.meeting ? {} : { CallDurationInSeconds: Math.round(insights.recordingDurationMs / 1000) }),
+            ...(type ? { Type: type } : {}),
+            ...relation,
+          },
+        };
 
   const followUps: TaskDraft[] = [];
   if (opts.followUps.enabled) {
     const due = addBusinessDays(callDate, opts.followUps.dueInBusinessDays);
+    const noun = insights.meeting ? 'meeting' : 'call';
     const seen = new Set<string>();
     for (const step of insights.insights.NextSteps) {
       const value = step.value.trim();
@@ -113,12 +170,14 @@ export function buildDrafts(received: RecordingInsights, who: ResolvedParticipan
       const speakerUser = step.speakerId ? who.speakerUserIds.get(step.speakerId) : undefined;
       const owner = opts.followUps.assignTo === 'speaker_or_owner' && speakerUser ? speakerUser : who.ownerUserId;
       const said = step.speakerId ? `${name(step.speakerId)} said this` : 'This came up';
-      const when = step.start !== undefined ? ` at ${formatOffset(step.start)} into the call` : '';
+      const when = step.start !== undefined ? ` at ${formatOffset(step.start)} into the ${noun}` : '';
       const description = [
         value,
         '',
         `${said}${when}.`,
-        `Call: ${insights.title.trim() || 'recorded call'} (${callDate}, RingCentral recording ${insights.sourceRecordId}).`,
+        insights.meeting
+          ? `Meeting: ${subject.slice(subjectPrefix.length) || 'meeting'} (${callDate}, ${meetingMarker(insights.sourceRecordId)}).`
+          : `Call: ${insights.title.trim() || 'recorded call'} (${callDate}, RingCentral recording ${insights.sourceRecordId}).`,
         ...(insights.rsRecordUri ? [`RingSense: ${insights.rsRecordUri}`] : []),
         'Next step captured by RingSense for Sales.',
       ].join('\n');

@@ -18,3 +18,12 @@ export function stepFingerprint(value: string): string {
 export function followUpKey(sourceRecordId: string, stepValue: string): string {
   return `${callKey(sourceRecordId)}:step:${stepFingerprint(stepValue)}`;
 }
+
+/**
+ * The line a meeting's Event carries in its Description, by which the sync tells its Event from others at the same
+ * time when the key has no field of its own (no External ID field: Event has no CallObject). A rep who edits the
+ * Description keeps it (it sits with the facts at the end); the External ID mode needs none.
+ */
+export function meetingMarker(sourceRecordId: string): string {
+  return `RingCentral meeting ${sourceRecordId}`;
+}

@@ -1,4 +1,5 @@
-import type { RecordingInsights } from '../calls/recording-insights.ts';
+import type { MeetingDetails, RecordingInsights } from '../calls/recording-insights.ts';
+import { meetingMarker } from './call-key.ts';
 import { cutOnWord, formatDuration, formatOffset, safeEnd } from './text.ts';
 
 /** Salesforce's limit for Task.Description (a 32,000-character text area). */
@@ -51,6 +52,21 @@ function render(sections: readonly Section[]): string {
       return [s.title, ...s.lines, ...note].filter((l) => l !== '').join('\n');
     })
     .join('\n\n');
+}
+
+/** Where a meeting was held, as the facts line names it. */
+const PLATFORM: Readonly<Record<MeetingDetails['platform'], string>> = { rcv: 'RingCentral Video', 'ms-teams': 'Microsoft Teams' };
+
+/** Names in the attendees line: each cut as a speaker's label is, and at most this many (then "and N more"). */
+const ATTENDEES_SHOWN = 50;
+const ATTENDEE_NAME_LIMIT = 121;
+
+/** `Attendees: Maria Garcia, Sean O'Brien`: everyone who attended, also those no Salesforce record names. */
+function attendeesLine(names: readonly string[]): string[] {
+  if (names.length === 0) return [];
+  const shown = names.slice(0, ATTENDEES_SHOWN).map((n) => (n.length > ATTENDEE_NAME_LIMIT ? cutOnWord(n, ATTENDEE_NAME_LIMIT) : n));
+  const more = names.length - shown.length;
+  return [`Attendees: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`];
 }
 
 /** A payload value shown inside a line of the product's (a score that is no number, a sentiment): short. */
@@ -122,11 +138,19 @@ export function describeCall(insights: RecordingInsights, opts: DescribeOptions)
   const said = (list: ReadonlyArray<{ value: string; speakerId?: string | null | undefined; start?: number | undefined }>) =>
     list.filter((u) => u.value.trim()).map((u) => `- ${at(u.start)}${who(u.speakerId)}${u.value.trim()}`);
   const score = scoreLine(insights);
-  const meta = [
-    `${insights.callDirection ?? 'Recorded'} call, ${formatDuration(insights.recordingDurationMs)}, started ${insights.recordingStartTime.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')}`,
-    `RingCentral recording ${insights.sourceRecordId}, session ${insights.sourceSessionId}`,
-    versionLine(insights.lastModifiedTime),
-  ];
+  const started = insights.recordingStartTime.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC');
+  const meta = insights.meeting
+    ? [
+        `${PLATFORM[insights.meeting.platform]} meeting, ${formatDuration(insights.recordingDurationMs)}, started ${started}${insights.meeting.estimated ? ' (estimated from the insights)' : ''}`,
+        ...attendeesLine(insights.meeting.attendees),
+        meetingMarker(insights.sourceRecordId),
+        versionLine(insights.lastModifiedTime),
+      ]
+    : [
+        `${insights.callDirection ?? 'Recorded'} call, ${formatDuration(insights.recordingDurationMs)}, started ${started}`,
+        `RingCentral recording ${insights.sourceRecordId}, session ${insights.sourceSessionId}`,
+        versionLine(insights.lastModifiedTime),
+      ];
   const section = (title: string, rank: number, lines: string[], what: string): Section => ({ title, rank, lines, dropped: 0, what });
   // In reading order; rank says what goes first when the text is too long (1 first).
   const sections: Section[] = [

@@ -1,8 +1,8 @@
 import type { Failure } from '../lib/service-error.ts';
-import type { TaskFields } from './build-drafts.ts';
+import type { EventFields, TaskFields } from './build-drafts.ts';
 import { readVersion } from './describe-call.ts';
 import type { CallWrite } from './mapped-fields.ts';
-import type { CreateOutcome, FoundTask, MappedFields, TaskWrite } from './task-store.port.ts';
+import type { ActivityObject, ActivityUpdateFields, ActivityWrite, CreateOutcome, FoundTask, MappedFields } from './task-store.port.ts';
 import { compareVersions } from './version.ts';
 
 /**
@@ -19,15 +19,21 @@ import { compareVersions } from './version.ts';
  */
 export const UPDATABLE: ReadonlyArray<keyof TaskFields> = ['Subject', 'Description', 'CallDurationInSeconds', 'CallType', 'ActivityDate'];
 
+/**
+ * On a meeting's Event, only what the insights say: its time is the meeting's, which a newer analysis does not
+ * change, and which a rep may have moved in the calendar.
+ */
+export const EVENT_UPDATABLE: ReadonlyArray<keyof EventFields> = ['Subject', 'Description'];
+
 export type TaskDiff =
   /** Salesforce holds a newer version: nothing to write. */
   | { readonly kind: 'older'; readonly callTaskId: string; readonly followUpsPresent: number }
   | {
       readonly kind: 'write';
-      readonly create: readonly TaskWrite[];
+      readonly create: readonly ActivityWrite[];
       /** The call activity, when it is there already. */
       readonly callTaskId?: string;
-      readonly update?: { readonly id: string; readonly fields: Partial<TaskFields>; readonly mapped?: MappedFields };
+      readonly update?: { readonly id: string; readonly sobject: ActivityObject; readonly fields: ActivityUpdateFields; readonly mapped?: MappedFields };
     };
 
 export function diffTasks(drafts: CallWrite, existing: ReadonlyMap<string, FoundTask>): TaskDiff {
@@ -40,11 +46,14 @@ export function diffTasks(drafts: CallWrite, existing: ReadonlyMap<string, Found
   const create = [...(callTask ? [] : [drafts.call]), ...drafts.followUps.filter((f) => !existing.has(f.key))];
   if (!callTask) return { kind: 'write', create };
   if (newer === 0) return { kind: 'write', create, callTaskId: callTask.id };
-  const fields: Partial<Record<keyof TaskFields, unknown>> = {};
-  for (const f of UPDATABLE) if (drafts.call.fields[f] !== undefined) fields[f] = drafts.call.fields[f];
+  const fields: Record<string, unknown> = {};
+  const call = drafts.call;
+  if (call.kind === 'meeting') for (const f of EVENT_UPDATABLE) fields[f] = call.fields[f];
+  else for (const f of UPDATABLE) if (call.fields[f] !== undefined) fields[f] = call.fields[f];
   const createOnly = new Set(drafts.mappedCreateOnly ?? []);
   const mapped = Object.fromEntries(Object.entries(drafts.call.mapped ?? {}).filter(([name]) => !createOnly.has(name)));
-  const update = { id: callTask.id, fields: fields as Partial<TaskFields>, ...(Object.keys(mapped).length ? { mapped } : {}) };
+  const sobject: ActivityObject = call.kind === 'meeting' ? 'Event' : 'Task';
+  const update = { id: callTask.id, sobject, fields: fields as ActivityUpdateFields, ...(Object.keys(mapped).length ? { mapped } : {}) };
   return { kind: 'write', create, callTaskId: callTask.id, update };
 }
 

@@ -3,7 +3,7 @@ import type { TaskFieldSource, TaskFieldValue } from '../config/mapping.schema.t
 import { singleLine } from '../lib/plain-text.ts';
 import { ServiceError } from '../lib/service-error.ts';
 import type { CallDrafts } from './build-drafts.ts';
-import type { FieldCatalog, MappedFields, TaskFieldInfo, TaskStore, TaskWrite } from './task-store.port.ts';
+import type { FieldCatalog, MappedFields, TaskFieldInfo, TaskStore, ActivityWrite } from './task-store.port.ts';
 import { cutOnWord, safeEnd } from './text.ts';
 
 /**
@@ -264,14 +264,20 @@ export function mappedFields(insights: RecordingInsights, spec: Readonly<Record<
 
 /** A call's drafts with the mapped fields on its call activity (write-call.ts writes them, diff-tasks.ts updates them). */
 export interface CallWrite extends CallDrafts {
-  readonly call: TaskWrite;
+  readonly call: ActivityWrite;
   /** Mapped fields the integration user may set on create only: never in an update. */
   readonly mappedCreateOnly?: readonly string[];
 }
 
+/**
+ * The drafts with the mapped fields on the call activity. A meeting's Event takes the custom ones only: custom
+ * activity fields are Task's and Event's alike, standard Task fields (CallDisposition...) are Task's alone.
+ */
 export function withMappedFields(drafts: CallDrafts, mapped: MappedFieldValues | undefined): CallWrite {
-  if (!mapped || Object.keys(mapped.values).length === 0) return drafts;
-  return { ...drafts, call: { ...drafts.call, mapped: mapped.values }, mappedCreateOnly: mapped.createOnly };
+  const values = drafts.call.kind === 'meeting' && mapped ? Object.fromEntries(Object.entries(mapped.values).filter(([name]) => /__c$/i.test(name))) : mapped?.values;
+  if (!mapped || !values || Object.keys(values).length === 0) return drafts;
+  const call: ActivityWrite = { ...drafts.call, mapped: values };
+  return { ...drafts, call, mappedCreateOnly: mapped.createOnly };
 }
 
 /** The mapped fields a refusal names: in its `fields`, or by API name in its message (INVALID_FIELD names no field). */

@@ -3,7 +3,7 @@ import { singleLine } from '../lib/plain-text.ts';
 
 /**
  * The one door for payload text into a Task: buildDrafts reads the insights only through this. Every text RingSense
- * sent (title, speaker names, summary paragraphs, the bulleted summary's points and section names, highlights, next
+ * sent (title, speaker names, a meeting's attendees, summary paragraphs, the bulleted summary's points and section names, highlights, next
  * steps, questions, call notes, the score and sentiment, utterances, the record link) comes out as one line of plain
  * text (src/lib/plain-text.ts): no controls, escape sequences or bidi overrides, and no line break of its own, so a
  * line of a Description is always one the product wrote (`- [00:42] Name: ...`), never one a payload forged
@@ -43,6 +43,7 @@ function plainCopy(insights: RecordingInsights): RecordingInsights {
     title: singleLine(insights.title),
     ...(insights.rsRecordUri === undefined ? {} : { rsRecordUri: singleLine(insights.rsRecordUri) }),
     speakerInfo: insights.speakerInfo.map((s) => plainItem(s, 'name')),
+    ...(insights.meeting ? { meeting: { ...insights.meeting, attendees: insights.meeting.attendees.map((n) => singleLine(n)).filter((n) => n.trim() !== '') } } : {}),
     insights: {
       ...insights.insights,
       Transcript: Transcript.map((u) => plainItem(u, 'text')),

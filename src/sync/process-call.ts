@@ -4,6 +4,7 @@ import type { Mapping } from '../config/mapping.schema.ts';
 import { assertNever } from '../lib/assert-never.ts';
 import type { Logger } from '../lib/logger.ts';
 import { ServiceError } from '../lib/service-error.ts';
+import { meetingAttendees } from '../mapping/meeting-attendees.ts';
 import { resolveParticipants, type Resolution, type ResolveDeps } from '../mapping/resolve-participants.ts';
 import { buildDrafts } from './build-drafts.ts';
 import type { FieldRefusalRecorder } from './field-refusals.ts';
@@ -129,6 +130,26 @@ async function transcriptFileOf(received: RecordingInsights, transcript: Process
 }
 
 /**
+ * A meeting's further people, after its Event is written: the Contacts among its other external participants related
+ * to it (Shared Activities), each once. Where the org has no Shared Activities, or the Event's Name is a Lead (an
+ * Event relates to one lead, or to contacts), the Description's attendees line names them, and that is all.
+ * A refusal is a warning (the meeting stays written); a failed request throws for the job to retry.
+ */
+async function attendeesOf(insights: RecordingInsights, report: WriteReport, resolution: Resolution, snap: MappingSnapshot, deps: ProcessDeps): Promise<void> {
+  // Also when the Event was there already: a retry after this step failed comes back to it (it adds only what is missing).
+  if (!insights.meeting || snap.mapping.meetings.recordAs !== 'event' || resolution.who?.type === 'Lead') return;
+  const ids = await meetingAttendees(insights, snap, deps, resolution.who?.id);
+  if (ids.length === 0) return;
+  const o = await deps.tasks.relateToEvent(report.callTaskId, ids);
+  if (o.kind === 'no_shared_activities') {
+    deps.logger.debug('meeting_attendees_named', { eventId: report.callTaskId, contacts: ids.length, reason: 'no_shared_activities' });
+    return;
+  }
+  deps.logger.info('meeting_attendees_related', { eventId: report.callTaskId, added: o.added, present: o.present });
+  for (const r of o.refused) deps.logger.warn('meeting_attendee_refused', { eventId: report.callTaskId, contactId: r.id, code: r.failure.code, reason: r.failure.message });
+}
+
+/**
  * The use case: decide the write (plan-call-write.ts), resolve who the call belongs to, build the Tasks, write them
  * idempotently (write-call.ts). Throws PermanentSyncError when a person must act, and ServiceError (classified)
  * when Salesforce or RingCentral fails.
@@ -169,11 +190,12 @@ export async function processCall(insights: RecordingInsights, deps: ProcessDeps
   }
   // What describe ruled out counts only when the call activity was written (an older version writes nothing).
   await noteRefusals([...(report.call === 'unchanged' ? [] : (mapped?.skipped ?? [])), ...(report.fieldRefusals ?? [])], insights.sourceRecordId, deps);
-  // Independent of each other, both after the call activity: side by side. Both settle before the job ends (a retry
-  // must not start while either is in flight); the first failure decides.
+  // Independent of each other, all after the call activity: side by side. All settle before the job ends (a retry
+  // must not start while one is in flight); the first failure decides.
   const after = await Promise.allSettled([
     nextStepOf(insights, resolution, m.opportunity.nextStep, deps),
     transcriptFileOf(insights, opts.transcript, report, resolution, m.activity.transcriptFile, deps),
+    attendeesOf(insights, report, resolution, snap, deps),
   ]);
   const failed = after.find((r) => r.status === 'rejected');
   if (failed) throw failed.reason;

@@ -2,7 +2,7 @@ import { briefRetry } from '../lib/brief-retry.ts';
 import { ServiceError, type Failure } from '../lib/service-error.ts';
 import { diffTasks, NO_RESULT, refusalOf } from './diff-tasks.ts';
 import { namedFields, type CallWrite, type FieldRefusal } from './mapped-fields.ts';
-import type { CreateOutcome, MappedFields, TaskStore, TaskWrite } from './task-store.port.ts';
+import { findTarget, type ActivityObject, type ActivityUpdateFields, type ActivityWrite, type CreateOutcome, type MappedFields, type TaskStore } from './task-store.port.ts';
 
 export interface FollowUpFailure {
   readonly key: string;
@@ -53,7 +53,7 @@ async function dropRefused(mapped: MappedFields | undefined, first: Failure, att
 }
 
 /** Creates the call activity again after a refusal, leaving out refused mapped fields; its outcome and what was left out. */
-async function recreateCall(store: TaskStore, call: TaskWrite, first: CreateOutcome, shared: boolean): Promise<{ outcome: CreateOutcome; refusals: FieldRefusal[] }> {
+async function recreateCall(store: TaskStore, call: ActivityWrite, first: CreateOutcome, shared: boolean): Promise<{ outcome: CreateOutcome; refusals: FieldRefusal[] }> {
   if (first.ok || !call.mapped) return { outcome: first, refusals: [] };
   let outcome: CreateOutcome = first;
   const { refusals } = await dropRefused(call.mapped, first.failure, async (mapped) => {
@@ -64,10 +64,10 @@ async function recreateCall(store: TaskStore, call: TaskWrite, first: CreateOutc
 }
 
 /** Updates the call activity, leaving out mapped fields Salesforce refuses. */
-async function updateCall(store: TaskStore, update: { readonly id: string; readonly fields: Parameters<TaskStore['update']>[1]; readonly mapped?: MappedFields }): Promise<FieldRefusal[]> {
+async function updateCall(store: TaskStore, update: { readonly id: string; readonly sobject: ActivityObject; readonly fields: ActivityUpdateFields; readonly mapped?: MappedFields }): Promise<FieldRefusal[]> {
   const attempt = async (mapped: MappedFields | undefined): Promise<Failure | undefined> => {
     try {
-      await store.update(update.id, update.fields, mapped);
+      await store.update(update.id, update.fields, mapped, update.sobject);
       return undefined;
     } catch (e) {
       if (update.mapped && e instanceof ServiceError && mayBeMapped(e.failure)) return e.failure;
@@ -119,7 +119,7 @@ async function createNew(store: TaskStore, drafts: CallWrite): Promise<WriteRepo
 
 /** Looks the call's keys up, then creates only what is missing and updates the call activity if this is newer. */
 async function writeLookingFirst(store: TaskStore, drafts: CallWrite): Promise<WriteReport> {
-  const existing = await store.find([drafts.call.key, ...drafts.followUps.map((f) => f.key)]);
+  const existing = await store.find([findTarget(drafts.call), ...drafts.followUps.map((f) => f.key)]);
   const diff = diffTasks(drafts, existing);
   if (diff.kind === 'older') return { callTaskId: diff.callTaskId, call: 'unchanged', followUpsCreated: 0, followUpsExisting: diff.followUpsPresent, followUpFailures: [] };
   let callTaskId = diff.callTaskId;
@@ -149,7 +149,7 @@ async function writeLookingFirst(store: TaskStore, drafts: CallWrite): Promise<W
   // A record that failed for a passing reason: run the whole (idempotent) write again.
   if (passing) throw salesforceError(passing);
   // The call activity was created by another writer meanwhile (a duplicate key): find it.
-  callTaskId ??= (await store.find([drafts.call.key])).get(drafts.call.key)?.id;
+  callTaskId ??= (await store.find([findTarget(drafts.call)])).get(drafts.call.key)?.id;
   if (!callTaskId) throw salesforceError({ kind: 'transient', code: 'CALL_TASK_MISSING', message: 'the call activity was neither found nor created' });
   if (diff.update) fieldRefusals.push(...(await updateCall(store, diff.update)));
   const call = !diff.callTaskId ? 'created' : diff.update ? 'updated' : 'unchanged';

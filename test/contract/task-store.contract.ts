@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { TaskDraft } from '../../src/sync/build-drafts.ts';
-import type { TaskStore, TaskWrite } from '../../src/sync/task-store.port.ts';
+import type { TaskStore, ActivityWrite } from '../../src/sync/task-store.port.ts';
 
 /**
  * The mapped fields every store under test has on Task (the simulator's seed declares them; the fake's catalog holds
@@ -81,7 +81,7 @@ export function taskStoreContract(name: string, make: (opts: { uniqueKeys: boole
 
     it('writes mapped fields with a Task; a value Salesforce refuses fails that record only, naming the field', async () => {
       const { store, ownerId } = await make({ uniqueKeys: false });
-      const withMapped = (key: string, mapped: TaskWrite['mapped']): TaskWrite => ({ ...draft(key, ownerId, 'call'), mapped });
+      const withMapped = (key: string, mapped: ActivityWrite['mapped']): ActivityWrite => ({ ...draft(key, ownerId, 'call'), mapped });
       const outcomes = await store.create([withMapped('ringsense:m1', { RingSense_Sentiment__c: 'Positive', RingSense_Score__c: 7 }), withMapped('ringsense:m2', { RingSense_Sentiment__c: 'Neutral' })], { shared: true });
       expect(outcomes[0]?.ok).toBe(true);
       expect(outcomes[1]?.ok ? undefined : outcomes[1]?.failure).toMatchObject({ kind: 'permanent', code: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', fields: ['RingSense_Sentiment__c'] });

@@ -1,11 +1,13 @@
 import { ServiceError, type Failure } from '../../src/lib/service-error.ts';
-import type { TaskDraft, TaskFields } from '../../src/sync/build-drafts.ts';
-import type { CreateOutcome, FieldCatalog, FoundTask, MappedFields, TaskStore, TaskWrite } from '../../src/sync/task-store.port.ts';
+import type { ActivityDraft, EventFields, TaskFields } from '../../src/sync/build-drafts.ts';
+import type { ActivityObject, ActivityUpdateFields, ActivityWrite, CreateOutcome, FieldCatalog, FindTarget, FoundTask, MappedFields, RelateOutcome, TaskStore } from '../../src/sync/task-store.port.ts';
 
 export interface StoredTask {
   readonly id: string;
   readonly key: string;
-  fields: TaskFields;
+  /** Task, or Event for a meeting's. */
+  readonly sobject: ActivityObject;
+  fields: TaskFields | EventFields;
   /** The mapped fields written with it. */
   mapped: Record<string, string | number | boolean>;
 }
@@ -14,6 +16,7 @@ export type StoreOp =
   | { readonly op: 'find'; readonly keys: number }
   | { readonly op: 'create'; readonly shared: boolean; readonly records: number }
   | { readonly op: 'update'; readonly id: string }
+  | { readonly op: 'relate'; readonly id: string; readonly contacts: number }
   | { readonly op: 'describe' };
 
 /**
@@ -27,26 +30,27 @@ export type StoreOp =
 export class FakeTaskStore implements TaskStore {
   readonly tasks: StoredTask[] = [];
   readonly ops: StoreOp[] = [];
-  refuse: (draft: TaskDraft) => Failure | undefined;
+  refuse: (draft: ActivityDraft) => Failure | undefined;
   catalog: FieldCatalog;
   readonly #uniqueKeys: boolean;
   #next = 1;
 
-  constructor(opts: { refuse?: (draft: TaskDraft) => Failure | undefined; uniqueKeys?: boolean; catalog?: FieldCatalog } = {}) {
+  constructor(opts: { refuse?: (draft: ActivityDraft) => Failure | undefined; uniqueKeys?: boolean; catalog?: FieldCatalog } = {}) {
     this.refuse = opts.refuse ?? (() => undefined);
     this.#uniqueKeys = opts.uniqueKeys ?? false;
     this.catalog = opts.catalog ?? new Map();
   }
 
-  find(keys: readonly string[]): Promise<ReadonlyMap<string, FoundTask>> {
-    this.ops.push({ op: 'find', keys: keys.length });
-    const wanted = new Set(keys);
+  /** A meeting's Event is found by its key here: the adapter's two ways of finding one are the contract test's. */
+  find(targets: readonly FindTarget[]): Promise<ReadonlyMap<string, FoundTask>> {
+    this.ops.push({ op: 'find', keys: targets.length });
+    const wanted = new Set(targets.map((t) => (typeof t === 'string' ? t : t.key)));
     const found = new Map<string, FoundTask>();
     for (const t of this.tasks) if (wanted.has(t.key)) found.set(t.key, { id: t.id, description: t.fields.Description });
     return Promise.resolve(found);
   }
 
-  create(drafts: readonly TaskWrite[], opts: { readonly shared: boolean }): Promise<readonly CreateOutcome[]> {
+  create(drafts: readonly ActivityWrite[], opts: { readonly shared: boolean }): Promise<readonly CreateOutcome[]> {
     this.ops.push({ op: 'create', shared: opts.shared, records: drafts.length });
     return Promise.resolve(
       drafts.map((d): CreateOutcome => {
@@ -55,22 +59,38 @@ export class FakeTaskStore implements TaskStore {
         if (this.#uniqueKeys && this.tasks.some((t) => t.key === d.key)) {
           return { ok: false, failure: { kind: 'permanent', code: 'DUPLICATE_VALUE', message: 'duplicate value found: the key already exists' } };
         }
-        const id = `00T${String(this.#next++).padStart(12, '0')}AAA`;
-        this.tasks.push({ id, key: d.key, fields: { ...d.fields }, mapped: { ...d.mapped } });
+        const sobject: ActivityObject = d.kind === 'meeting' ? 'Event' : 'Task';
+        const id = `${sobject === 'Event' ? '00U' : '00T'}${String(this.#next++).padStart(12, '0')}AAA`;
+        this.tasks.push({ id, key: d.key, sobject, fields: { ...d.fields }, mapped: { ...d.mapped } });
         return { ok: true, id };
       }),
     );
   }
 
-  update(id: string, fields: Partial<TaskFields>, mapped?: MappedFields): Promise<void> {
+  update(id: string, fields: ActivityUpdateFields, mapped?: MappedFields, sobject: ActivityObject = 'Task'): Promise<void> {
     this.ops.push({ op: 'update', id });
-    const t = this.tasks.find((x) => x.id === id);
-    if (!t) return Promise.reject(new Error(`no Task ${id}`));
+    const t = this.tasks.find((x) => x.id === id && x.sobject === sobject);
+    if (!t) return Promise.reject(new Error(`no ${sobject} ${id}`));
     const refused = this.#refuseMapped(mapped);
     if (refused) return Promise.reject(new ServiceError('salesforce', refused));
     t.fields = { ...t.fields, ...fields };
     t.mapped = { ...t.mapped, ...mapped };
     return Promise.resolve();
+  }
+
+  /** Each Event's related contacts (Shared Activities; `sharedActivities: false` in the constructor: an org without). */
+  readonly relations = new Map<string, Set<string>>();
+  sharedActivities = true;
+
+  relateToEvent(eventId: string, contactIds: readonly string[]): Promise<RelateOutcome> {
+    this.ops.push({ op: 'relate', id: eventId, contacts: contactIds.length });
+    if (contactIds.length === 0) return Promise.resolve({ kind: 'related', added: 0, present: 0, refused: [] });
+    if (!this.sharedActivities) return Promise.resolve({ kind: 'no_shared_activities' });
+    const there = this.relations.get(eventId) ?? new Set<string>();
+    this.relations.set(eventId, there);
+    const added = contactIds.filter((id) => !there.has(id));
+    added.forEach((id) => there.add(id));
+    return Promise.resolve({ kind: 'related', added: added.length, present: contactIds.length - added.length, refused: [] });
   }
 
   describeFields(): Promise<FieldCatalog> {

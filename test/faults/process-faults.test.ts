@@ -1,4 +1,4 @@
-import { SYNCED_DOMAINS } from '../../src/calls/domains.ts';
+import { ACE_DOMAINS } from '../../src/calls/domains.ts';
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -68,7 +68,7 @@ describe('fault suite: processes', () => {
     w.sims.sf.setLatency(1500, 'after');
     const first = spawnRole('work');
     await first.waitFor(/"message":"worker_started"/);
-    for (const n of FAULT_CALLS) await enqueueNotification(w.queue, sampleCalls()[n], silentLogger(), { domains: SYNCED_DOMAINS });
+    for (const n of FAULT_CALLS) await enqueueNotification(w.queue, sampleCalls()[n], silentLogger(), { domains: ACE_DOMAINS });
     await waitFor(() => (w!.sims.sf.counters().byKind['collections.create'] ?? 0) >= 1, 30_000, 'a Task write to start');
     first.child.kill('SIGKILL');
     const killed = Date.now();

@@ -12,9 +12,9 @@ import { SalesforceTaskStore } from '../../src/salesforce/task-store.adapter.ts'
 import { writeCall } from '../../src/sync/write-call.ts';
 import type { SalesforceSimulator } from '../../src/simulators/salesforce/salesforce-simulator.ts';
 import { buildDrafts, type CallDrafts } from '../../src/sync/build-drafts.ts';
-import { loadEventFixture } from '../support/fixtures.ts';
+import { loadEventFixture, asCall } from '../support/fixtures.ts';
 import { connectedSalesforce } from '../support/salesforce-sim.ts';
-import { SYNCED_DOMAINS } from '../../src/calls/domains.ts';
+import { ACE_DOMAINS } from '../../src/calls/domains.ts';
 
 async function connect(extraContacts: Array<Record<string, unknown>> = []) {
   const seed = demoSalesforceSeed();
@@ -23,9 +23,9 @@ async function connect(extraContacts: Array<Record<string, unknown>> = []) {
 }
 
 const base: RecordingInsights = (() => {
-  const r = parseInsightsNotification(loadEventFixture('documented-example'), SYNCED_DOMAINS);
+  const r = parseInsightsNotification(loadEventFixture('documented-example'), ACE_DOMAINS);
   if (!r.ok) throw new Error(r.error.message);
-  return r.value.body;
+  return asCall(r.value.body);
 })();
 
 /** The documented example as call number `n` (its own recording id), owned by `ownerId`. */

@@ -4,7 +4,7 @@
  * events lost in a Failed WebSocket recovery. Time is an injected clock; waits for rate limits are recorded by an
  * injected sleep that moves that clock.
  */
-import { SYNCED_DOMAINS } from '../../src/calls/domains.ts';
+import { ACE_DOMAINS } from '../../src/calls/domains.ts';
 import { PassThrough } from 'node:stream';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -83,7 +83,7 @@ async function setup(
     platform: opts.platform ? opts.platform(client.platform) : client.platform,
     redis,
     prefix,
-    enqueue: (insights) => enqueueInsights(queue, insights, 'catch_up', logger, { domains: SYNCED_DOMAINS }),
+    enqueue: (insights) => enqueueInsights(queue, insights, 'catch_up', logger, { domains: ACE_DOMAINS }),
     logger,
     ...timing,
     ...opts.catchUp,
@@ -220,7 +220,7 @@ describe('CatchUp', () => {
       sdk: h.client.sdk,
       logger: h.logger,
       onNotification: async (raw) => {
-        await enqueueNotification(h.queue, raw, h.logger, { domains: SYNCED_DOMAINS });
+        await enqueueNotification(h.queue, raw, h.logger, { domains: ACE_DOMAINS });
       },
       onRecovered: (i) => {
         recoveries.push(i);

@@ -1,3 +1,4 @@
+import { asCall } from '../support/fixtures.ts';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseMapping } from '../../src/config/load-mapping.ts';
@@ -9,7 +10,7 @@ import { processCall } from '../../src/sync/process-call.ts';
 import { FakePeople, FakeTelephony } from '../fakes/fake-directory.ts';
 import { FakeTaskStore } from '../fakes/fake-task-store.ts';
 import { eventOf, startPipeline, waitFor, type Pipeline } from '../support/pipeline.ts';
-import { SYNCED_DOMAINS } from '../../src/calls/domains.ts';
+import { ACE_DOMAINS } from '../../src/calls/domains.ts';
 
 let p: Pipeline | undefined;
 afterEach(async () => {
@@ -101,7 +102,7 @@ describe('processCall names the insight types it does not know in a debug log', 
   it('logs their names only, at debug, and writes the call', async () => {
     const event = structuredClone(sampleCalls()['inbound-highlights']) as unknown as { body: Body };
     Object.assign(event.body.insights, { TalkRatio: [{ value: 'secret ratio text' }] });
-    const parsed = parseInsightsNotification(event, SYNCED_DOMAINS);
+    const parsed = parseInsightsNotification(event, ACE_DOMAINS);
     if (!parsed.ok) throw new Error(parsed.error.message);
     const lines: Array<Record<string, unknown>> = [];
     const stream = new PassThrough();
@@ -111,7 +112,7 @@ describe('processCall names the insight types it does not know in a debug log', 
     const tasks = new FakeTaskStore();
     const snap = parseMapping(`users:\n  "${REP_MARIA}": { salesforceUserId: "${DEMO_IDS.userMaria}" }\n`, 'm.yaml');
     const logger = createLogger({ level: 'debug', format: 'json', stream });
-    const r = await processCall(parsed.value.body, { mapping: () => snap, people, telephony: new FakeTelephony(), tasks, logger });
+    const r = await processCall(asCall(parsed.value.body), { mapping: () => snap, people, telephony: new FakeTelephony(), tasks, logger });
     expect(r.report.call).toBe('created');
     await new Promise((resolve) => setImmediate(resolve));
     const logged = lines.filter((l) => l.message === 'unknown_insight_types');

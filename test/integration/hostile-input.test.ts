@@ -1,4 +1,4 @@
-import { SYNCED_DOMAINS } from '../../src/calls/domains.ts';
+import { ACE_DOMAINS } from '../../src/calls/domains.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +29,10 @@ describe('hostile and broken input', () => {
     cases.push(['invalid_event', wrongType]);
     const video = doc();
     video.domain = 'rcv';
-    cases.push(['unsupported_domain', video]);
+    cases.push(['domain_not_enabled', video]);
+    const zoom = doc();
+    zoom.domain = 'zoom';
+    cases.push(['unsupported_domain', zoom]);
     const ghost = doc();
     (ghost.insights.Transcript as Array<Record<string, unknown>>)[0]!.speakerId = 'p-nobody';
     cases.push(['unknown_speaker', ghost]);
@@ -44,7 +47,8 @@ describe('hostile and broken input', () => {
       const job = failed.find((j) => j.failedReason.startsWith(`${reason}:`) && JSON.stringify((eventOf(j) as { body: unknown }).body) === JSON.stringify(body));
       expect(job, reason).toBeDefined(); // the event is kept whole for replay
     }
-    expect(failed.find((j) => j.failedReason.startsWith('unsupported_domain'))!.failedReason).toContain('domain "rcv" (RingEX Video meetings) is not synced by this version');
+    expect(failed.find((j) => j.failedReason.startsWith('domain_not_enabled'))!.failedReason).toContain('domain "rcv" (RingEX Video meetings) is not enabled: add it to RINGSENSE_DOMAINS');
+    expect(failed.find((j) => j.failedReason.startsWith('unsupported_domain'))!.failedReason).toContain('domain "zoom" is not an ACE domain this version knows');
     expect(p.tasks().filter((t) => t.TaskSubtype === 'Call')).toHaveLength(1);
   });
 
@@ -63,9 +67,9 @@ describe('hostile and broken input', () => {
     const lines: string[] = [];
     sink.on('data', (d: Buffer) => lines.push(...d.toString().split('\n').filter(Boolean)));
     const logger = createLogger({ level: 'info', format: 'json', stream: sink });
-    const deepResult = await enqueueNotification(p.service.queue, envelope, logger, { domains: SYNCED_DOMAINS });
+    const deepResult = await enqueueNotification(p.service.queue, envelope, logger, { domains: ACE_DOMAINS });
     // Over the size limit, however it arrives (here an object handed over in process): kept as ids and first bytes.
-    const bigResult = await enqueueNotification(p.service.queue, { ...envelope, body: { ...doc(), sourceRecordId: '900000000000009', pad: 'x'.repeat(9 * 1024 * 1024) } }, logger, { domains: SYNCED_DOMAINS });
+    const bigResult = await enqueueNotification(p.service.queue, { ...envelope, body: { ...doc(), sourceRecordId: '900000000000009', pad: 'x'.repeat(9 * 1024 * 1024) } }, logger, { domains: ACE_DOMAINS });
     expect(bigResult.rejection).toMatchObject({ reason: 'payload_too_large', sourceRecordId: '900000000000009' });
     const bigJob = await p.service.queue.getJob(bigResult.jobId);
     expect(bigJob!.data).toMatchObject({ kind: 'oversized', source: 'notification', ids: { sourceRecordId: '900000000000009' } });

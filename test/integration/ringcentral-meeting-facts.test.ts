@@ -28,6 +28,7 @@ describe('readMeetingFacts', () => {
       ok: true,
       value: {
         meetingId: RCV_SAMPLE_MEETING_ID,
+        title: 'Northwind rollout planning',
         startTime: '2024-09-17T15:00:00.000Z',
         durationSeconds: 1260,
         hostExtensionId: REP_MARIA,

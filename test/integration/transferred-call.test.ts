@@ -4,7 +4,7 @@
  * written once. Through the unmodified clients, the simulators and real Redis.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { SYNCED_DOMAINS } from '../../src/calls/domains.ts';
+import { ACE_DOMAINS } from '../../src/calls/domains.ts';
 import { DEMO_IDS, demoSalesforceSeed } from '../../src/demo/demo-seed.ts';
 import { TRANSFER_LEG_IDS, TRANSFER_SESSION_ID, transferRingCentralSeed, transferSampleLegs } from '../../src/demo/sample-transfer.ts';
 import { createLogger } from '../../src/lib/logger.ts';
@@ -37,7 +37,7 @@ describe('a transferred call', () => {
 
     // The call-log catch-up reads Maria's leg again (the same version): its job id is taken, nothing is written again.
     const [, mariaLeg] = transferSampleLegs();
-    const again = await enqueueInsights(p.service.queue, structuredClone(mariaLeg.insights), 'catch_up', createLogger({ level: 'error', format: 'json' }), { domains: SYNCED_DOMAINS });
+    const again = await enqueueInsights(p.service.queue, structuredClone(mariaLeg.insights), 'catch_up', createLogger({ level: 'error', format: 'json' }), { domains: ACE_DOMAINS });
     expect(again.status).toBe('duplicate');
     expect(callTask(p, TRANSFER_LEG_IDS.maria)).toHaveLength(1);
     expect(p.tasks().filter((t) => t.TaskSubtype === 'Call')).toHaveLength(2);

@@ -9,15 +9,15 @@ import { parseInsightsNotification, type RecordingInsights } from '../../src/rin
 import { SalesforceTaskStore } from '../../src/salesforce/task-store.adapter.ts';
 import { writeCall } from '../../src/sync/write-call.ts';
 import { buildDrafts, type CallDrafts } from '../../src/sync/build-drafts.ts';
-import { loadEventFixture } from '../support/fixtures.ts';
+import { loadEventFixture, asCall } from '../support/fixtures.ts';
 import { connectedSalesforce } from '../support/salesforce-sim.ts';
-import { SYNCED_DOMAINS } from '../../src/calls/domains.ts';
+import { ACE_DOMAINS } from '../../src/calls/domains.ts';
 
 const KEY_FIELD = 'RingSense_Call_Id__c';
 const base: RecordingInsights = (() => {
-  const r = parseInsightsNotification(loadEventFixture('documented-example'), SYNCED_DOMAINS);
+  const r = parseInsightsNotification(loadEventFixture('documented-example'), ACE_DOMAINS);
   if (!r.ok) throw new Error(r.error.message);
-  return r.value.body;
+  return asCall(r.value.body);
 })();
 
 function drafts(lastModifiedTime: string): CallDrafts {

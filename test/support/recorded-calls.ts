@@ -1,4 +1,4 @@
-import { SYNCED_DOMAINS } from '../../src/calls/domains.ts';
+import { ACE_DOMAINS } from '../../src/calls/domains.ts';
 import { expect } from 'vitest';
 import { createLogger } from '../../src/lib/logger.ts';
 import { callJobId } from '../../src/queue/jobs.ts';
@@ -23,7 +23,7 @@ export async function publish(pl: Pipeline, rec: SimRecording): Promise<void> {
 /** The call read again over REST and run again (`ringsense-sync replay`): its job removed first, as an admin's replay does. */
 export async function replay(pl: Pipeline, rec: SimRecording): Promise<void> {
   await pl.service.queue.getJob(callJobId(String(rec.insights.sourceRecordId), String(rec.insights.lastModifiedTime))).then((j) => j?.remove());
-  await enqueueInsights(pl.service.queue, structuredClone(rec.insights), 'replay', createLogger({ level: 'error', format: 'json' }), { domains: SYNCED_DOMAINS });
+  await enqueueInsights(pl.service.queue, structuredClone(rec.insights), 'replay', createLogger({ level: 'error', format: 'json' }), { domains: ACE_DOMAINS });
   const n = finished.get(pl) ?? 0;
   expect(await pl.settled(n)).toEqual({ completed: n, failed: 0 });
 }

@@ -173,7 +173,8 @@ function objectDefs(taskExternalIdField: string | undefined): ObjectDef[] {
       ...taskExt,
       ...systemFields(),
     ] },
-    ...eventDefs(),
+    // Custom activity fields are Activity's: Task and Event have them alike (the External ID field too) [DOC].
+    ...eventDefs().map((o) => (o.name === 'Event' ? { ...o, fields: [...o.fields, ...taskExt] } : o)),
     ...contentDefs(),
   ];
 }
@@ -220,8 +221,20 @@ export class Schema {
     return obj === undefined ? undefined : this.fieldIndex.get(obj.name)?.get(fieldName.toLowerCase());
   }
 
-  /** Adds (or redefines, as an admin editing it would) a custom field; throws for a name that is not one. */
+  /**
+   * Adds (or redefines, as an admin editing it would) a custom field; throws for a name that is not one. A field of
+   * Task or Event is an activity field, Activity's: it is defined on both, as Salesforce has them.
+   */
   defineCustomField(objectName: string, spec: CustomFieldSpec): FieldDef {
+    const name = this.object(objectName)?.name;
+    if (name === 'Task' || name === 'Event') {
+      const other = name === 'Task' ? 'Event' : 'Task';
+      if (this.object(other) !== undefined) this.#defineOn(other, spec);
+    }
+    return this.#defineOn(objectName, spec);
+  }
+
+  #defineOn(objectName: string, spec: CustomFieldSpec): FieldDef {
     const obj = this.object(objectName);
     if (obj === undefined) throw new Error(`Custom field: unknown sObject type '${objectName}'`);
     if (!/^[A-Za-z][A-Za-z0-9_]{0,39}__c$/.test(spec.name)) throw new Error(`Custom field: '${spec.name}' is not a custom field API name (Name__c)`);

@@ -24,13 +24,13 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(cfg)).toBe(true);
   });
 
-  it('RINGSENSE_DOMAINS: pbx by default; a list of synced domains; unknown names and meetings refused by name', () => {
+  it('RINGSENSE_DOMAINS: pbx by default; a list of domains, meetings included; unknown names refused by name', () => {
     expect(loadConfig({}, {}, tmp()).domains).toEqual(['pbx']);
     expect(loadConfig({ RINGSENSE_DOMAINS: ' pbx, rcx ,nice-incontact,rcx' }, {}, tmp()).domains).toEqual(['pbx', 'rcx', 'nice-incontact']);
     expect(problemsOf(() => loadConfig({ RINGSENSE_DOMAINS: 'pbx,zoom' }, {}, tmp())).problems).toEqual([
       { where: 'RINGSENSE_DOMAINS', message: 'unknown domain "zoom": ACE\'s domains are pbx, rcv, ms-teams, rcx, nice-incontact' },
     ]);
-    expect(problemsOf(() => loadConfig({ RINGSENSE_DOMAINS: 'pbx,rcv' }, {}, tmp())).problems[0]?.message).toMatch(/^rcv \(RingEX Video meetings\) cannot be synced yet/);
+    expect(loadConfig({ RINGSENSE_DOMAINS: 'pbx,rcv,ms-teams' }, {}, tmp()).domains).toEqual(['pbx', 'rcv', 'ms-teams']);
   });
 
   it('reports every problem at once, by variable name, without secret values', () => {

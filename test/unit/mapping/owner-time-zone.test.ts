@@ -8,8 +8,8 @@ import { resolveParticipants } from '../../../src/mapping/resolve-participants.t
 import { warmMappedUsers } from '../../../src/mapping/warm-users.ts';
 import { parseInsightsNotification, type RecordingInsights } from '../../../src/ringcentral/insights-event.schema.ts';
 import { FakePeople, FakeTelephony } from '../../fakes/fake-directory.ts';
-import { loadEventFixture } from '../../support/fixtures.ts';
-import { SYNCED_DOMAINS } from '../../../src/calls/domains.ts';
+import { loadEventFixture, asCall } from '../../support/fixtures.ts';
+import { ACE_DOMAINS } from '../../../src/calls/domains.ts';
 
 const JOHN = '005Dm0000000001IAA';
 const MARIA = '005Dm0000000002IAA';
@@ -18,9 +18,9 @@ const BY_EMAIL = parseMapping(`users:\n  "62288320001": { email: "john.smith@acm
 const DEFAULT_OWNER = parseMapping(`lookups: { ownerByExtensionEmail: false }\ndefaultOwner: { email: "maria.garcia@acme.example" }\n`, 'mapping.yaml');
 
 function call(): RecordingInsights {
-  const r = parseInsightsNotification(loadEventFixture('documented-example'), SYNCED_DOMAINS);
+  const r = parseInsightsNotification(loadEventFixture('documented-example'), ACE_DOMAINS);
   if (!r.ok) throw new Error(r.error.message);
-  return r.value.body;
+  return asCall(r.value.body);
 }
 
 /** The warnings logged, as { message, ...meta }. */

@@ -3,8 +3,8 @@ import { parseMapping } from '../../../src/config/load-mapping.ts';
 import { resolveParticipants } from '../../../src/mapping/resolve-participants.ts';
 import { parseInsightsNotification, type RecordingInsights } from '../../../src/ringcentral/insights-event.schema.ts';
 import { FakePeople, FakeTelephony } from '../../fakes/fake-directory.ts';
-import { loadEventFixture, type FixtureName } from '../../support/fixtures.ts';
-import { SYNCED_DOMAINS } from '../../../src/calls/domains.ts';
+import { loadEventFixture, type FixtureName, asCall } from '../../support/fixtures.ts';
+import { ACE_DOMAINS } from '../../../src/calls/domains.ts';
 
 const JOHN = '005Dm0000000001IAA';
 const MARIA = '005Dm0000000002IAA';
@@ -14,9 +14,9 @@ const DEBOLAH = '001Dm0000000001IAA';
 const SESSION = 's-a0e7b361acc0az191bec7e275z7cae070000';
 
 function insights(name: FixtureName = 'documented-example'): RecordingInsights {
-  const r = parseInsightsNotification(loadEventFixture(name), SYNCED_DOMAINS);
+  const r = parseInsightsNotification(loadEventFixture(name), ACE_DOMAINS);
   if (!r.ok) throw new Error(r.error.message);
-  return r.value.body;
+  return asCall(r.value.body);
 }
 
 let people: FakePeople;

@@ -5,8 +5,8 @@ import { resolveParticipants } from '../../../src/mapping/resolve-participants.t
 import { warmMappedUsers } from '../../../src/mapping/warm-users.ts';
 import { parseInsightsNotification } from '../../../src/ringcentral/insights-event.schema.ts';
 import { FakePeople, FakeTelephony } from '../../fakes/fake-directory.ts';
-import { loadEventFixture } from '../../support/fixtures.ts';
-import { SYNCED_DOMAINS } from '../../../src/calls/domains.ts';
+import { loadEventFixture, asCall } from '../../support/fixtures.ts';
+import { ACE_DOMAINS } from '../../../src/calls/domains.ts';
 
 const JOHN = '005Dm0000000001IAA';
 const FORMER = '005Dm0000000003IAA';
@@ -43,9 +43,9 @@ describe('warmMappedUsers', () => {
     const people = new CachedPeople(inner);
     await warmMappedUsers(MAPPING, people);
     const asked = inner.calls.length;
-    const event = parseInsightsNotification(loadEventFixture('documented-example'), SYNCED_DOMAINS);
+    const event = parseInsightsNotification(loadEventFixture('documented-example'), ACE_DOMAINS);
     if (!event.ok) throw new Error(event.error.message);
-    const r = await resolveParticipants(event.value.body, MAPPING, { people, telephony: new FakeTelephony() });
+    const r = await resolveParticipants(asCall(event.value.body), MAPPING, { people, telephony: new FakeTelephony() });
     expect(r.ok && r.value.ownerUserId).toBe(JOHN);
     expect(inner.calls.slice(asked).filter((c) => c.startsWith('userById') || c.startsWith('activeUserByEmail'))).toEqual([]);
   });

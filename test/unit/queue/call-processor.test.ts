@@ -1,5 +1,5 @@
 /** The worker's processor on a call another worker holds: a quiet retry, not an error. */
-import { SYNCED_DOMAINS } from '../../../src/calls/domains.ts';
+import { ACE_DOMAINS } from '../../../src/calls/domains.ts';
 import type { Job } from 'bullmq';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -24,7 +24,7 @@ describe('the worker on a call another worker is writing', () => {
     const metrics = createMetrics();
     const busy = new CallBusyError('call 2728084995017 is being written by another worker');
     const mapping = parseMapping('', 'm.yaml');
-    const processor = createCallProcessor({ process: { mapping: () => mapping }, lock: { with: () => Promise.reject(busy) }, logger, metrics, domains: SYNCED_DOMAINS } as unknown as CallProcessorDeps);
+    const processor = createCallProcessor({ process: { mapping: () => mapping }, lock: { with: () => Promise.reject(busy) }, logger, metrics, domains: ACE_DOMAINS } as unknown as CallProcessorDeps);
     const data = encodeCallJob({ kind: 'notification', receivedAt: Date.now(), event: sampleCalls()['documented-example'] });
     const job = { id: 'call-2728084995017-1', data, attemptsMade: 0, opts: { attempts: 14 } } as unknown as Job;
 

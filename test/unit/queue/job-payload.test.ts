@@ -1,4 +1,4 @@
-import { SYNCED_DOMAINS } from '../../../src/calls/domains.ts';
+import { ACE_DOMAINS } from '../../../src/calls/domains.ts';
 import type { Job } from 'bullmq';
 import { Writable } from 'node:stream';
 import { brotliCompressSync } from 'node:zlib';
@@ -234,7 +234,7 @@ describe('the worker on undecodable job data', () => {
   // The processor decodes and validates before it touches any dependency but the mapping (for the transcript).
   const mapping = parseMapping('', 'm.yaml');
   const silent = createLogger({ level: 'error', format: 'json', stream: new Writable({ write: (_c, _e, done) => done() }) });
-  const processor = createCallProcessor({ process: { mapping: () => mapping }, logger: silent, domains: SYNCED_DOMAINS } as unknown as CallProcessorDeps);
+  const processor = createCallProcessor({ process: { mapping: () => mapping }, logger: silent, domains: ACE_DOMAINS } as unknown as CallProcessorDeps);
 
   it('fails it permanently as invalid_job_data, with the problem', async () => {
     const corrupt = { ...encodeCallJob(notification), payload: 'bm90IGJyb3RsaQ==' };
@@ -255,7 +255,7 @@ describe('the worker on undecodable job data', () => {
     const quiet = createLogger({ level: 'error', format: 'json', stream: new Writable({ write: (_c, _e, done) => done() }) });
     const processorWith = (yaml: string) => {
       const m = parseMapping(yaml, 'm.yaml');
-      return createCallProcessor({ process: { mapping: () => m }, lock: { with: () => Promise.reject(reached) }, logger: quiet, domains: SYNCED_DOMAINS } as unknown as CallProcessorDeps);
+      return createCallProcessor({ process: { mapping: () => m }, lock: { with: () => Promise.reject(reached) }, logger: quiet, domains: ACE_DOMAINS } as unknown as CallProcessorDeps);
     };
     const garbled = { ...encodeCallJob(notification, undefined, { validated: true }), transcript: 'bm90IGJyb3RsaQ==' };
     await expect(processorWith('')(job(garbled))).rejects.toBe(reached);

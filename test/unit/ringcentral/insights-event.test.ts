@@ -1,23 +1,25 @@
+import { isMeeting } from '../../../src/calls/recording-insights.ts';
+import { rcvSampleMeeting, RCV_SAMPLE_MEETING_ID } from '../../../src/demo/sample-meetings.ts';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE_NAMES, loadEventFixture } from '../../support/fixtures.ts';
 import { unknownInsightTypes } from '../../../src/calls/recording-insights.ts';
 import { MAX_EVENT_DEPTH, parseInsightsBody, parseInsightsNotification, RECORD_ID } from '../../../src/ringcentral/insights-event.schema.ts';
-import { SYNCED_DOMAINS } from '../../../src/calls/domains.ts';
+import { ACE_DOMAINS } from '../../../src/calls/domains.ts';
 
 function rejected(raw: unknown) {
-  const r = parseInsightsNotification(raw, SYNCED_DOMAINS);
+  const r = parseInsightsNotification(raw, ACE_DOMAINS);
   if (r.ok) throw new Error('expected a rejection');
   return r.error;
 }
 
 describe('RingSense insights notification schema', () => {
   it.each(FIXTURE_NAMES)('accepts the %s fixture', (name) => {
-    const r = parseInsightsNotification(loadEventFixture(name), SYNCED_DOMAINS);
+    const r = parseInsightsNotification(loadEventFixture(name), ACE_DOMAINS);
     expect(r.ok).toBe(true);
   });
 
   it('parses the documented example into typed fields', () => {
-    const r = parseInsightsNotification(loadEventFixture('documented-example'), SYNCED_DOMAINS);
+    const r = parseInsightsNotification(loadEventFixture('documented-example'), ACE_DOMAINS);
     if (!r.ok) throw new Error(r.error.message);
     const b = r.value.body;
     expect(r.value.event).toBe('/ai/ringsense/v1/public/accounts/809646016/domains/pbx/insights');
@@ -29,8 +31,8 @@ describe('RingSense insights notification schema', () => {
   });
 
   it('accepts both the HighLights (docs) and Highlights (API spec) spellings into one list', () => {
-    const docs = parseInsightsNotification(loadEventFixture('documented-example'), SYNCED_DOMAINS);
-    const spec = parseInsightsNotification(loadEventFixture('inbound-highlights'), SYNCED_DOMAINS);
+    const docs = parseInsightsNotification(loadEventFixture('documented-example'), ACE_DOMAINS);
+    const spec = parseInsightsNotification(loadEventFixture('inbound-highlights'), ACE_DOMAINS);
     if (!docs.ok || !spec.ok) throw new Error('fixtures should parse');
     expect(docs.value.body.insights.Highlights).toHaveLength(2);
     expect(spec.value.body.insights.Highlights).toHaveLength(1);
@@ -40,16 +42,16 @@ describe('RingSense insights notification schema', () => {
   it('keeps other insight types, known and unknown', () => {
     const e = loadEventFixture('inbound-highlights');
     (e.body.insights as Record<string, unknown>).FutureInsight = [{ value: 'x' }];
-    const r = parseInsightsNotification(e, SYNCED_DOMAINS);
+    const r = parseInsightsNotification(e, ACE_DOMAINS);
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value.body.insights.Sentiment).toEqual([{ value: 'Positive' }]);
     expect(r.value.body.insights.AIScore).toEqual([{ value: '8' }]);
     expect(r.value.body.insights.BulletedSummary).toHaveLength(3);
-    expect((r.value.body.insights as Record<string, unknown>).FutureInsight).toEqual([{ value: 'x' }]);
+    expect((r.value.body.insights as unknown as Record<string, unknown>).FutureInsight).toEqual([{ value: 'x' }]);
   });
 
   it('types every ACE insight type and the newer fields: eventType, rsRecordUri, speakerInfo[].phoneNumber, QnA', () => {
-    const r = parseInsightsNotification(loadEventFixture('inbound-highlights'), SYNCED_DOMAINS);
+    const r = parseInsightsNotification(loadEventFixture('inbound-highlights'), ACE_DOMAINS);
     if (!r.ok) throw new Error(r.error.message);
     const b = r.value.body;
     expect(b.eventType).toBe('Create');
@@ -72,7 +74,7 @@ describe('RingSense insights notification schema', () => {
     });
     (e.body.speakerInfo as Array<Record<string, unknown>>)[1]!.phoneNumber = '+16502220000';
     e.body.eventType = 'Create';
-    const r = parseInsightsNotification(e, SYNCED_DOMAINS);
+    const r = parseInsightsNotification(e, ACE_DOMAINS);
     if (!r.ok) throw new Error(r.error.details.join('\n'));
     expect(r.value.body.insights.QnA?.[0]).toEqual({ start: 123.64, end: 127.24, value: 'Hey, I found the issue. Are you still there?', speakerId: agent });
     expect(r.value.body.insights.BulletedSummary?.every((u) => u.section === undefined)).toBe(true);
@@ -91,16 +93,16 @@ describe('RingSense insights notification schema', () => {
   it('names the insight types it does not know (keys only) and keeps them; never fails an event for one', () => {
     const e = loadEventFixture('documented-example');
     Object.assign(e.body.insights as Record<string, unknown>, { TalkRatio: { agent: 0.6 }, Keywords: ['pricing'], [`X${'y'.repeat(500)}`]: 1 });
-    const r = parseInsightsNotification(e, SYNCED_DOMAINS);
+    const r = parseInsightsNotification(e, ACE_DOMAINS);
     if (!r.ok) throw new Error(r.error.message);
     expect(unknownInsightTypes(r.value.body.insights)).toEqual(['TalkRatio', 'Keywords', `X${'y'.repeat(63)}`]);
-    expect((r.value.body.insights as Record<string, unknown>).TalkRatio).toEqual({ agent: 0.6 });
+    expect((r.value.body.insights as unknown as Record<string, unknown>).TalkRatio).toEqual({ agent: 0.6 });
   });
 
   it('is idempotent: a parsed event parses again to the same value (job data is re-validated)', () => {
-    const first = parseInsightsNotification(loadEventFixture('documented-example'), SYNCED_DOMAINS);
+    const first = parseInsightsNotification(loadEventFixture('documented-example'), ACE_DOMAINS);
     if (!first.ok) throw new Error('fixture should parse');
-    const second = parseInsightsNotification(JSON.parse(JSON.stringify(first.value)), SYNCED_DOMAINS);
+    const second = parseInsightsNotification(JSON.parse(JSON.stringify(first.value)), ACE_DOMAINS);
     expect(second).toEqual(first);
   });
 
@@ -120,13 +122,30 @@ describe('RingSense insights notification schema', () => {
     expect(parseInsightsNotification(as('rcx'), ['pbx', 'rcx']).ok).toBe(true);
     // Known and synced, not enabled: the admin can enable it and replay.
     expect(parseInsightsNotification(as('rcx'), ['pbx'])).toMatchObject({ ok: false, error: { reason: 'domain_not_enabled', sourceRecordId: '2728084995017', message: 'domain "rcx" (RingCX contact center calls) is not enabled: add it to RINGSENSE_DOMAINS, then replay the call' } });
-    // Meetings are not synced by this version, whatever is enabled; a domain ACE does not have is unknown.
-    expect(rejected(as('rcv'))).toMatchObject({ reason: 'unsupported_domain', message: 'domain "rcv" (RingEX Video meetings) is not synced by this version' });
+    // A meeting's domain is refused until enabled, like any other; a domain ACE does not have is unknown.
+    expect(parseInsightsNotification(as('rcv'), ['pbx'])).toMatchObject({ ok: false, error: { reason: 'domain_not_enabled', message: 'domain "rcv" (RingEX Video meetings) is not enabled: add it to RINGSENSE_DOMAINS, then replay the call' } });
     expect(rejected(as('zoom'))).toMatchObject({ reason: 'unsupported_domain', message: expect.stringContaining('is not an ACE domain this version knows') });
     // The event path and the body are each checked: a pbx body under an rcx path is refused too.
     const f = loadEventFixture('documented-example');
     f.event = '/ai/ringsense/v1/public/accounts/809646016/domains/rcx/insights';
     expect(parseInsightsNotification(f, ['pbx'])).toMatchObject({ ok: false, error: { reason: 'domain_not_enabled' } });
+  });
+
+  it("reads a meeting's insights by what a meeting sends: no owner, start, length or direction needed, marked as a meeting", () => {
+    const { insights } = rcvSampleMeeting();
+    const r = parseInsightsBody(structuredClone(insights), ['pbx', 'rcv']);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(isMeeting(r.value)).toBe(true);
+    expect(r.value).toMatchObject({ meetingDomain: 'rcv', sourceRecordId: RCV_SAMPLE_MEETING_ID });
+    expect(r.value.ownerExtensionId).toBeUndefined();
+    // The same body under a call's domain is refused for what a call must have.
+    const asCall = parseInsightsBody({ ...structuredClone(insights), domain: 'pbx' }, ['pbx']);
+    expect(asCall).toMatchObject({ ok: false, error: { reason: 'invalid_event' } });
+    if (!asCall.ok) expect(asCall.error.details).toEqual(expect.arrayContaining([expect.stringMatching(/^ownerExtensionId/), expect.stringMatching(/^recordingStartTime/)]));
+    // A meeting's speakers are checked as a call's are.
+    const bad = structuredClone(insights) as unknown as { insights: { NextSteps: Array<{ speakerId: string }> } };
+    bad.insights.NextSteps[0]!.speakerId = 'nobody';
+    expect(parseInsightsBody(bad, ['rcv'])).toMatchObject({ ok: false, error: { reason: 'unknown_speaker' } });
   });
 
   it('names each wrong type by its path', () => {
@@ -163,7 +182,7 @@ describe('RingSense insights notification schema', () => {
 
   it('validates a REST insights body on its own (catch-up and replay)', () => {
     const body = loadEventFixture('inbound-highlights').body;
-    const r = parseInsightsBody(body, SYNCED_DOMAINS);
+    const r = parseInsightsBody(body, ACE_DOMAINS);
     expect(r.ok && r.value.rsRecordUri).toBe('https://ringsense.ringcentral.com/calls/7d3c1f9e-51a2-4c55-8c1b-0b9a2f6e4d11');
   });
 });
@@ -175,18 +194,18 @@ describe('record ids and nesting', () => {
       expect(RECORD_ID.test(id), id).toBe(true);
     }
     for (const id of ['', `9${'7'.repeat(200)}`, 'a b', 'id\nINJECTED', '../x']) expect(RECORD_ID.test(id), id).toBe(false);
-    const r = parseInsightsBody({ ...body(), sourceRecordId: `9${'7'.repeat(5000)}` }, SYNCED_DOMAINS);
+    const r = parseInsightsBody({ ...body(), sourceRecordId: `9${'7'.repeat(5000)}` }, ACE_DOMAINS);
     expect(r.ok ? undefined : r.error).toMatchObject({ reason: 'invalid_event' });
     expect(r.ok ? undefined : r.error.sourceRecordId).toBeUndefined(); // not carried on as an id
   });
   it('refuses an event nesting deeper than the limit, without overflowing the stack', () => {
     let deep: unknown = 'x';
     for (let i = 0; i < 10_000; i++) deep = [deep];
-    const r = parseInsightsNotification({ uuid: 'u', event: '/ai/ringsense/v1/public/accounts/~/domains/pbx/insights', body: { ...body(), extra: deep } }, SYNCED_DOMAINS);
+    const r = parseInsightsNotification({ uuid: 'u', event: '/ai/ringsense/v1/public/accounts/~/domains/pbx/insights', body: { ...body(), extra: deep } }, ACE_DOMAINS);
     expect(r.ok ? undefined : r.error).toMatchObject({ reason: 'invalid_event', message: `the event nests more than ${MAX_EVENT_DEPTH} levels deep`, sourceRecordId: '2728084995017' });
   });
   it('quotes a payload value in a refusal short and escaped', () => {
-    const r = parseInsightsBody({ ...body(), domain: `rcv\n${'x'.repeat(500)}` }, SYNCED_DOMAINS);
+    const r = parseInsightsBody({ ...body(), domain: `rcv\n${'x'.repeat(500)}` }, ACE_DOMAINS);
     // 40 characters of it (the line break escaped), then an ellipsis.
     expect(r.ok ? undefined : r.error.message).toBe(`domain ${JSON.stringify(`rcv\n${'x'.repeat(36)}...`)} is not an ACE domain this version knows (pbx, rcv, ms-teams, rcx, nice-incontact)`);
   });

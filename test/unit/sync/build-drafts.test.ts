@@ -2,10 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { parseMapping } from '../../../src/config/load-mapping.ts';
 import { parseInsightsNotification, type RecordingInsights } from '../../../src/ringcentral/insights-event.schema.ts';
 import type { ResolvedParticipants } from '../../../src/mapping/resolve-participants.ts';
-import { buildDrafts } from '../../../src/sync/build-drafts.ts';
+import { buildDrafts, type ActivityDraft, type TaskFields } from '../../../src/sync/build-drafts.ts';
 import { DESCRIPTION_LIMIT, readVersion } from '../../../src/sync/describe-call.ts';
-import { loadEventFixture, type FixtureName } from '../../support/fixtures.ts';
-import { SYNCED_DOMAINS } from '../../../src/calls/domains.ts';
+import { loadEventFixture, type FixtureName, asCall } from '../../support/fixtures.ts';
+import { ACE_DOMAINS } from '../../../src/calls/domains.ts';
+
+/** A call activity's fields, which must be a Task's. */
+function taskFields(d: ActivityDraft): TaskFields {
+  if (d.kind === 'meeting') throw new Error('expected a Task, got an Event');
+  return d.fields;
+}
 
 const OWNER = '005Dm0000000001IAA';
 const MARIA = '005Dm0000000002IAA';
@@ -13,9 +19,9 @@ const CONTACT = '003Dm0000000001IAA';
 const ACCOUNT = '001Dm0000000001IAA';
 
 function insights(name: FixtureName): RecordingInsights {
-  const r = parseInsightsNotification(loadEventFixture(name), SYNCED_DOMAINS);
+  const r = parseInsightsNotification(loadEventFixture(name), ACE_DOMAINS);
   if (!r.ok) throw new Error(r.error.message);
-  return r.value.body;
+  return asCall(r.value.body);
 }
 
 function options(yaml = '') {
@@ -103,7 +109,7 @@ describe('buildDrafts: options and edge cases', () => {
     const maria = body.speakerInfo[1]!.speakerId;
     const d = buildDrafts(body, resolved({ who: undefined, whatId: undefined, speakerUserIds: new Map([[maria, MARIA]]) }), options());
     expect(d.followUps[0]!.fields.OwnerId).toBe(MARIA);
-    expect(d.call.fields.CallType).toBe('Internal');
+    expect(taskFields(d.call).CallType).toBe('Internal');
     expect(d.call.fields.WhoId).toBeUndefined();
     const ownerOnly = buildDrafts(body, resolved({ speakerUserIds: new Map([[maria, MARIA]]) }), options('followUps: { assignTo: owner }'));
     expect(ownerOnly.followUps[0]!.fields.OwnerId).toBe(OWNER);
@@ -124,7 +130,7 @@ describe('buildDrafts: options and edge cases', () => {
     );
     expect(d.call.fields.Subject).toBe("[RS] Call from Sean O'Brien to Maria Garcia");
     expect(d.call.fields.Type).toBe('Call');
-    expect(d.call.fields.CallType).toBe('Inbound');
+    expect(taskFields(d.call).CallType).toBe('Inbound');
     expect(d.call.fields.Description).not.toContain('Highlights');
     expect(d.call.fields.Description).toContain('RingSense: https://ringsense.ringcentral.com/calls/');
     expect(d.followUps.map((f) => [f.fields.ActivityDate, f.fields.Priority])).toEqual([['2024-09-12', 'High'], ['2024-09-12', 'High']]);
@@ -249,22 +255,22 @@ describe("buildDrafts: dates in the rep's day", () => {
 
   it("dates a late-evening call on the rep's own day and its follow-ups two business days after it, in that zone", () => {
     const d = buildDrafts(lateEvening, resolved({ ownerTimeZone: 'America/Los_Angeles' }), options());
-    expect(d.call.fields.ActivityDate).toBe('2024-09-04');
+    expect(taskFields(d.call).ActivityDate).toBe('2024-09-04');
     expect(d.followUps.map((f) => f.fields.ActivityDate)).toEqual(['2024-09-06', '2024-09-06', '2024-09-06', '2024-09-06']); // Friday
     expect(d.followUps[0]!.fields.Description).toContain('(2024-09-04, RingCentral recording 2728084995017)');
   });
 
   it('uses the same instant in another zone: the next day in Tokyo, and UTC when no zone is given', () => {
     const tokyo = buildDrafts(lateEvening, resolved({ ownerTimeZone: 'Asia/Tokyo' }), options());
-    expect([tokyo.call.fields.ActivityDate, tokyo.followUps[0]!.fields.ActivityDate]).toEqual(['2024-09-05', '2024-09-09']); // Thu -> Mon
+    expect([taskFields(tokyo.call).ActivityDate, tokyo.followUps[0]!.fields.ActivityDate]).toEqual(['2024-09-05', '2024-09-09']); // Thu -> Mon
     const utc = buildDrafts(lateEvening, resolved(), options());
-    expect([utc.call.fields.ActivityDate, utc.followUps[0]!.fields.ActivityDate]).toEqual(['2024-09-05', '2024-09-09']);
+    expect([taskFields(utc.call).ActivityDate, utc.followUps[0]!.fields.ActivityDate]).toEqual(['2024-09-05', '2024-09-09']);
   });
 
   it('counts business days from Friday for a call at 02:30 UTC on a Saturday (Friday evening in Los Angeles)', () => {
     const saturday = { ...lateEvening, recordingStartTime: '2024-09-07T02:30:00Z' };
     const sameDay = buildDrafts(saturday, resolved({ ownerTimeZone: 'America/Los_Angeles' }), options('followUps: { dueInBusinessDays: 0 }'));
-    expect([sameDay.call.fields.ActivityDate, sameDay.followUps[0]!.fields.ActivityDate]).toEqual(['2024-09-06', '2024-09-06']);
+    expect([taskFields(sameDay.call).ActivityDate, sameDay.followUps[0]!.fields.ActivityDate]).toEqual(['2024-09-06', '2024-09-06']);
     const twoDays = buildDrafts(saturday, resolved({ ownerTimeZone: 'America/Los_Angeles' }), options());
     expect(twoDays.followUps[0]!.fields.ActivityDate).toBe('2024-09-10'); // Tuesday
   });

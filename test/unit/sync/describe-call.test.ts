@@ -4,13 +4,13 @@ import { parseInsightsNotification } from '../../../src/ringcentral/insights-eve
 import { speakerNamer } from '../../../src/sync/build-drafts.ts';
 import { describeCall, formatScore, readVersion, scoreLine, type DescribeOptions } from '../../../src/sync/describe-call.ts';
 import { plainInsights } from '../../../src/sync/plain-insights.ts';
-import { loadEventFixture, type FixtureName } from '../../support/fixtures.ts';
-import { SYNCED_DOMAINS } from '../../../src/calls/domains.ts';
+import { loadEventFixture, type FixtureName, asCall } from '../../support/fixtures.ts';
+import { ACE_DOMAINS } from '../../../src/calls/domains.ts';
 
 function insights(name: FixtureName): RecordingInsights {
-  const r = parseInsightsNotification(loadEventFixture(name), SYNCED_DOMAINS);
+  const r = parseInsightsNotification(loadEventFixture(name), ACE_DOMAINS);
   if (!r.ok) throw new Error(r.error.message);
-  return r.value.body;
+  return asCall(r.value.body);
 }
 
 /** As buildDrafts calls it: the payload's text through plainInsights, speakers by name. */

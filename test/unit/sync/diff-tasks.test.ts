@@ -41,7 +41,7 @@ describe('diffTasks', () => {
         kind: 'write',
         create: [drafts.followUps[1]],
         callTaskId: '00T1',
-        update: { id: '00T1', fields: { Subject: 'S ringsense:1', Description: description(V), CallDurationInSeconds: 126, CallType: 'Outbound', ActivityDate: '2024-09-04' } },
+        update: { id: '00T1', sobject: 'Task', fields: { Subject: 'S ringsense:1', Description: description(V), CallDurationInSeconds: 126, CallType: 'Outbound', ActivityDate: '2024-09-04' } },
       });
     }
     expect(UPDATABLE).not.toContain('OwnerId');

@@ -8,12 +8,12 @@ import type { CallDrafts, TaskDraft } from '../../../src/sync/build-drafts.ts';
 import type { FieldRefusalEvent } from '../../../src/sync/field-refusals.ts';
 import { withMappedFields, type CallWrite } from '../../../src/sync/mapped-fields.ts';
 import { processCall } from '../../../src/sync/process-call.ts';
-import type { FieldCatalog, TaskFieldInfo, TaskWrite } from '../../../src/sync/task-store.port.ts';
+import type { FieldCatalog, TaskFieldInfo, ActivityWrite } from '../../../src/sync/task-store.port.ts';
 import { writeCall } from '../../../src/sync/write-call.ts';
 import { FakePeople, FakeTelephony } from '../../fakes/fake-directory.ts';
 import { FakeTaskStore } from '../../fakes/fake-task-store.ts';
-import { loadEventFixture } from '../../support/fixtures.ts';
-import { SYNCED_DOMAINS } from '../../../src/calls/domains.ts';
+import { loadEventFixture, asCall } from '../../support/fixtures.ts';
+import { ACE_DOMAINS } from '../../../src/calls/domains.ts';
 
 const field = (name: string, type: string, over: Partial<TaskFieldInfo> = {}): TaskFieldInfo => ({
   name, label: name.replace(/^RingSense_|__c$/g, ''), type, length: type === 'double' ? 0 : 255, precision: type === 'double' ? 18 : 0, scale: 0,
@@ -58,7 +58,7 @@ describe('writeCall with mapped fields', () => {
 
   it('a refusal naming no field: tried once without every mapped field; if that fails too, the first refusal stands', async () => {
     const rule = { kind: 'permanent' as const, code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: 'Score must be under 5' };
-    const store = new FakeTaskStore({ catalog: catalogOf(SENTIMENT, SCORE), refuse: (d: TaskWrite) => (d.mapped?.RingSense_Score__c !== undefined ? rule : undefined) });
+    const store = new FakeTaskStore({ catalog: catalogOf(SENTIMENT, SCORE), refuse: (d: ActivityWrite) => (d.mapped?.RingSense_Score__c !== undefined ? rule : undefined) });
     const r = await writeCall(store, call({ RingSense_Sentiment__c: 'Positive', RingSense_Score__c: 7 }), 'create');
     expect(r.fieldRefusals?.map((f) => [f.field, f.code])).toEqual([['RingSense_Sentiment__c', 'FIELD_CUSTOM_VALIDATION_EXCEPTION'], ['RingSense_Score__c', 'FIELD_CUSTOM_VALIDATION_EXCEPTION']]);
     expect(store.tasks.find((t) => t.key === 'ringsense:1')?.mapped).toEqual({});
@@ -90,9 +90,10 @@ describe('writeCall with mapped fields', () => {
 describe('processCall with mapped fields', () => {
   const JOHN = '005Dm0000000001IAA';
   const insights = (): RecordingInsights => {
-    const r = parseInsightsNotification(loadEventFixture('documented-example'), SYNCED_DOMAINS);
+    const r = parseInsightsNotification(loadEventFixture('documented-example'), ACE_DOMAINS);
     if (!r.ok) throw new Error(r.error.message);
-    return { ...r.value.body, insights: { ...r.value.body.insights, Sentiment: [{ value: 'Neutral' }], AIScore: [{ value: '8' }] } };
+    const call = asCall(r.value.body);
+    return { ...call, insights: { ...call.insights, Sentiment: [{ value: 'Neutral' }], AIScore: [{ value: '8' }] } };
   };
   const setup = (yaml: string, catalog: FieldCatalog) => {
     const store = new FakeTaskStore({ catalog });
@@ -120,7 +121,7 @@ describe('processCall with mapped fields', () => {
   it('writes typed values, describing Task through the store (cached there, asked per call of the fake)', async () => {
     const { store, deps, recorded } = setup(YAML, catalogOf(SENTIMENT, SCORE));
     await processCall(insights(), deps);
-    expect(store.tasks.find((t) => t.fields.TaskSubtype === 'Call')!.mapped).toEqual({ RingSense_Sentiment__c: 'Neutral', RingSense_Score__c: 8 });
+    expect(store.tasks.find((t) => 'TaskSubtype' in t.fields && t.fields.TaskSubtype === 'Call')!.mapped).toEqual({ RingSense_Sentiment__c: 'Neutral', RingSense_Score__c: 8 });
     expect(recorded).toEqual([]);
   });
 
@@ -129,7 +130,7 @@ describe('processCall with mapped fields', () => {
     const ins = insights();
     const r = await processCall(ins, deps);
     expect(r.report.call).toBe('created');
-    expect(store.tasks.find((t) => t.fields.TaskSubtype === 'Call')!.mapped).toEqual({ RingSense_Score__c: 8 });
+    expect(store.tasks.find((t) => 'TaskSubtype' in t.fields && t.fields.TaskSubtype === 'Call')!.mapped).toEqual({ RingSense_Score__c: 8 });
     await new Promise((resolve) => setImmediate(resolve));
     const warn = logs.find((l) => l.message === 'mapped_field_refused');
     expect(warn).toMatchObject({ level: 'warn', field: 'RingSense_Sentiment__c', code: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST' });

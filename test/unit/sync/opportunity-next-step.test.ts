@@ -1,3 +1,4 @@
+import { asCall } from '../../support/fixtures.ts';
 import { describe, expect, it } from 'vitest';
 import type { RecordingInsights } from '../../../src/calls/recording-insights.ts';
 import { sampleCalls } from '../../../src/demo/sample-calls.ts';
@@ -5,13 +6,13 @@ import { parseInsightsBody } from '../../../src/ringcentral/insights-event.schem
 import { compareCalls, decideNextStep, OpportunityNextSteps, pickNextStep, planTurn, type NextStepDecision, type NextStepPolicy } from '../../../src/sync/opportunity-next-step.ts';
 import type { NextStepWrite } from '../../../src/sync/opportunity-store.port.ts';
 import { FakeNextStepLedger, FakeOpportunities } from '../../fakes/fake-opportunities.ts';
-import { SYNCED_DOMAINS } from '../../../src/calls/domains.ts';
+import { ACE_DOMAINS } from '../../../src/calls/domains.ts';
 
 const OPP = '006Dm0000000001IAA';
 const insightsOf = (name: 'inbound-highlights' | 'documented-example'): RecordingInsights => {
-  const r = parseInsightsBody(sampleCalls()[name].body, SYNCED_DOMAINS);
+  const r = parseInsightsBody(sampleCalls()[name].body, ACE_DOMAINS);
   if (!r.ok) throw new Error(r.error.message);
-  return r.value;
+  return asCall(r.value);
 };
 
 const SYNC_VALUE = 'Send the quote.';

@@ -6,8 +6,8 @@ import { processCall, type ProcessDeps, type ProcessOptions, type ProcessResult 
 import { FakePeople, FakeTelephony } from '../../fakes/fake-directory.ts';
 import { FakeTaskStore } from '../../fakes/fake-task-store.ts';
 import { FakeWriteLedger } from '../../fakes/fake-write-ledger.ts';
-import { loadEventFixture } from '../../support/fixtures.ts';
-import { SYNCED_DOMAINS } from '../../../src/calls/domains.ts';
+import { loadEventFixture, asCall } from '../../support/fixtures.ts';
+import { ACE_DOMAINS } from '../../../src/calls/domains.ts';
 
 const JOHN = '005Dm0000000001IAA';
 const SESSION = 's-a0e7b361acc0az191bec7e275z7cae070000';
@@ -16,9 +16,10 @@ const SESSION = 's-a0e7b361acc0az191bec7e275z7cae070000';
 const modes = (store: FakeTaskStore): boolean[] => store.ops.flatMap((o) => (o.op === 'find' ? [true] : o.op === 'create' && o.shared ? [false] : []));
 
 const event = (lastModifiedTime?: string): RecordingInsights => {
-  const r = parseInsightsNotification(loadEventFixture('documented-example'), SYNCED_DOMAINS);
+  const r = parseInsightsNotification(loadEventFixture('documented-example'), ACE_DOMAINS);
   if (!r.ok) throw new Error(r.error.message);
-  return lastModifiedTime ? { ...r.value.body, lastModifiedTime } : r.value.body;
+  const call = asCall(r.value.body);
+  return lastModifiedTime ? { ...call, lastModifiedTime } : call;
 };
 
 let ledger: FakeWriteLedger;

@@ -1,3 +1,4 @@
+import { asCall } from '../../support/fixtures.ts';
 import { describe, expect, it } from 'vitest';
 import type { RecordingInsights } from '../../../src/calls/recording-insights.ts';
 import { sampleCalls } from '../../../src/demo/sample-calls.ts';
@@ -5,12 +6,12 @@ import { parseInsightsBody } from '../../../src/ringcentral/insights-event.schem
 import { buildTranscriptFile, escapeHtml, syncTranscriptFile, TITLE_LIMIT, type CallWritten } from '../../../src/sync/transcript-file.ts';
 import type { TranscriptDocument, TranscriptFile, TranscriptFileKind, TranscriptFileStore, TranscriptWrite } from '../../../src/sync/transcript-file.port.ts';
 import { FakeTranscriptFileLedger } from '../../fakes/fake-transcript-files.ts';
-import { SYNCED_DOMAINS } from '../../../src/calls/domains.ts';
+import { ACE_DOMAINS } from '../../../src/calls/domains.ts';
 
 const insightsOf = (): RecordingInsights => {
-  const r = parseInsightsBody(sampleCalls()['inbound-highlights'].body, SYNCED_DOMAINS);
+  const r = parseInsightsBody(sampleCalls()['inbound-highlights'].body, ACE_DOMAINS);
   if (!r.ok) throw new Error(r.error.message);
-  return r.value;
+  return asCall(r.value);
 };
 
 /** A two-hour call: 2,000 utterances of two speakers, 3.6 s apart. */
