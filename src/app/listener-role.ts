@@ -1,4 +1,4 @@
-import { DOMAIN_NAMES, unrecoverableDomains } from '../calls/domains.ts';
+import { DOMAIN_NAMES, isCatchUpDomain, unrecoverableDomains } from '../calls/domains.ts';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config/load-config.ts';
@@ -43,7 +43,8 @@ export async function startListenerRole(d: ListenerRoleDeps, opts: ListenerRoleO
     import('../ringcentral/subscription.ts'),
     import('../queue/producer.ts'),
   ]);
-  // Catch-up reads the call log: only pbx recordings are listed anywhere. Say once which enabled domains it cannot cover.
+  // Catch-up reads the call log (pbx) and the meeting history (rcv): no other domain's recordings are listed anywhere.
+  // Say once which enabled domains it cannot cover.
   const uncovered = unrecoverableDomains(cfg.domains);
   if (uncovered.length > 0) {
     logger.warn('catch_up_not_possible', {
@@ -58,6 +59,7 @@ export async function startListenerRole(d: ListenerRoleDeps, opts: ListenerRoleO
     prefix: cfg.redis.prefix,
     enqueue: (insights) => enqueueInsights(queue, insights, 'catch_up', logger, { metrics, domains: cfg.domains }),
     onRun: (reason) => metrics.catchupRuns.inc({ reason }),
+    domains: cfg.domains.filter(isCatchUpDomain),
     logger,
     // The call log is filtered by call start: re-read two hours, so a long call ending late is not missed.
     overlapMs: 2 * 3600_000,

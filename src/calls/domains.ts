@@ -26,11 +26,14 @@ export type MeetingDomain = (typeof MEETING_DOMAINS)[number];
 export const isMeetingDomain = (d: string): d is MeetingDomain => (MEETING_DOMAINS as readonly string[]).includes(d);
 
 /**
- * Domains whose missed events catch-up can find again: pbx lists its recordings in the call log. For rcx, ms-teams
- * and nice-incontact RingCentral offers no way to list recording ids ("there is no API available to detect the
- * sourceRecordId or sourceSessionId", docs/ai/ace.md): only the WebSocket's own recovery covers a gap there.
+ * Domains whose missed events catch-up can find again: pbx lists its recordings in the call log, rcv its meetings in
+ * the account's RingCentral Video meeting history (a meeting's id is its recording's sourceRecordId). For rcx,
+ * ms-teams and nice-incontact RingCentral offers no way to list recording ids ("there is no API available to detect
+ * the sourceRecordId or sourceSessionId", docs/ai/ace.md): only the WebSocket's own recovery covers a gap there.
  */
-export const CATCH_UP_DOMAINS: readonly AceDomain[] = ['pbx'];
+export const CATCH_UP_DOMAINS = ['pbx', 'rcv'] as const satisfies readonly AceDomain[];
+export type CatchUpDomain = (typeof CATCH_UP_DOMAINS)[number];
+export const isCatchUpDomain = (d: string): d is CatchUpDomain => (CATCH_UP_DOMAINS as readonly string[]).includes(d);
 
 export const DEFAULT_DOMAINS: readonly AceDomain[] = ['pbx'];
 
@@ -47,4 +50,4 @@ export function parseDomains(raw: string | undefined): { ok: true; domains: read
 }
 
 /** The enabled domains whose missed events no catch-up can recover (start warns about them by name). */
-export const unrecoverableDomains = (enabled: readonly AceDomain[]): AceDomain[] => enabled.filter((d) => !CATCH_UP_DOMAINS.includes(d));
+export const unrecoverableDomains = (enabled: readonly AceDomain[]): AceDomain[] => enabled.filter((d) => !isCatchUpDomain(d));

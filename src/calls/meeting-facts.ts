@@ -10,7 +10,8 @@ export interface MeetingFacts {
   readonly title: string | undefined;
   /** ISO 8601. */
   readonly startTime: string;
-  readonly durationSeconds: number;
+  /** Undefined when the history gives none: the length is then the insights' (estimated). */
+  readonly durationSeconds: number | undefined;
   /** The host's RingEX extension, when the host is a user of the account. */
   readonly hostExtensionId: string | undefined;
   readonly participants: readonly MeetingParticipant[];

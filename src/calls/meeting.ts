@@ -27,7 +27,7 @@ function lastEnd(m: MeetingInsights): number {
  */
 function estimated(m: MeetingInsights): { start: string; durationMs: number; estimated: boolean } {
   const durationMs = m.recordingDurationMs ?? Math.round(lastEnd(m) * 1000);
-  if (m.recordingStartTime !== undefined) return { start: m.recordingStartTime, durationMs, estimated: false };
+  if (m.recordingStartTime !== undefined) return { start: m.recordingStartTime, durationMs, estimated: m.recordingDurationMs === undefined };
   const created = Date.parse(m.creationTime ?? m.lastModifiedTime);
   // Whole seconds: the same insights always give the same start.
   return { start: new Date(Math.floor((created - durationMs) / 1000) * 1000).toISOString(), durationMs, estimated: true };
@@ -78,7 +78,12 @@ export function completeMeeting(m: MeetingInsights, facts: MeetingFacts | undefi
       message: `Meeting ${m.sourceRecordId} names no host or speaker from this RingCentral account, so no owner can be chosen for it (ACE analyses meetings of the account's users: check the meeting in RingCentral, then retry it).`,
     };
   }
-  const time = facts ? { start: facts.startTime, durationMs: facts.durationSeconds * 1000, estimated: false } : estimated(m);
+  const guess = estimated(m);
+  const time = !facts
+    ? guess
+    : facts.durationSeconds === undefined
+      ? { start: facts.startTime, durationMs: guess.durationMs, estimated: true }
+      : { start: facts.startTime, durationMs: facts.durationSeconds * 1000, estimated: false };
   const { meetingDomain, ownerExtensionId: _o, recordingStartTime: _s, recordingDurationMs: _d, ...rest } = m;
   const call: RecordingInsights = {
     ...rest,

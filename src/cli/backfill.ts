@@ -1,4 +1,4 @@
-import { ACE_DOMAINS, CATCH_UP_DOMAINS, DOMAIN_NAMES, isAceDomain, type AceDomain } from '../calls/domains.ts';
+import { ACE_DOMAINS, DOMAIN_NAMES, isAceDomain, type AceDomain } from '../calls/domains.ts';
 import { parseArgs } from 'node:util';
 import type { Queue } from 'bullmq';
 import { loadConfig } from '../config/load-config.ts';
@@ -231,7 +231,8 @@ async function runBackfill(ctx: CommandContext, queue: Queue, redis: CheckpointR
 /** Why `--domain` cannot be backfilled, or undefined for a domain whose recordings the call log lists. */
 export function backfillDomainProblem(raw: string): string | undefined {
   if (!isAceDomain(raw)) return `--domain ${raw}: unknown domain (ACE's domains are ${ACE_DOMAINS.join(', ')}); only pbx can be backfilled.`;
-  if (CATCH_UP_DOMAINS.includes(raw)) return undefined;
+  if (raw === 'pbx') return undefined;
+  if (raw === 'rcv') return `--domain rcv (${DOMAIN_NAMES.rcv}) cannot be backfilled by this version: backfill reads the call log, which lists only pbx recordings. Missed rcv meetings of the last hours are recovered by catch-up (the meeting history); an older one can be replayed by its meeting id (ringsense-sync replay <id> --domain rcv).`;
   return `--domain ${raw} (${DOMAIN_NAMES[raw]}) cannot be backfilled: backfill finds recordings in the call log, which lists only pbx (RingEX phone) recordings, and RingCentral has no API that lists ${raw} recordings (only its events deliver them).`;
 }
 

@@ -1,8 +1,9 @@
 /**
  * Catch-up of RingSense events the WebSocket may have lost (wire notes A8, B3, B4): a process restart or a
  * session recovery that reports `Failed` drops what happened meanwhile. A pass reads the account call log since
- * the checkpoint (recorded voice calls only), fetches the insights of each recording by `sourceRecordId`
- * (= the call-log `recording.id`) and enqueues them; the queue's deterministic job ids make every re-read free.
+ * the checkpoint (recorded voice calls only: pbx) and, with rcv enabled, the account's RingCentral Video meeting
+ * history (a meeting's id is its recording's sourceRecordId), fetches the insights of each recording and enqueues
+ * them; an rcv meeting without insights that was not recorded is dropped (it never will have any); the queue's deterministic job ids make every re-read free.
  * A 404 (not analysed yet, or never: no RingSense licence) parks the recording in a pending set that is
  * re-checked with backoff until `pendingTtlMs`.
  *
@@ -12,9 +13,11 @@
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from '../lib/logger.ts';
-import { CatchUpStore, callLogStart, type PendingRecording } from './checkpoint.ts';
+import type { CatchUpDomain } from '../calls/domains.ts';
+import { CatchUpStore, callLogStart, pendingMember, type PendingRecording, type RecordingRef } from './checkpoint.ts';
 import { recordInsightsPath } from './domain-paths.ts';
-import { PacedRequests, recordedCallPages } from './paced-requests.ts';
+import { meetingHistoryPath, meetingWasRecorded } from './meeting-history.adapter.ts';
+import { meetingPages, PacedRequests, recordedCallPages } from './paced-requests.ts';
 import { RingCentralError } from './ringcentral-error.ts';
 import type { Platform } from './sdk.ts';
 
@@ -42,10 +45,17 @@ export interface CatchUpOptions {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Told when a pass starts (a run joining one under way is not a new pass): for metrics. */
   onRun?: (reason: CatchUpReason) => void;
+  /** The domains to recover (default pbx): pbx from the call log, rcv from the meeting history. */
+  domains?: readonly CatchUpDomain[];
 }
+
+/** Meetings are listed by their start: read this much further back, so a long meeting analysed late is not missed. */
+export const MEETING_LOOKBACK_MS = 4 * 3600_000;
 
 export interface CatchUpRun {
   callLogPages: number;
+  /** Pages of the account's meeting history read (rcv). */
+  meetingPages: number;
   /** Distinct recordings listed by the call log. */
   recordings: number;
   enqueued: number;
@@ -59,7 +69,7 @@ export interface CatchUpRun {
 }
 
 function emptyRun(): CatchUpRun {
-  return { callLogPages: 0, recordings: 0, enqueued: 0, duplicates: 0, pending: 0, expired: 0, rateLimitedMs: 0 };
+  return { callLogPages: 0, meetingPages: 0, recordings: 0, enqueued: 0, duplicates: 0, pending: 0, expired: 0, rateLimitedMs: 0 };
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -75,6 +85,7 @@ export class CatchUp {
   readonly #onRun: CatchUpOptions['onRun'];
   readonly #abort = new AbortController();
   readonly #paced: PacedRequests;
+  readonly #domains: readonly CatchUpDomain[];
   #full: Promise<CatchUpRun> | undefined;
   #recheck: Promise<CatchUpRun> | undefined;
   /** A call-log pass failed, or was asked for while one was already reading: the next periodic tick does one. */
@@ -90,6 +101,7 @@ export class CatchUp {
     this.#perPage = Math.max(1, Math.min(1000, Math.floor(opts.perPage ?? 1000)));
     this.#now = opts.now ?? Date.now;
     this.#onRun = opts.onRun;
+    this.#domains = opts.domains ?? ['pbx'];
     this.#paced = new PacedRequests({
       platform: opts.platform,
       logger: opts.logger,
@@ -172,11 +184,12 @@ export class CatchUp {
       const checkpoint = await this.#store.checkpoint();
       const from = callLogStart(checkpoint, startedAt, this.#window);
       this.#log.info('catchup_started', { reason, from: iso(from), to: iso(startedAt), firstRun: checkpoint === undefined });
-      const pending = new Map((await this.#store.pending()).map((p) => [p.sourceRecordId, p]));
+      const pending = new Map((await this.#store.pending()).map((p) => [pendingMember(p), p]));
       const seen = new Set<string>();
-      await this.#readCallLog(from, startedAt, pending, seen, stats);
+      if (this.#domains.includes('pbx')) await this.#readCallLog(from, startedAt, pending, seen, stats);
+      if (this.#domains.includes('rcv')) await this.#readMeetings(from - MEETING_LOOKBACK_MS, startedAt, pending, seen, stats);
       await this.#store.advanceCheckpoint(startedAt);
-      await this.#recheckPending([...pending.values()].filter((p) => !seen.has(p.sourceRecordId)), stats, false);
+      await this.#recheckPending([...pending.values()].filter((p) => !seen.has(pendingMember(p))), stats, false);
       stats.pending = await this.#store.pendingCount();
       this.#log.info('catchup_finished', { reason, ...stats, durationMs: this.#now() - startedAt });
       return stats;
@@ -215,47 +228,66 @@ export class CatchUp {
     };
     for await (const recordingIds of recordedCallPages(this.#paced, { from, to, perPage: this.#perPage, onRateWait })) {
       stats.callLogPages += 1;
-      for (const id of recordingIds) {
-        if (seen.has(id)) continue;
-        seen.add(id);
-        stats.recordings += 1;
-        await this.#check(id, pending.get(id), stats);
-      }
+      for (const id of recordingIds) await this.#listed({ domain: 'pbx', sourceRecordId: id }, pending, seen, stats);
     }
+  }
+
+  async #readMeetings(from: number, to: number, pending: Map<string, PendingRecording>, seen: Set<string>, stats: CatchUpRun): Promise<void> {
+    const onRateWait = (ms: number): void => {
+      stats.rateLimitedMs += ms;
+    };
+    for await (const meetingIds of meetingPages(this.#paced, { from, to, onRateWait })) {
+      stats.meetingPages += 1;
+      for (const id of meetingIds) await this.#listed({ domain: 'rcv', sourceRecordId: id }, pending, seen, stats);
+    }
+  }
+
+  /** A recording a listing named: checked once per pass. */
+  async #listed(ref: RecordingRef, pending: Map<string, PendingRecording>, seen: Set<string>, stats: CatchUpRun): Promise<void> {
+    const member = pendingMember(ref);
+    if (seen.has(member)) return;
+    seen.add(member);
+    stats.recordings += 1;
+    await this.#check(ref, pending.get(member), stats);
   }
 
   async #recheckPending(entries: readonly PendingRecording[], stats: CatchUpRun, onlyDue: boolean): Promise<void> {
     for (const p of entries) {
       const now = this.#now();
       if (onlyDue && p.nextCheckAt > now && now - p.firstSeenAt <= this.#pendingTtlMs) continue;
-      await this.#check(p.sourceRecordId, p, stats);
+      await this.#check(p, p, stats);
     }
   }
 
   /** Fetches one recording's insights: enqueued, or (still) pending, or given up when pending too long. */
-  async #check(sourceRecordId: string, previous: PendingRecording | undefined, stats: CatchUpRun): Promise<void> {
+  async #check(ref: RecordingRef, previous: PendingRecording | undefined, stats: CatchUpRun): Promise<void> {
+    const { domain, sourceRecordId } = ref;
     const now = this.#now();
     if (previous && now - previous.firstSeenAt > this.#pendingTtlMs) {
-      await this.#store.remove(sourceRecordId);
+      await this.#store.remove(ref);
       stats.expired += 1;
-      this.#log.warn('catchup_gave_up', { sourceRecordId, pendingMs: now - previous.firstSeenAt, checks: previous.checks });
+      this.#log.warn('catchup_gave_up', { domain, sourceRecordId, pendingMs: now - previous.firstSeenAt, checks: previous.checks });
       return;
     }
-    const insights = await this.#paced.get('light', recordInsightsPath('pbx', sourceRecordId), undefined, {
-      absentOk: true,
-      onRateWait: (ms) => {
-        stats.rateLimitedMs += ms;
-      },
-    });
+    const onRateWait = (ms: number): void => {
+      stats.rateLimitedMs += ms;
+    };
+    const insights = await this.#paced.get('light', recordInsightsPath(domain, sourceRecordId), undefined, { absentOk: true, onRateWait });
     if (insights === undefined) {
-      const checks = await this.#store.notAnalysed(sourceRecordId, previous, now);
-      this.#log.debug('catchup_not_analysed', { sourceRecordId, checks });
+      // A meeting nobody recorded has no insights, and never will: not worth re-checking.
+      if (domain === 'rcv' && !meetingWasRecorded(await this.#paced.get('light', meetingHistoryPath(sourceRecordId), undefined, { absentOk: true, onRateWait }))) {
+        if (previous) await this.#store.remove(ref);
+        this.#log.debug('catchup_not_recorded', { domain, sourceRecordId });
+        return;
+      }
+      const checks = await this.#store.notAnalysed(ref, previous, now);
+      this.#log.debug('catchup_not_analysed', { domain, sourceRecordId, checks });
       return;
     }
     const { status } = await this.#enqueue(insights);
     if (status === 'enqueued') stats.enqueued += 1;
     else stats.duplicates += 1;
-    if (previous) await this.#store.remove(sourceRecordId);
+    if (previous) await this.#store.remove(ref);
   }
 
   /** True (and logged) when the pass ended because close() was called. */

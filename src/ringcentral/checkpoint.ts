@@ -3,21 +3,35 @@
  *
  * - `${prefix}:catchup:checkpoint`: ISO time up to which every recorded call of the call log has been enqueued or
  *   is pending. It only ever moves forward.
- * - `${prefix}:catchup:pending`: sorted set of recording ids (`sourceRecordId`, all a re-fetch needs) whose
- *   insights answered 404, scored by when they were first seen (ms).
+ * - `${prefix}:catchup:pending`: sorted set of recordings (a pbx `sourceRecordId`, or `rcv/<meeting id>`: all a
+ *   re-fetch needs) whose insights answered 404, scored by when they were first seen (ms).
  * - `${prefix}:catchup:pending:schedule`: hash recording id -> `{"checks":n,"nextAt":ms}`, when the periodic
  *   re-check next looks at it. Backing off keeps recordings that are never analysed (no RingSense licence) from
  *   eating the insights rate limit until they expire.
  */
 import type { Redis } from 'ioredis';
+import type { CatchUpDomain } from '../calls/domains.ts';
 import { backoffDelay } from '../lib/backoff.ts';
 
 /** First re-check a minute after first seen, doubling up to every 15 minutes. */
 export const FIRST_RECHECK_MS = 60_000;
 export const MAX_RECHECK_MS = 15 * 60_000;
 
-export interface PendingRecording {
+
+/** A recording catch-up fetches the insights of. */
+export interface RecordingRef {
+  readonly domain: CatchUpDomain;
   readonly sourceRecordId: string;
+}
+
+/** The pending set's member for a recording: a pbx id as it is (as before meetings), a meeting's under `rcv/`. */
+export const pendingMember = (r: RecordingRef): string => (r.domain === 'pbx' ? r.sourceRecordId : `${r.domain}/${r.sourceRecordId}`);
+
+function readMember(member: string): RecordingRef {
+  return member.startsWith('rcv/') ? { domain: 'rcv', sourceRecordId: member.slice(4) } : { domain: 'pbx', sourceRecordId: member };
+}
+
+export interface PendingRecording extends RecordingRef {
   readonly firstSeenAt: number;
   /** How many times its insights answered 404. */
   readonly checks: number;
@@ -96,27 +110,29 @@ export class CatchUpStore {
     }
     if (ids.length === 0) return [];
     const schedules = await this.#redis.hmget(this.#schedule, ...ids);
-    return ids.map((sourceRecordId, i) => {
+    return ids.map((member, i) => {
       const firstSeenAt = seen[i]!;
       const s = parseSchedule(schedules[i]);
-      return { sourceRecordId, firstSeenAt, checks: s?.checks ?? 0, nextCheckAt: s?.nextAt ?? firstSeenAt };
+      return { ...readMember(member), firstSeenAt, checks: s?.checks ?? 0, nextCheckAt: s?.nextAt ?? firstSeenAt };
     });
   }
 
-  /** Records one more 404 for `sourceRecordId` (first seen now if it was not pending); returns its checks so far. */
-  async notAnalysed(sourceRecordId: string, previous: PendingRecording | undefined, now: number): Promise<number> {
+  /** Records one more 404 for the recording (first seen now if it was not pending); returns its checks so far. */
+  async notAnalysed(r: RecordingRef, previous: PendingRecording | undefined, now: number): Promise<number> {
     const checks = (previous?.checks ?? 0) + 1;
+    const member = pendingMember(r);
     await execAll(
       this.#redis
         .multi()
-        .zadd(this.#pending, 'NX', now, sourceRecordId)
-        .hset(this.#schedule, sourceRecordId, JSON.stringify({ checks, nextAt: now + recheckDelay(checks) })),
+        .zadd(this.#pending, 'NX', now, member)
+        .hset(this.#schedule, member, JSON.stringify({ checks, nextAt: now + recheckDelay(checks) })),
     );
     return checks;
   }
 
-  async remove(sourceRecordId: string): Promise<void> {
-    await execAll(this.#redis.multi().zrem(this.#pending, sourceRecordId).hdel(this.#schedule, sourceRecordId));
+  async remove(r: RecordingRef): Promise<void> {
+    const member = pendingMember(r);
+    await execAll(this.#redis.multi().zrem(this.#pending, member).hdel(this.#schedule, member));
   }
 
   async pendingCount(): Promise<number> {

@@ -25,6 +25,14 @@ const meetingSchema = z.object({
   recordings: z.array(z.object({ availabilityStatus: z.string().optional() })).default([]),
 });
 
+/** Whether a meeting history answer is a meeting with a recording RingCentral kept (false for anything else). */
+export function meetingWasRecorded(body: unknown): boolean {
+  const m = meetingSchema.safeParse(body);
+  return m.success && recordedOf(m.data);
+}
+
+const recordedOf = (m: z.output<typeof meetingSchema>): boolean => m.recordings.some((r) => r.availabilityStatus === undefined || r.availabilityStatus === 'Alive');
+
 /**
  * The meeting's facts; `undefined` when RingCentral has no such meeting (404), an error Result when its answer does
  * not have the shape of a meeting (the reason, never the payload). A failed request throws RingCentralError (a 429
@@ -46,10 +54,10 @@ export async function readMeetingFacts(platform: Platform, meetingId: string): P
     meetingId: m.id,
     title: m.displayName?.trim() || undefined,
     startTime: m.startTime,
-    durationSeconds: m.duration ?? 0,
+    durationSeconds: m.duration,
     hostExtensionId: m.hostInfo?.extensionId,
     participants: m.participants.map((p) => ({ name: p.displayName ?? undefined, extensionId: p.extensionId, callerId: p.callerId })),
-    recorded: m.recordings.some((r) => r.availabilityStatus === undefined || r.availabilityStatus === 'Alive'),
+    recorded: recordedOf(m),
   });
 }
 

@@ -5,9 +5,11 @@
  * or 5xx failure is retried with backoff (retryDecision). Everything else is thrown as a RingCentralError.
  */
 import { setTimeout as delay } from 'node:timers/promises';
+import { z } from 'zod';
 import type { Logger } from '../lib/logger.ts';
 import { pauseBefore, readCallLogPage, readRateWindow, retryDecision, type HeaderReader, type RateGroup, type RateWindow } from './catch-up-policy.ts';
 import { toRingCentralError, type RingCentralError } from './ringcentral-error.ts';
+import { RECORD_ID } from './insights-event.schema.ts';
 import type { Platform } from './sdk.ts';
 
 export const CALL_LOG_PATH = '/restapi/v1.0/account/~/call-log';
@@ -122,5 +124,38 @@ export async function* recordedCallPages(paced: PacedRequests, q: RecordedCallsQ
     const { recordingIds, hasNext } = readCallLogPage(body);
     yield recordingIds;
     if (!hasNext) return;
+  }
+}
+
+/** RingCentral Video's meeting history of the whole account (Light group; completed meetings only). */
+export const ACCOUNT_MEETINGS_PATH = '/rcvideo/v1/history/account/~/meetings';
+
+const meetingPageSchema = z.object({
+  meetings: z.array(z.object({ id: z.string().regex(RECORD_ID) }).loose()).default([]),
+  paging: z.object({ nextPageToken: z.string().min(1).optional() }).loose().optional(),
+});
+
+export interface MeetingsQuery {
+  /** Meetings that started between these (ms). */
+  readonly from: number;
+  readonly to: number;
+  readonly onRateWait?: (ms: number) => void;
+}
+
+/**
+ * The account's completed RingCentral Video meetings that started between `from` and `to`, oldest first, one page
+ * of up to 100 at a time (Light group): yields each page's meeting ids (an rcv recording's sourceRecordId).
+ * A page that is not one throws, as a malformed call-log page does.
+ */
+export async function* meetingPages(paced: PacedRequests, q: MeetingsQuery): AsyncGenerator<string[]> {
+  const query = { startTimeFrom: new Date(q.from).toISOString(), startTimeTo: new Date(q.to).toISOString(), perPage: '100', orderBy: '+startTime' };
+  let token: string | undefined;
+  for (;;) {
+    const body = await paced.get('light', ACCOUNT_MEETINGS_PATH, { ...query, ...(token ? { pageToken: token } : {}) }, q.onRateWait ? { onRateWait: q.onRateWait } : {});
+    const page = meetingPageSchema.safeParse(body);
+    if (!page.success) throw new Error(`the meeting history page is not one (${page.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`);
+    yield [...new Set(page.data.meetings.map((m) => m.id))];
+    token = page.data.paging?.nextPageToken;
+    if (!token) return;
   }
 }

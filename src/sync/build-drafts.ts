@@ -159,7 +159,8 @@ export function buildDrafts(received: RecordingInsights, who: ResolvedParticipan
   const followUps: TaskDraft[] = [];
   if (opts.followUps.enabled) {
     const due = addBusinessDays(callDate, opts.followUps.dueInBusinessDays);
-    const noun = insights.meeting ? 'meeting' : 'call';
+    // A meeting's times are the recording's, which may have started after the meeting did.
+    const noun = insights.meeting ? 'recording' : 'call';
     const seen = new Set<string>();
     for (const step of insights.insights.NextSteps) {
       const value = step.value.trim();

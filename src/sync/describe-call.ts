@@ -138,7 +138,8 @@ export function describeCall(insights: RecordingInsights, opts: DescribeOptions)
   const said = (list: ReadonlyArray<{ value: string; speakerId?: string | null | undefined; start?: number | undefined }>) =>
     list.filter((u) => u.value.trim()).map((u) => `- ${at(u.start)}${who(u.speakerId)}${u.value.trim()}`);
   const score = scoreLine(insights);
-  const started = insights.recordingStartTime.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC');
+  // In UTC whatever offset it came with (the Event's StartDateTime is the same instant).
+  const started = new Date(Date.parse(insights.recordingStartTime)).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
   const meta = insights.meeting
     ? [
         `${PLATFORM[insights.meeting.platform]} meeting, ${formatDuration(insights.recordingDurationMs)}, started ${started}${insights.meeting.estimated ? ' (estimated from the insights)' : ''}`,

@@ -26,6 +26,20 @@ export function plainInsights(insights: RecordingInsights): RecordingInsights {
 
 const made = new WeakMap<RecordingInsights, RecordingInsights>();
 
+/** Names as plain text, each once (compared as plain text: two that differ only by what it drops are one). */
+function plainNames(names: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const raw of names) {
+    const name = singleLine(raw).trim();
+    const key = name.toLowerCase().replace(/\s+/g, ' ');
+    if (!name || seen.has(key)) continue;
+    seen.add(key);
+    out.push(name);
+  }
+  return out;
+}
+
 /** The item with its text field plain: the same object when the text was plain already (no copy of a transcript). */
 function plainItem<T extends object, K extends keyof T>(item: T, key: K): T {
   const text = item[key];
@@ -43,7 +57,7 @@ function plainCopy(insights: RecordingInsights): RecordingInsights {
     title: singleLine(insights.title),
     ...(insights.rsRecordUri === undefined ? {} : { rsRecordUri: singleLine(insights.rsRecordUri) }),
     speakerInfo: insights.speakerInfo.map((s) => plainItem(s, 'name')),
-    ...(insights.meeting ? { meeting: { ...insights.meeting, attendees: insights.meeting.attendees.map((n) => singleLine(n)).filter((n) => n.trim() !== '') } } : {}),
+    ...(insights.meeting ? { meeting: { ...insights.meeting, attendees: plainNames(insights.meeting.attendees) } } : {}),
     insights: {
       ...insights.insights,
       Transcript: Transcript.map((u) => plainItem(u, 'text')),

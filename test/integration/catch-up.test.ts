@@ -18,6 +18,7 @@ import { createRingCentralClient, type Platform, type RingCentralClient } from '
 import { createInsightsListener, type RecoveryInfo } from '../../src/ringcentral/subscription.ts';
 import { RingCentralSimulator, type SimRecording } from '../../src/simulators/ringcentral/ringcentral-simulator.ts';
 import { SAMPLE_EXTENSIONS, sampleRecording } from '../../src/simulators/ringcentral/sample-data.ts';
+import { rcvSampleMeeting } from '../../src/demo/sample-meetings.ts';
 import { waitFor } from '../support/pipeline.ts';
 import { scratchRedis } from '../support/scratch-redis.ts';
 
@@ -102,7 +103,7 @@ describe('CatchUp', () => {
     const recs = [recording('410001', 5), recording('410002', 6), recording('410003', 7)];
     const h = await setup({ recordings: recs });
     const t0 = h.clock.now;
-    expect(await h.catchUp.run('startup')).toEqual({ callLogPages: 1, recordings: 3, enqueued: 3, duplicates: 0, pending: 0, expired: 0, rateLimitedMs: 0 });
+    expect(await h.catchUp.run('startup')).toEqual({ callLogPages: 1, meetingPages: 0, recordings: 3, enqueued: 3, duplicates: 0, pending: 0, expired: 0, rateLimitedMs: 0 });
     for (const r of recs) expect((await h.queue.getJob(jobIdOf(r)))?.data).toMatchObject({ kind: 'insights', source: 'catch_up' });
     expect(await h.redis.get(`${h.prefix}:catchup:checkpoint`)).toBe(new Date(t0).toISOString());
 
@@ -111,7 +112,7 @@ describe('CatchUp', () => {
     h.sim.addRecording(lateInside);
     h.sim.addRecording(recording('410005', 20));
     h.clock.now += 60_000;
-    expect(await h.catchUp.run('manual')).toEqual({ callLogPages: 1, recordings: 4, enqueued: 1, duplicates: 3, pending: 0, expired: 0, rateLimitedMs: 0 });
+    expect(await h.catchUp.run('manual')).toEqual({ callLogPages: 1, meetingPages: 0, recordings: 4, enqueued: 1, duplicates: 3, pending: 0, expired: 0, rateLimitedMs: 0 });
     expect(await h.queue.getJob(jobIdOf(lateInside))).toBeDefined();
     expect(await jobCount(h.queue)).toBe(4);
     expect(await h.redis.get(`${h.prefix}:catchup:checkpoint`)).toBe(new Date(t0 + 60_000).toISOString());
@@ -152,7 +153,7 @@ describe('CatchUp', () => {
     const h = await setup({ recordings: [recording('430001', 5), recording('430002', 6), recording('430003', 7)] });
     h.sim.rateLimit('call-log', { count: 1, retryAfterSeconds: 2 });
     h.sim.rateLimit('insights', { count: 1, retryAfterSeconds: 1 });
-    expect(await h.catchUp.run('startup')).toEqual({ callLogPages: 1, recordings: 3, enqueued: 3, duplicates: 0, pending: 0, expired: 0, rateLimitedMs: 3000 });
+    expect(await h.catchUp.run('startup')).toEqual({ callLogPages: 1, meetingPages: 0, recordings: 3, enqueued: 3, duplicates: 0, pending: 0, expired: 0, rateLimitedMs: 3000 });
     expect(h.sleeps).toEqual([2000, 1000]);
     expect(h.sim.counters().requests).toMatchObject({ 'call-log': 2, insights: 4 });
     expect(h.logged('catchup_rate_limited').map((l) => [l.group, l.waitMs])).toEqual([['heavy', 2000], ['light', 1000]]);
@@ -160,7 +161,7 @@ describe('CatchUp', () => {
 
   it('pages the call log at least 6 s apart (Heavy group, from the X-Rate-Limit headers)', async () => {
     const h = await setup({ recordings: [recording('431001', 5), recording('431002', 6), recording('431003', 7)], catchUp: { perPage: 2 } });
-    expect(await h.catchUp.run('startup')).toMatchObject({ callLogPages: 2, recordings: 3, enqueued: 3, rateLimitedMs: 6000 });
+    expect(await h.catchUp.run('startup')).toMatchObject({ callLogPages: 2, meetingPages: 0, recordings: 3, enqueued: 3, rateLimitedMs: 6000 });
     expect(h.sleeps).toEqual([6000]);
   });
 
@@ -248,6 +249,33 @@ describe('CatchUp', () => {
     h.sim.publishInsights('440002');
     await waitFor(() => h.logged('event_duplicate').some((l) => l.sourceRecordId === '440002'), 10_000, 'the late event');
     expect(listener.stats().notifications).toBe(1);
+    expect(await jobCount(h.queue)).toBe(2);
+  });
+
+  it('rcv: recovers a missed meeting from the account meeting history; an unrecorded meeting is dropped, an unanalysed one waits', async () => {
+    const h = await setup({ catchUp: { domains: ['pbx', 'rcv'] }, logLevel: 'debug' });
+    const meetingAt = (id: string, startedMinutesAgo: number, recorded: boolean) => {
+      const { meeting, insights } = rcvSampleMeeting();
+      const startTime = minutesAgo(startedMinutesAgo);
+      return {
+        meeting: { ...meeting, id, startTime, recordings: recorded ? meeting.recordings : [] },
+        insights: { ...insights, sourceRecordId: id, sourceSessionId: id },
+      };
+    };
+    const missed = meetingAt('aaaa1111-0000-4000-8000-000000000001!us-15-cmh06@us-15', 50, true);
+    const unrecorded = meetingAt('aaaa1111-0000-4000-8000-000000000002!us-15-cmh06@us-15', 40, false);
+    const unanalysed = meetingAt('aaaa1111-0000-4000-8000-000000000003!us-15-cmh06@us-15', 30, true);
+    for (const m of [missed, unrecorded, unanalysed]) h.sim.addMeeting(m.meeting);
+    h.sim.addRecording({ insights: missed.insights });
+    h.sim.addRecording({ insights: unanalysed.insights, analysed: false });
+    expect(await h.catchUp.run('startup')).toEqual({ callLogPages: 1, meetingPages: 1, recordings: 3, enqueued: 1, duplicates: 0, pending: 1, expired: 0, rateLimitedMs: 0 });
+    const job = await h.queue.getJob(callJobId(missed.insights.sourceRecordId, String((missed.insights as Record<string, unknown>).lastModifiedTime)));
+    expect(job?.data).toMatchObject({ kind: 'insights', source: 'catch_up' });
+    expect(h.logged('catchup_not_recorded').map((l) => l.sourceRecordId)).toEqual([unrecorded.meeting.id]);
+    // The pending one is fetched under its own domain once it is analysed.
+    h.sim.markAnalysed(unanalysed.insights.sourceRecordId);
+    h.clock.now += 20 * 60_000;
+    expect(await h.catchUp.run('manual')).toMatchObject({ meetingPages: 1, enqueued: 1, duplicates: 1, pending: 0 });
     expect(await jobCount(h.queue)).toBe(2);
   });
 });

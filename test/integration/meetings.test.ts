@@ -37,6 +37,9 @@ async function meetingsPipeline(env: Record<string, string> = {}, mappingYaml?: 
 describe('meetings as Events', () => {
   it('an rcv meeting: one Event at the meeting time, owned by its host, with the caller and follow-ups; once after a duplicate, a newer version and a replay', async () => {
     p = await meetingsPipeline();
+    // One subscription, a filter per domain; catch-up covers pbx and rcv, not Teams, and start says so.
+    expect(p.sims.rc.subscriptions().map((s) => [...s.eventFilters].sort())).toEqual([['pbx', 'rcv', 'ms-teams'].map((d) => `/ai/ringsense/v1/public/accounts/809646016/domains/${d}/insights`).sort()]);
+    expect(p.logs.find((l) => l.message === 'catch_up_not_possible')).toMatchObject({ level: 'warn', domains: ['ms-teams'] });
     const { meeting, insights } = rcvSampleMeeting();
     p.sims.rc.addMeeting(meeting);
     p.sims.rc.addRecording({ insights });

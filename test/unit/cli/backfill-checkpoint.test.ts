@@ -90,7 +90,8 @@ describe('notes', () => {
 describe('backfillDomainProblem', () => {
   it('accepts pbx only, saying why the others cannot be listed', () => {
     expect(backfillDomainProblem('pbx')).toBeUndefined();
-    for (const d of ['rcv', 'rcx', 'ms-teams', 'nice-incontact']) expect(backfillDomainProblem(d)).toMatch(/cannot be backfilled: .*no API that lists/);
+    for (const d of ['rcx', 'ms-teams', 'nice-incontact']) expect(backfillDomainProblem(d)).toMatch(/cannot be backfilled: .*no API that lists/);
+    expect(backfillDomainProblem('rcv')).toMatch(/cannot be backfilled by this version: .*recovered by catch-up .*replay <id> --domain rcv/);
     expect(backfillDomainProblem('PBX')).toMatch(/unknown domain/);
   });
 });
