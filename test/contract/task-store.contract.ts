@@ -3,8 +3,10 @@
  * in-memory fake and the jsforce adapter over the Salesforce simulator), so the fake cannot drift from the real one.
  */
 import { describe, expect, it } from 'vitest';
-import type { TaskDraft } from '../../src/sync/build-drafts.ts';
-import type { TaskStore, ActivityWrite } from '../../src/sync/task-store.port.ts';
+import { DEMO_IDS } from '../../src/demo/demo-seed.ts';
+import type { EventDraft, TaskDraft } from '../../src/sync/build-drafts.ts';
+import { meetingMarker } from '../../src/sync/call-key.ts';
+import { findTarget, type ActivityWrite, type TaskStore } from '../../src/sync/task-store.port.ts';
 
 /**
  * The mapped fields every store under test has on Task (the simulator's seed declares them; the fake's catalog holds
@@ -30,8 +32,40 @@ const draft = (key: string, ownerId: string, kind: TaskDraft['kind'] = 'follow_u
   fields: { Subject: `Task ${key}`, Description: description, OwnerId: ownerId, ActivityDate: '2024-09-06', Status: kind === 'call' ? 'Completed' : 'Not Started', Priority: 'Normal', TaskSubtype: kind === 'call' ? 'Call' : 'Task' },
 });
 
+/** A meeting's Event draft at `start`, its Description carrying the marker line as buildDrafts writes it. */
+const meeting = (id: string, ownerId: string, start: string, version = 'v1'): EventDraft => ({
+  key: `ringsense:${id}`,
+  kind: 'meeting',
+  marker: meetingMarker(id),
+  fields: { Subject: `Meeting ${id}`, Description: `Summary\n\n${meetingMarker(id)}\n${version}`, OwnerId: ownerId, StartDateTime: start, DurationInMinutes: 30, EventSubtype: 'Event' },
+});
+
 export function taskStoreContract(name: string, make: (opts: { uniqueKeys: boolean }) => Promise<StoreUnderTest>): void {
   describe(`TaskStore contract: ${name}`, () => {
+    for (const uniqueKeys of [false, true]) {
+      it(`creates a meeting's Event, finds it by its target (not another at the same time), and updates it as an Event (unique keys: ${uniqueKeys})`, async () => {
+        const { store, ownerId } = await make({ uniqueKeys });
+        const start = '2024-09-17T15:00:00.000Z';
+        const [a, b] = await store.create([meeting('m-1', ownerId, start), meeting('m-2', ownerId, start)], { shared: true });
+        if (!a?.ok || !b?.ok) throw new Error('not created');
+        expect(a.id).not.toBe(b.id);
+        const found = await store.find([findTarget(meeting('m-1', ownerId, start)), findTarget(meeting('m-3', ownerId, start)), 'ringsense:m-1']);
+        expect([...found.keys()]).toEqual(['ringsense:m-1']);
+        expect(found.get('ringsense:m-1')).toEqual({ id: a.id, description: meeting('m-1', ownerId, start).fields.Description });
+        await store.update(a.id, { Description: meeting('m-1', ownerId, start, 'v2').fields.Description }, undefined, 'Event');
+        expect((await store.find([findTarget(meeting('m-1', ownerId, start))])).get('ringsense:m-1')?.description).toContain('v2');
+      });
+    }
+
+    it("relates contacts to an Event once: again, they are counted as there, not added", async () => {
+      const { store, ownerId } = await make({ uniqueKeys: false });
+      const [e] = await store.create([meeting('m-r', ownerId, '2024-09-17T16:00:00.000Z')], { shared: false });
+      if (!e?.ok) throw new Error('not created');
+      expect(await store.relateToEvent(e.id, [DEMO_IDS.contactTracy, DEMO_IDS.contactSean])).toEqual({ kind: 'related', added: 2, present: 0, refused: [] });
+      expect(await store.relateToEvent(e.id, [DEMO_IDS.contactTracy])).toEqual({ kind: 'related', added: 0, present: 1, refused: [] });
+      expect(await store.relateToEvent(e.id, [])).toEqual({ kind: 'related', added: 0, present: 0, refused: [] });
+    });
+
     it('finds nothing for keys never written', async () => {
       const { store } = await make({ uniqueKeys: false });
       expect((await store.find(['ringsense:none', 'ringsense:none:step:1'])).size).toBe(0);

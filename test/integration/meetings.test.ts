@@ -161,4 +161,25 @@ describe('meetings as Events', () => {
     expect(task).toMatchObject({ Subject: 'Northwind rollout planning', TaskSubtype: 'Task', Status: 'Completed', OwnerId: DEMO_IDS.userMaria, WhoId: DEMO_IDS.contactSean, ActivityDate: '2024-09-17' });
     expect(task!.CallType ?? null).toBeNull();
   });
+
+  it('the External ID mode: the Activity field holds the meeting key on its Event, and a replay finds it by that key (moved or not)', async () => {
+    const { DEMO_MAPPING_YAML } = await import('../../src/demo/demo-seed.ts');
+    p = await startPipeline({ env: MEETINGS, sims: { taskExternalIdField: 'RingSense_Call_Id__c' }, mappingYaml: `${DEMO_MAPPING_YAML}\nsalesforce: { externalIdField: RingSense_Call_Id__c }\n` });
+    const { meeting, insights } = rcvSampleMeeting();
+    p.sims.rc.addMeeting(meeting);
+    p.sims.rc.addRecording({ insights });
+    p.sims.rc.publishInsights(RCV_SAMPLE_MEETING_ID);
+    expect(await p.settled(1)).toEqual({ completed: 1, failed: 0 });
+    expect(events(p)).toHaveLength(1);
+    expect(events(p)[0]).toMatchObject({ RingSense_Call_Id__c: `ringsense:${RCV_SAMPLE_MEETING_ID}` });
+    // The follow-ups hold their keys in the same field (not CallObject).
+    expect(p.tasks().filter((t) => String(t.RingSense_Call_Id__c).startsWith(`ringsense:${RCV_SAMPLE_MEETING_ID}:step:`) && t.CallObject === null)).toHaveLength(3);
+    // Moved three days away (beyond what the default mode looks at): found by its key all the same.
+    const conn = await p.salesforce();
+    await conn.sobject('Event').update({ Id: String(events(p)[0]!.Id), StartDateTime: '2024-09-20T15:00:00.000Z', DurationInMinutes: 21 });
+    await (await p.service.queue.getJob(callJobId(RCV_SAMPLE_MEETING_ID, String(insights.lastModifiedTime))))?.remove();
+    await enqueueInsights(p.service.queue, structuredClone(insights), 'replay', quiet(), { domains: ['pbx', 'rcv', 'ms-teams'] });
+    expect(await p.settled(1)).toEqual({ completed: 1, failed: 0 });
+    expect(events(p)).toHaveLength(1);
+  });
 });
