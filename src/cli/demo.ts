@@ -8,11 +8,18 @@ import { parseMapping } from '../config/load-mapping.ts';
 import { DEMO_SHOWCASE_MAPPING_YAML, demoSeed } from '../demo/demo-seed.ts';
 import { renderSalesforceReport } from '../demo/report.ts';
 import { sampleCalls, type SampleName } from '../demo/sample-calls.ts';
+import { RCV_SAMPLE_MEETING_ID, rcvSampleMeeting } from '../demo/sample-meetings.ts';
 import { findOrStartRedis, RedisUnavailableError, type LocalRedis } from '../lib/local-redis.ts';
 import { startSimulators, type Simulators } from '../simulators/start-simulators.ts';
 import { write, type Command, type CommandContext } from './command.ts';
 import { onStop, type StopReason } from './signals.ts';
 import { loggerFor } from './start.ts';
+
+/**
+ * The demo syncs phone calls and RingCentral Video meetings, whatever RINGSENSE_DOMAINS the shell has: both are
+ * domains catch-up can recover (a Teams meeting would come with start's warning that its gaps cannot be).
+ */
+const DEMO_DOMAINS = ['pbx', 'rcv'] as const;
 
 const DEMO_CALLS: readonly SampleName[] = ['documented-example', 'inbound-highlights', 'two-external-speakers', 'no-next-steps', 'very-long-call', 'no-external-speaker'];
 
@@ -58,7 +65,7 @@ interface DemoRun {
 async function publishAndReport(run: DemoRun, sims: Simulators, service: RunningService): Promise<number> {
   const { say, stop } = run;
   await waitFor(() => Promise.resolve(service.listener?.state() === 'connected'), 20_000, 'the RingCentral subscription', stop);
-  say('- Listener subscribed to /ai/ringsense/v1/public/accounts/~/domains/pbx/insights; worker running\n');
+  say(`- Listener subscribed to ${DEMO_DOMAINS.map((d) => `/ai/ringsense/v1/public/accounts/~/domains/${d}/insights`).join(', ')}; worker running\n`);
   const calls = sampleCalls();
   for (const name of DEMO_CALLS) {
     sims.rc.publishInsights(calls[name].body.sourceRecordId as string);
@@ -66,21 +73,28 @@ async function publishAndReport(run: DemoRun, sims: Simulators, service: Running
   }
   // RingSense sends a second event for the same call when AI Notes is on: it must not double anything.
   sims.rc.publishInsights(calls['documented-example'].body.sourceRecordId as string);
-  say('  published: the documented example again (the second event RingSense sends with AI Notes on)\n');
+  say('  published: the documented example again (the second event RingSense sends with AI Notes on)');
+  // A RingCentral Video meeting: its facts (time, host, dial-in numbers) come from the meeting history.
+  const rcv = rcvSampleMeeting();
+  sims.rc.addMeeting(rcv.meeting);
+  sims.rc.addRecording({ insights: rcv.insights });
+  sims.rc.publishInsights(RCV_SAMPLE_MEETING_ID);
+  say(`  published: a RingCentral Video meeting, "${rcv.meeting.displayName}"\n`);
   const started = Date.now();
-  const published = DEMO_CALLS.length + 1;
+  const conversations = DEMO_CALLS.length + 1;
+  const published = conversations + 1;
   await waitFor(async () => {
     const c = await service.queue.getJobCounts('completed', 'failed');
-    return (service.listener?.stats().notifications ?? 0) >= published && (c.completed ?? 0) + (c.failed ?? 0) >= DEMO_CALLS.length;
-  }, 60_000, 'the calls to be written', stop);
+    return (service.listener?.stats().notifications ?? 0) >= published && (c.completed ?? 0) + (c.failed ?? 0) >= conversations;
+  }, 60_000, 'the calls and meetings to be written', stop);
   const counts = await service.queue.getJobCounts('completed', 'failed', 'waiting', 'active', 'delayed');
   const jobs = Object.values(counts).reduce((a, b) => a + b, 0);
   const failed = counts.failed ?? 0;
-  say(`${published} events received, ${jobs} jobs (${published - jobs} duplicate dropped by its job id): ${counts.completed} calls synced, ${failed} failed, in ${Date.now() - started} ms.\n`);
+  say(`${published} events received, ${jobs} jobs (${published - jobs} duplicate dropped by its job id): ${counts.completed} calls and meetings synced, ${failed} failed, in ${Date.now() - started} ms.\n`);
   const records = (type: string) => sims.sf.records(type);
   say(renderSalesforceReport({
     Task: records('Task'), User: records('User'), Contact: records('Contact'), Lead: records('Lead'), Account: records('Account'), Opportunity: records('Opportunity'),
-    ContentDocument: records('ContentDocument'), ContentDocumentLink: records('ContentDocumentLink'),
+    ContentDocument: records('ContentDocument'), ContentDocumentLink: records('ContentDocumentLink'), Event: records('Event'), EventRelation: records('EventRelation'),
   }));
   const sf = sims.sf.counters();
   say(`\nSalesforce API requests: ${sf.total} (${Object.entries(sf.byKind).map(([k, v]) => `${k} ${v}`).join(', ')}); token requests: ${sf.tokenRequests}.`);
@@ -107,7 +121,11 @@ async function runDemo(run: DemoRun): Promise<number> {
     const prefix = `ringsense-demo-${randomBytes(4).toString('hex')}`;
     say(`- Redis                  ${redis.url}${redis.owned ? ' (started for the demo)' : ` (keys under ${prefix}:, deleted at the end)`}`);
     if (stop.aborted) throw new DemoStopped();
-    const cfg = loadConfig({ ...ctx.env, ...sims.env, REDIS_URL: redis.url, QUEUE_PREFIX: prefix, WORKER_CONCURRENCY: '4' }, { ringcentral: true, salesforce: true }, ctx.cwd);
+    const cfg = loadConfig(
+      { ...ctx.env, ...sims.env, RINGSENSE_DOMAINS: DEMO_DOMAINS.join(','), REDIS_URL: redis.url, QUEUE_PREFIX: prefix, WORKER_CONCURRENCY: '4' },
+      { ringcentral: true, salesforce: true },
+      ctx.cwd,
+    );
     const mapping = parseMapping(DEMO_SHOWCASE_MAPPING_YAML, 'demo mapping');
     const logger = loggerFor(ctx, run.verbose ? 'debug' : 'warn', run.verbose ? cfg.log.format : 'pretty');
     let service: RunningService | undefined;

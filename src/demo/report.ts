@@ -22,8 +22,14 @@ function scoreOf(description: unknown): string {
   return line ? line.replace('Score: ', '').replace('Sentiment: ', '') : '';
 }
 
+/** `Attendees: ...` of a meeting's Description: everyone who was there. */
+function attendeesOf(description: unknown): string {
+  return str(description).split('\n').find((l) => l.startsWith('Attendees: '))?.slice('Attendees: '.length) ?? '';
+}
+
 export function renderSalesforceReport(records: {
   Task: Rec[]; User: Rec[]; Contact: Rec[]; Lead: Rec[]; Account: Rec[]; Opportunity: Rec[]; ContentDocument?: Rec[]; ContentDocumentLink?: Rec[];
+  Event?: Rec[]; EventRelation?: Rec[];
 }): string {
   const names = new Map<string, string>();
   for (const list of [records.User, records.Contact, records.Lead, records.Account, records.Opportunity])
@@ -55,6 +61,29 @@ export function renderSalesforceReport(records: {
       ]),
     ),
   );
+  const meetings = records.Event ?? [];
+  if (meetings.length > 0) {
+    // The contacts each meeting is related to: its Name and, with Shared Activities, the other matched participants.
+    const related = (e: Rec) =>
+      (records.EventRelation ?? []).filter((r) => r.EventId === e.Id && r.IsDeleted !== true && r.IsParent === true).map((r) => name(r.RelationId)).join(', ');
+    const meetingKey = (e: Rec) => `ringsense:${str(e.Description).split('\n').find((l) => l.startsWith('RingCentral meeting '))?.slice('RingCentral meeting '.length) ?? ''}`;
+    out.push('', `Meetings (Event, at the meeting's time): ${meetings.length}`, '');
+    out.push(
+      table(
+        ['Start (UTC)', 'Subject', 'Owner', 'Related contacts', 'Related to (WhatId)', 'Length', 'Follow-ups', 'Attendees'],
+        meetings.map((e) => [
+          str(e.StartDateTime).slice(0, 16).replace('T', ' '),
+          cut(str(e.Subject), 36),
+          name(e.OwnerId),
+          related(e) || whoLabel(e.WhoId),
+          name(e.WhatId),
+          `${str(e.DurationInMinutes)} min`,
+          String(followUps.filter((f) => key(f) === meetingKey(e)).length),
+          cut(attendeesOf(e.Description), 60),
+        ]),
+      ),
+    );
+  }
   out.push('', `Follow-up tasks (open, one per RingSense next step): ${followUps.length}`, '');
   out.push(
     table(
@@ -68,14 +97,14 @@ export function renderSalesforceReport(records: {
     const linked = (doc: Rec) =>
       (records.ContentDocumentLink ?? [])
         .filter((l) => l.ContentDocumentId === doc.Id && l.LinkedEntityId !== doc.OwnerId)
-        .map((l) => (str(l.LinkedEntityId).startsWith('00T') ? 'the call' : name(l.LinkedEntityId)))
+        .map((l) => (str(l.LinkedEntityId).startsWith('00T') ? 'the call' : str(l.LinkedEntityId).startsWith('00U') ? 'the meeting' : name(l.LinkedEntityId)))
         .join(', ');
-    out.push('', `Transcript notes (the whole conversation, one per call): ${notes.length}`, '');
+    out.push('', `Transcript notes (the whole conversation, one per call or meeting): ${notes.length}`, '');
     out.push(table(['Title', 'Type', 'Size', 'Linked to'], notes.map((d) => [cut(str(d.Title), 70), str(d.FileType), `${(Number(d.ContentSize ?? 0) / 1024).toFixed(1)} KB`, linked(d)])));
   }
   const nextSteps = records.Opportunity.filter((o) => str(o.NextStep) !== '');
   if (nextSteps.length > 0) {
-    out.push('', 'Opportunities: the next step from their latest call', '');
+    out.push('', 'Opportunities: the next step from their latest call or meeting', '');
     out.push(table(['Opportunity', 'Next Step'], nextSteps.map((o) => [str(o.Name), cut(str(o.NextStep), 90)])));
   }
   // One call activity's Comments whole, as a rep opens it: the one with the most insights, the shortest of those.

@@ -5,18 +5,23 @@ import { runCli, spawnCli, type RunningCli } from '../support/cli.ts';
 import { waitFor } from '../support/pipeline.ts';
 
 function expectDemoOutput(stdout: string) {
-  expect(stdout).toContain('7 events received, 6 jobs (1 duplicate dropped by its job id): 6 calls synced, 0 failed');
+  expect(stdout).toContain('8 events received, 7 jobs (1 duplicate dropped by its job id): 7 calls and meetings synced, 0 failed');
   expect(stdout).toContain('Call activities (Task, subtype Call, Completed): 6');
-  expect(stdout).toContain('Follow-up tasks (open, one per RingSense next step): 29');
+  expect(stdout).toContain("Meetings (Event, at the meeting's time): 1");
+  // The video meeting at its time, owned by its host, related to both contacts, with its three follow-ups.
+  expect(stdout).toMatch(/2024-09-17 15:00\s+Northwind rollout planning\s+Maria Garcia\s+Sean O'Brien, Tracy Debolah\s+Northwind - warehouse robots, 3 sites\s+21 min\s+3\s+Maria Garcia, Sean O'Brien, Tracy Debolah/);
+  expect(stdout).toContain('Follow-up tasks (open, one per RingSense next step): 32');
   expect(stdout).toMatch(/2024-09-04\s+Call from John Smith to Tracy Debolah\s+John Smith\s+Tracy Debolah \(Contact\)\s+Debolah Consulting\s+Outbound\s+2 min\s+4/);
   expect(stdout).toMatch(/2024-09-06\s+Write a developer guide for the API\.\s+John Smith\s+Tracy Debolah \(Contact\)\s+Not Started/);
   // Score and sentiment as a rep reads them, and one call activity's Comments whole, every insight in its place.
   expect(stdout).toMatch(/Call from Sean O'Brien to Maria Garcia\s+Maria Garcia\s+Sean O'Brien \(Contact\).*Inbound\s+7 min\s+2\s+8\/10 · Positive/);
   expect(stdout).toContain('Comments of "Call from Sean O\'Brien to Maria Garcia":');
   // Each call's whole transcript as a note on the call and its people, and the deals' next steps.
-  expect(stdout).toContain('Transcript notes (the whole conversation, one per call): 6');
+  expect(stdout).toContain('Transcript notes (the whole conversation, one per call or meeting): 7');
+  expect(stdout).toMatch(/Transcript: Northwind rollout planning \[RingSense .*SNOTE\s+[\d.]+ KB\s+the meeting, Sean O'Brien, Northwind - warehouse robots, 3 sites/);
   expect(stdout).toMatch(/Transcript: Call from Sean O'Brien to Maria Garcia \[RingSense .*SNOTE\s+[\d.]+ KB\s+the call, Sean O'Brien, Northwind - warehouse robots, 3 sites/);
-  expect(stdout).toMatch(/Northwind - warehouse robots, 3 sites\s+Send Northwind a quote for 40 units and a pilot plan\./);
+  // The meeting (17 September) came after the call (5 September): the deal's next step is the meeting's.
+  expect(stdout).toMatch(/Northwind - warehouse robots, 3 sites\s+Send Northwind the revised quote with the training package by Thursday\./);
   expect(stdout).toMatch(/Summary \(RingSense\)[\s\S]*Score: 8\/10 · Sentiment: Positive[\s\S]*Next steps[\s\S]*Highlights[\s\S]*Questions asked[\s\S]*Call notes[\s\S]*RingSense: https:/);
 }
 

@@ -9,7 +9,8 @@ export function contentDefs(): ObjectDef[] {
     f('FileExtension', 'string', { ...ro, length: 40, label: 'File Extension' }),
     f('ContentSize', 'int', { ...ro, label: 'Size' }),
   ];
-  const linkable = ['Account', 'Contact', 'Lead', 'Opportunity', 'Task', 'User'];
+  // Files attach to activities, Events as Tasks (the Files related list of an event) [INF, as Task].
+  const linkable = ['Account', 'Contact', 'Event', 'Lead', 'Opportunity', 'Task', 'User'];
   return [
     { name: 'ContentDocument', label: 'Content Document', labelPlural: 'Content Documents', keyPrefix: KEY_PREFIXES.ContentDocument ?? '069', fields: [
       idField(), isDeleted(),
