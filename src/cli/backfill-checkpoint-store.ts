@@ -1,13 +1,15 @@
 /**
  * `backfill`'s checkpoint in Redis (the decisions are in backfill-checkpoint.ts). Three keys per window, under the
  * configured prefix (checkpointKey):
- *   <key>          hash: domain, window, page size, the next call-log page to read, whether every page was read,
+ *   <key>          hash: domain, window, page size, the next listing page to read (its number; for rcv also the
+ *                  meeting history's token of it, nextPageToken), whether every page was read,
  *                  started/updated/finished times
- *   <key>:ids      list: the recording ids found on the pages read, in call-log order, each once
+ *   <key>:ids      list: the recording ids found on the pages read, in listing order, each once
  *   <key>:settled  hash: recording id -> outcome (queued, already_queued, already_synced, in_failed_set,
- *                  not_analysed, invalid)
- * A page's ids and the next page number are written in one MULTI, as is a recording's outcome with the update time,
- * so a run killed at any moment leaves a checkpoint that is consistent. Every write renews the expiry of all three
+ *                  not_analysed, not_recorded, invalid)
+ * A page's ids and the next page (number and token; for a last page known as such, the listing's end) are written
+ * in one MULTI, as is a recording's outcome with the update time, so a run killed at any moment leaves a checkpoint
+ * that is consistent. Every write renews the expiry of all three
  * keys (CHECKPOINT_TTL_MS after the last write).
  */
 import type { Redis } from 'ioredis';
@@ -51,12 +53,20 @@ export class BackfillCheckpointStore {
     await this.#exec(tx);
   }
 
-  /** Page `page` was read: its new ids are appended and `page + 1` is the next to read. */
-  async pageRead(page: number, newIds: readonly string[]): Promise<void> {
+  /**
+   * Page `page` was read: its new ids are appended and `page + 1` is the next to read. A token-paged listing (rcv)
+   * passes the page's `next`: the token of the next page, stored with it, or `'last'`, which marks the listing
+   * read in the same write (a resumed run must not start again from the first page for want of a token).
+   */
+  async pageRead(page: number, newIds: readonly string[], next?: { readonly nextPageToken: string } | 'last'): Promise<void> {
     const [meta, ids] = this.#keys();
     let tx = this.#redis.multi();
     if (newIds.length > 0) tx = tx.rpush(ids, ...newIds);
-    tx = tx.hset(meta, { nextPage: String(page + 1), updatedAt: String(this.#now()) });
+    const fields: Record<string, string> = { nextPage: String(page + 1), updatedAt: String(this.#now()) };
+    if (next === 'last') fields.listed = '1';
+    else if (next) fields.nextPageToken = next.nextPageToken;
+    tx = tx.hset(meta, fields);
+    if (next === 'last') tx = tx.hdel(meta, 'nextPageToken');
     await this.#exec(tx);
   }
 

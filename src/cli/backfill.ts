@@ -7,36 +7,41 @@ import { callJobId } from '../queue/jobs.ts';
 import { enqueueInsights } from '../queue/producer.ts';
 import { parseInsightsBody } from '../ringcentral/insights-event.schema.ts';
 import { recordInsightsPath } from '../ringcentral/domain-paths.ts';
-import { PacedRequests, recordedCallPages } from '../ringcentral/paced-requests.ts';
+import { meetingHistoryPath, meetingWasRecorded } from '../ringcentral/meeting-history.adapter.ts';
+import { PacedRequests } from '../ringcentral/paced-requests.ts';
 import type { Platform } from '../ringcentral/sdk.ts';
 import { ringCentralProblem, withAdminRedis, withCallsQueue, withRingCentral } from './admin-queue.ts';
 import {
-  BACKFILL_OUTCOMES as OUTCOMES, checkpointKey, countOutcomes, freshCheckpoint, freshNote, pendingIds, planStart, resumeNote, unseenIds,
-  type BackfillOutcome as Outcome, type BackfillWindow, type StoredCheckpoint,
+  checkpointKey, countOutcomes, freshCheckpoint, freshNote, isBackfillDomain, LISTINGS, pendingIds, planStart, resumeNote,
+  type BackfillDomain, type BackfillOutcome as Outcome, type BackfillWindow, type StoredCheckpoint,
 } from './backfill-checkpoint.ts';
 import { BackfillCheckpointStore, type CheckpointRedis } from './backfill-checkpoint-store.ts';
+import { listRecordings, type ListingStart } from './backfill-listing.ts';
+import { progressLine, summary, type Tally } from './backfill-report.ts';
 import { write, type Command, type CommandContext } from './command.ts';
 import { parseDateArg } from './date-arg.ts';
-import { formatUtc, table } from './failed-format.ts';
-import { createProgress, createRateMeter, progressBar, rateAndEta, type Progress } from './progress.ts';
+import { formatUtc } from './failed-format.ts';
+import { createProgress, createRateMeter, type Progress } from './progress.ts';
 
 /**
- * `ringsense-sync backfill --since <date> [--until <date>] [--dry-run]`: every recorded call of the window from
- * the account call log, its RingSense insights fetched and queued (source `backfill`). Job ids are deterministic,
- * so a recording already queued or synced is counted as such and not queued twice; re-running is safe. A checkpoint
- * in Redis (backfill-checkpoint.ts) lets a killed run go on where it stopped. Call-log pages are paced to the Heavy
- * rate group and insights to the Light one by one PacedRequests (its X-Rate-Limit-* headers and 429 Retry-After).
+ * `ringsense-sync backfill --since <date> [--until <date>] [--domain pbx|rcv] [--dry-run]`: every recording of the
+ * window, its RingSense insights fetched and queued (source `backfill`). pbx lists the recorded calls of the account
+ * call log; rcv the meetings of the account's RingCentral Video meeting history, where a meeting without insights is
+ * looked up (meeting history) to tell an unrecorded meeting (skipped: `not recorded`) from one not analysed. Job ids
+ * are deterministic, so a recording already queued or synced is counted as such and not queued twice; re-running is
+ * safe. A checkpoint in Redis (backfill-checkpoint.ts) lets a killed run go on where it stopped. Call-log pages are
+ * paced to the Heavy rate group, meeting-history pages and insights to the Light one, by one PacedRequests (its
+ * X-Rate-Limit-* headers and 429 Retry-After). Listing: backfill-listing.ts; output: backfill-report.ts.
  * Exit codes: 0 done, 1 RingCentral or Redis failed (the counts so far are printed), 2 usage, 130 interrupted.
  */
 
 const USAGE =
-  'ringsense-sync backfill --since <date> [--until <date>] [--domain pbx] [--restart] [--dry-run] [--page-size <n>]\n' +
+  'ringsense-sync backfill --since <date> [--until <date>] [--domain pbx|rcv] [--restart] [--dry-run] [--page-size <n>]\n' +
   '  <date>: 2024-06-01 (a whole day: --until includes it) or 2024-06-01T09:30 (UTC unless a zone is given, e.g. Z or +02:00); --until defaults to now\n' +
-  '  A run keeps a checkpoint in Redis (30 days): run the same command again (same --since and --until) and a killed or interrupted run goes on where it stopped; --restart deletes it and starts over.\n' +
+  '  A run keeps a checkpoint in Redis (30 days): run the same command again (same --since, --until and --domain) and a killed or interrupted run goes on where it stopped; --restart deletes it and starts over.\n' +
   '  --dry-run queues nothing and reads and writes no checkpoint.\n' +
-  '  --domain: pbx only (the default): the call log lists only RingEX phone recordings; the other domains have no API that lists recordings.\n' +
-  '  --page-size: call-log page size, 1..1000 (default 1000; smaller only for tests)';
-type Tally = { total: number; done: number; doneBefore: number; counts: Record<Outcome, number>; notAnalysed: string[]; rateLimitedMs: number };
+  '  --domain: pbx (the default): the recorded calls of the call log (RingEX phone); rcv: the meetings that started in the window, from the account\'s RingCentral Video meeting history (a meeting nobody recorded is skipped, counted as not recorded). The other domains have no API that lists recordings.\n' +
+  '  --page-size: listing page size: pbx call log 1..1000 (default 1000), rcv meeting history 10..100 (default 100); smaller only for tests';
 
 interface Run {
   readonly ctx: CommandContext;
@@ -45,7 +50,7 @@ interface Run {
   readonly window: BackfillWindow;
   readonly perPage: number;
   readonly dryRun: boolean;
-  readonly domain: AceDomain;
+  readonly domain: BackfillDomain;
   /** The domains synced (config.domains). */
   readonly domains: readonly AceDomain[];
   readonly progress: Progress;
@@ -55,31 +60,10 @@ interface Run {
 }
 
 /** Where a run starts: nothing yet, or what a resumed checkpoint holds. */
-interface Start {
-  readonly ids: readonly string[];
+interface Start extends ListingStart {
   readonly settled: ReadonlyMap<string, Outcome>;
-  readonly nextPage: number;
-  readonly listed: boolean;
 }
-const FROM_SCRATCH: Start = { ids: [], settled: new Map(), nextPage: 1, listed: false };
-
-const LABELS: Record<Outcome, string> = {
-  queued: 'queued',
-  already_queued: 'already queued',
-  already_synced: 'already synced',
-  in_failed_set: 'in the failed set',
-  not_analysed: 'not analysed',
-  invalid: 'invalid',
-};
-const label = (o: Outcome, dryRun: boolean): string => (dryRun && o === 'queued' ? 'to queue' : LABELS[o]);
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-function progressLine(t: Tally, dryRun: boolean, perMinute: number | undefined): string {
-  const always: Outcome[] = ['queued', 'already_synced', 'not_analysed'];
-  const parts = OUTCOMES.filter((o) => always.includes(o) || t.counts[o] > 0).map((o) => `${t.counts[o]} ${label(o, dryRun)}`);
-  const before = t.doneBefore ? ` (${t.doneBefore} before this run)` : '';
-  return `${progressBar(t.done, t.total)} ${t.done}/${t.total} recordings${before}, ${rateAndEta(perMinute, t.total - t.done)}: ${parts.join(', ')}`;
-}
+const FROM_SCRATCH: Start = { ids: [], settled: new Map(), nextPage: 1, nextPageToken: undefined, listed: false };
 
 /** A job already stored under this id: what it means for the admin. */
 async function existing(queue: Queue, jobId: string): Promise<Outcome | undefined> {
@@ -101,23 +85,12 @@ async function settle(run: Run, insights: unknown): Promise<Outcome> {
   return (await existing(run.queue, r.jobId)) ?? 'already_queued';
 }
 
-/** The recording ids of the window, every call-log page read first (so the total is known); a resumed run reads only the pages it had not finished. */
-async function listRecordings(run: Run, start: Start, onRateWait: (ms: number) => void): Promise<{ ids: string[]; pages: number }> {
-  const ids = [...start.ids];
-  const seen = new Set(ids);
-  let page = start.nextPage;
-  if (!start.listed) {
-    for await (const pageIds of recordedCallPages(run.paced, { from: run.window.from, to: run.window.to, perPage: run.perPage, firstPage: page, onRateWait })) {
-      const fresh = unseenIds(seen, pageIds);
-      for (const id of fresh) seen.add(id);
-      ids.push(...fresh);
-      await run.store?.pageRead(page, fresh);
-      run.progress.update(`Reading the call log: page ${page}, ${ids.length} recordings so far`);
-      page += 1;
-    }
-    await run.store?.listed();
-  }
-  return { ids, pages: page - 1 };
+/** One recording's insights fetched and settled. No insights (404): for rcv, a meeting that kept no recording is not recorded (skipped), as catch-up decides; else not analysed. */
+async function fetchAndSettle(run: Run, id: string, onRateWait: (ms: number) => void): Promise<Outcome> {
+  const insights = await run.paced.get('light', recordInsightsPath(run.domain, id), undefined, { absentOk: true, onRateWait });
+  if (insights !== undefined) return settle(run, insights);
+  if (run.domain === 'rcv' && !meetingWasRecorded(await run.paced.get('light', meetingHistoryPath(id), undefined, { absentOk: true, onRateWait }))) return 'not_recorded';
+  return 'not_analysed';
 }
 
 async function backfill(run: Run, start: Start): Promise<{ pages: number }> {
@@ -133,40 +106,18 @@ async function backfill(run: Run, start: Start): Promise<{ pages: number }> {
   tally.notAnalysed.push(...ids.filter((id) => start.settled.get(id) === 'not_analysed'));
   if (tally.doneBefore) progress.note(`resuming: ${tally.doneBefore} of ${tally.total} done before`);
   const meter = createRateMeter();
-  progress.update(progressLine(tally, run.dryRun, meter.perMinute()));
+  progress.update(progressLine(run, meter.perMinute()));
   for (const id of pendingIds(ids, start.settled)) {
-    const insights = await run.paced.get('light', recordInsightsPath(run.domain, id), undefined, { absentOk: true, onRateWait });
-    let outcome: Outcome;
-    if (insights === undefined) {
-      outcome = 'not_analysed';
-      tally.notAnalysed.push(id);
-    } else outcome = await settle(run, insights);
+    const outcome = await fetchAndSettle(run, id, onRateWait);
+    if (outcome === 'not_analysed') tally.notAnalysed.push(id);
     await run.store?.settled(id, outcome);
     tally.counts[outcome] += 1;
     tally.done += 1;
     meter.tick();
-    progress.update(progressLine(tally, run.dryRun, meter.perMinute()));
+    progress.update(progressLine(run, meter.perMinute()));
   }
   await run.store?.finish();
   return { pages };
-}
-
-function summary(run: Run, pages: number | undefined): string[] {
-  const { tally: t, dryRun, window } = run;
-  const head = `${dryRun ? 'Dry run (nothing queued): ' : ''}${formatUtc(window.from)} to ${formatUtc(window.to)}: ${plural(t.total, 'recording')} in the call log${pages === undefined ? '' : ` (${plural(pages, 'page')})`}.`;
-  const rows = OUTCOMES.map((o) => [`  ${label(o, dryRun)}`, String(t.counts[o])]);
-  const lines = [head, ...table(rows)];
-  if (t.doneBefore) lines.push(`${t.doneBefore} of them were settled by the interrupted run (counted as it found them).`);
-  if (t.notAnalysed.length) {
-    const shown = t.notAnalysed.slice(0, 50).join(', ');
-    const more = t.notAnalysed.length > 50 ? ` and ${t.notAnalysed.length - 50} more` : '';
-    lines.push(`Not analysed (no RingSense insights: not analysed yet, or the user has no RingSense licence): ${shown}${more}`);
-  }
-  if (t.counts.in_failed_set) lines.push('Some are in the failed set: see `ringsense-sync failed list`.');
-  if (t.counts.invalid && !dryRun) lines.push('RingSense returned invalid insights for some: they were queued to land in the failed set (see `ringsense-sync failed list`).');
-  if (t.rateLimitedMs) lines.push(`Waited ${Math.ceil(t.rateLimitedMs / 1000)} s for RingCentral rate limits.`);
-  if (!dryRun && t.counts.queued) lines.push('A running worker (ringsense-sync start / work) writes the queued calls to Salesforce.');
-  return lines;
 }
 
 interface Options {
@@ -174,7 +125,7 @@ interface Options {
   readonly perPage: number;
   readonly dryRun: boolean;
   readonly restart: boolean;
-  readonly domain: AceDomain;
+  readonly domain: BackfillDomain;
   readonly domains: readonly AceDomain[];
 }
 
@@ -185,8 +136,9 @@ async function openCheckpoint(ctx: CommandContext, store: BackfillCheckpointStor
     const s: StoredCheckpoint = decision.stored;
     const c = s.checkpoint;
     write(ctx.out, resumeNote(s, (ms) => formatUtc(ms, { seconds: true })));
-    if (c.perPage !== o.perPage) write(ctx.out, `Its pages were read ${c.perPage} calls a page: going on with that page size.`);
-    return { window: { from: c.from, to: c.to, openEnded: o.window.openEnded }, perPage: c.perPage, start: { ids: s.ids, settled: s.settled, nextPage: c.nextPage, listed: c.listed } };
+    if (c.perPage !== o.perPage) write(ctx.out, `Its pages were read ${c.perPage} ${o.domain === 'rcv' ? 'meetings' : 'calls'} a page: going on with that page size.`);
+    const start: Start = { ids: s.ids, settled: s.settled, nextPage: c.nextPage, nextPageToken: c.nextPageToken, listed: c.listed };
+    return { window: { from: c.from, to: c.to, openEnded: o.window.openEnded }, perPage: c.perPage, start };
   }
   const note = freshNote(decision, (ms) => formatUtc(ms, { seconds: true }));
   if (note) write(ctx.out, note);
@@ -205,7 +157,9 @@ async function runBackfill(ctx: CommandContext, queue: Queue, redis: CheckpointR
   const opened = store ? await openCheckpoint(ctx, store, o) : { window: o.window, perPage: o.perPage, start: FROM_SCRATCH };
   const run: Run = { ctx, queue, paced, window: opened.window, perPage: opened.perPage, dryRun: o.dryRun, domain: o.domain, domains: o.domains, progress, tally, store };
   const { from, to } = run.window;
-  write(ctx.out, `${o.dryRun ? 'Dry run (no checkpoint read or written): reading' : 'Reading'} the call log from ${formatUtc(from)} to ${formatUtc(to)} (recorded calls)...`);
+  const what = o.domain === 'rcv' ? 'meeting history' : 'call log';
+  const which = o.domain === 'rcv' ? 'meetings that started in the window' : 'recorded calls';
+  write(ctx.out, `${o.dryRun ? 'Dry run (no checkpoint read or written): reading' : 'Reading'} the ${what} from ${formatUtc(from)} to ${formatUtc(to)} (${which})...`);
   try {
     const { pages } = await backfill(run, opened.start);
     progress.end();
@@ -217,7 +171,7 @@ async function runBackfill(ctx: CommandContext, queue: Queue, redis: CheckpointR
     write(ctx.out, summary(run, undefined).join('\n'));
     const again = store ? 'Run the same command again to resume from the checkpoint (--restart to start over).' : 'Run it again to start over (a dry run keeps no checkpoint).';
     if (abort.signal.aborted) {
-      write(ctx.err, `Interrupted after ${tally.done} of ${tally.total} recordings. ${again}`);
+      write(ctx.err, `Interrupted after ${tally.done} of ${tally.total} ${LISTINGS[o.domain].item}s. ${again}`);
       return 130;
     }
     const code = ringCentralProblem(ctx, 'Reading RingCentral', e);
@@ -228,17 +182,16 @@ async function runBackfill(ctx: CommandContext, queue: Queue, redis: CheckpointR
   }
 }
 
-/** Why `--domain` cannot be backfilled, or undefined for a domain whose recordings the call log lists. */
+/** Why `--domain` cannot be backfilled, or undefined for a domain whose recordings RingCentral lists (pbx: the call log; rcv: the meeting history). */
 export function backfillDomainProblem(raw: string): string | undefined {
-  if (!isAceDomain(raw)) return `--domain ${raw}: unknown domain (ACE's domains are ${ACE_DOMAINS.join(', ')}); only pbx can be backfilled.`;
-  if (raw === 'pbx') return undefined;
-  if (raw === 'rcv') return `--domain rcv (${DOMAIN_NAMES.rcv}) cannot be backfilled by this version: backfill reads the call log, which lists only pbx recordings. Missed rcv meetings of the last hours are recovered by catch-up (the meeting history); an older one can be replayed by its meeting id (ringsense-sync replay <id> --domain rcv).`;
+  if (!isAceDomain(raw)) return `--domain ${raw}: unknown domain (ACE's domains are ${ACE_DOMAINS.join(', ')}); only pbx and rcv can be backfilled.`;
+  if (isBackfillDomain(raw)) return undefined;
   return `--domain ${raw} (${DOMAIN_NAMES[raw]}) cannot be backfilled: backfill finds recordings in the call log, which lists only pbx (RingEX phone) recordings, and RingCentral has no API that lists ${raw} recordings (only its events deliver them).`;
 }
 
 export const backfillCommand: Command = {
   name: 'backfill',
-  summary: 'Queue every recorded call of a past window from the call log (insights fetched per recording; resumable, safe to re-run)',
+  summary: 'Queue every recorded call (pbx: call log) or meeting (rcv: meeting history) of a past window (insights fetched per recording; resumable, safe to re-run)',
   usage: USAGE,
   async run(ctx) {
     const { values } = parseArgs({
@@ -249,7 +202,7 @@ export const backfillCommand: Command = {
         domain: { type: 'string', default: 'pbx' },
         restart: { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false },
-        'page-size': { type: 'string', default: '1000' },
+        'page-size': { type: 'string' },
       },
       allowPositionals: false,
     });
@@ -269,9 +222,10 @@ export const backfillCommand: Command = {
     }
     const domainProblem = backfillDomainProblem(values.domain);
     if (domainProblem) return usage(domainProblem);
-    const domain = values.domain as AceDomain;
-    const perPage = Number(values['page-size']);
-    if (!Number.isInteger(perPage) || perPage < 1 || perPage > 1000) return usage(`--page-size ${values['page-size']}: a whole number from 1 to 1000 (RingCentral's maximum).`);
+    const domain = values.domain as BackfillDomain;
+    const { min, max } = LISTINGS[domain].pageSize;
+    const perPage = values['page-size'] === undefined ? max : Number(values['page-size']);
+    if (!Number.isInteger(perPage) || perPage < min || perPage > max) return usage(`--page-size ${values['page-size']}: a whole number from ${min} to ${max} (the ${domain} ${LISTINGS[domain].name}'s page size bounds).`);
     if (values.restart && values['dry-run']) return usage('--restart with --dry-run: a dry run reads and writes no checkpoint, so there is nothing to restart.');
     const cfg = loadConfig(ctx.env, { ringcentral: true }, ctx.cwd);
     if (!cfg.domains.includes(domain)) {

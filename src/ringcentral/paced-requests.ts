@@ -139,23 +139,44 @@ export interface MeetingsQuery {
   /** Meetings that started between these (ms). */
   readonly from: number;
   readonly to: number;
+  /** Page size, 10..100 (the API's perPage bounds; default 100). */
+  readonly perPage?: number;
+  /** Start from this page (a `nextPageToken` learnt from an earlier page) instead of the first: a resumed reader skips the pages it finished. */
+  readonly pageToken?: string;
   readonly onRateWait?: (ms: number) => void;
 }
 
+/** One meeting-history page: its meeting ids, and the token of the page after it (none on the last page). */
+export interface MeetingPage {
+  readonly ids: string[];
+  readonly nextPageToken: string | undefined;
+}
+
+/** The API's perPage bounds for the account's meeting list. */
+export const MEETING_PAGE_SIZE = { min: 10, max: 100 } as const;
+
 /**
  * The account's completed RingCentral Video meetings that started between `from` and `to`, oldest first, one page
- * of up to 100 at a time (Light group): yields each page's meeting ids (an rcv recording's sourceRecordId).
- * A page that is not one throws, as a malformed call-log page does.
+ * of up to `perPage` at a time (Light group), from the first page or from `pageToken`: yields each page's meeting
+ * ids (an rcv recording's sourceRecordId, without repeats within the page) and the next page's token, so a reader
+ * can store where it is. A page that is not one throws, as a malformed call-log page does.
  */
-export async function* meetingPages(paced: PacedRequests, q: MeetingsQuery): AsyncGenerator<string[]> {
-  const query = { startTimeFrom: new Date(q.from).toISOString(), startTimeTo: new Date(q.to).toISOString(), perPage: '100', orderBy: '+startTime' };
-  let token: string | undefined;
+export async function* meetingHistoryPages(paced: PacedRequests, q: MeetingsQuery): AsyncGenerator<MeetingPage> {
+  const perPage = q.perPage ?? MEETING_PAGE_SIZE.max;
+  if (!Number.isInteger(perPage) || perPage < MEETING_PAGE_SIZE.min || perPage > MEETING_PAGE_SIZE.max) throw new RangeError(`meeting history perPage ${perPage}: ${MEETING_PAGE_SIZE.min}..${MEETING_PAGE_SIZE.max}`);
+  const query = { startTimeFrom: new Date(q.from).toISOString(), startTimeTo: new Date(q.to).toISOString(), perPage: String(perPage), orderBy: '+startTime' };
+  let token = q.pageToken;
   for (;;) {
     const body = await paced.get('light', ACCOUNT_MEETINGS_PATH, { ...query, ...(token ? { pageToken: token } : {}) }, q.onRateWait ? { onRateWait: q.onRateWait } : {});
     const page = meetingPageSchema.safeParse(body);
     if (!page.success) throw new Error(`the meeting history page is not one (${page.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`);
-    yield [...new Set(page.data.meetings.map((m) => m.id))];
     token = page.data.paging?.nextPageToken;
+    yield { ids: [...new Set(page.data.meetings.map((m) => m.id))], nextPageToken: token };
     if (!token) return;
   }
+}
+
+/** meetingHistoryPages, each page's meeting ids alone (for a reader that does not keep its place: the catch-up). */
+export async function* meetingPages(paced: PacedRequests, q: MeetingsQuery): AsyncGenerator<string[]> {
+  for await (const page of meetingHistoryPages(paced, q)) yield page.ids;
 }

@@ -1,15 +1,13 @@
 /**
  * `backfill` killed (SIGKILL) half-way and run again, as separate processes against the RingCentral simulator and a
  * real Redis: the second run resumes from the checkpoint. Between the CLI and the simulator sits a small counting
- * proxy (this file) that records every call-log page and every recording's insights request, and holds the request
- * at which the test kills the CLI, so the kill lands at a known point. The proxy also shortens the rate windows the
- * simulator announces (X-Rate-Limit-Window 60 s -> 1 s, an account with the same limits per second instead of per
- * minute) so the Heavy pacing of the call log (one page per window/limit) takes 100 ms instead of 6 s.
+ * proxy (test/support/counting-proxy.ts) that records every call-log page and every recording's insights request,
+ * and holds the request at which the test kills the CLI, so the kill lands at a known point. The proxy also shortens
+ * the rate windows the simulator announces (X-Rate-Limit-Window 60 s -> 1 s) so the Heavy pacing of the call log
+ * (one page per window/limit) takes 100 ms instead of 6 s. The rcv backfill: cli-backfill-rcv-resume.test.ts.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
@@ -21,75 +19,8 @@ import { sampleRecording } from '../../src/simulators/ringcentral/sample-data.ts
 import type { SimRecording } from '../../src/simulators/ringcentral/state.ts';
 import { startSimulators, type Simulators } from '../../src/simulators/start-simulators.ts';
 import { runCli, spawnCli } from '../support/cli.ts';
+import { countBy, startCountingProxy, type CountingProxy } from '../support/counting-proxy.ts';
 import { until } from '../support/until.ts';
-
-interface Seen {
-  readonly kind: 'call-log' | 'insights' | 'other';
-  /** The call-log page number, or the recording id of an insights request. */
-  readonly key: string;
-  readonly at: number;
-}
-
-/** Forwards to `target`; `hold` decides which requests are never answered (the CLI is killed while waiting on them). */
-async function startCountingProxy(target: string): Promise<{ url: string; seen: Seen[]; hold: (s: Seen) => boolean; setHold(f: (s: Seen) => boolean): void; stop(): Promise<void> }> {
-  const seen: Seen[] = [];
-  const held: ServerResponse[] = [];
-  let hold: (s: Seen) => boolean = () => false;
-  const classify = (req: IncomingMessage): Seen => {
-    const u = new URL(req.url ?? '/', target);
-    const insights = /\/domains\/[^/]+\/records\/([^/]+)\/insights$/.exec(u.pathname);
-    if (insights) return { kind: 'insights', key: decodeURIComponent(insights[1]!), at: Date.now() };
-    if (u.pathname.endsWith('/call-log')) return { kind: 'call-log', key: u.searchParams.get('page') ?? '1', at: Date.now() };
-    return { kind: 'other', key: u.pathname, at: Date.now() };
-  };
-  const server: Server = createServer((req, res) => {
-    const s = classify(req);
-    seen.push(s);
-    if (hold(s)) {
-      held.push(res);
-      return;
-    }
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k))) as Record<string, string>;
-      const body = chunks.length ? Buffer.concat(chunks) : undefined;
-      fetch(new URL(req.url ?? '/', target), { method: req.method ?? 'GET', headers, ...(body && req.method !== 'GET' ? { body } : {}) })
-        .then(async (r) => {
-          const out: Record<string, string> = {};
-          r.headers.forEach((v, k) => {
-            if (!['content-encoding', 'content-length', 'transfer-encoding', 'connection'].includes(k)) out[k] = k === 'x-rate-limit-window' ? '1' : v;
-          });
-          res.writeHead(r.status, out);
-          res.end(Buffer.from(await r.arrayBuffer()));
-        })
-        .catch(() => res.destroy());
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    seen,
-    hold: (s) => hold(s),
-    setHold(f) {
-      hold = f;
-    },
-    async stop() {
-      for (const r of held) r.destroy();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    },
-  };
-}
-
-const countBy = (seen: readonly Seen[], kind: Seen['kind']): Map<string, number> => {
-  const m = new Map<string, number>();
-  for (const s of seen) if (s.kind === kind) m.set(s.key, (m.get(s.key) ?? 0) + 1);
-  return m;
-};
 
 /** 10 recordings on one day of 2025, newest first in the call log (as RingCentral lists them). */
 const day = (d: string, base: number): SimRecording[] =>
@@ -99,7 +30,7 @@ const callLogOrder = (recs: readonly SimRecording[]): string[] => recs.map((r) =
 
 describe('backfill resumes after a kill (separate processes, RingCentral simulator, real Redis)', () => {
   let sims: Simulators;
-  let proxy: Awaited<ReturnType<typeof startCountingProxy>>;
+  let proxy: CountingProxy;
   let dir: string;
   let prefix: string;
   let redis: Redis;
@@ -243,7 +174,7 @@ describe('backfill resumes after a kill (separate processes, RingCentral simulat
     expect(await redis.keys(`${prefix}:backfill:pbx:2025-03-12*`)).toEqual([]);
   });
 
-  it('--domain other than pbx is a usage error that says why', async () => {
+  it('--domain other than pbx or rcv is a usage error that says why', async () => {
     const r = await runCli(['backfill', '--since', '2025-03-10', '--domain', 'rcx'], { env: env() });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--domain rcx (RingCX contact center calls) cannot be backfilled: backfill finds recordings in the call log, which lists only pbx');
