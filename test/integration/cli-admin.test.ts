@@ -2,25 +2,23 @@
  * The admin commands as separate processes (`node src/cli/main.ts ...`) against the simulators (demo world) and a
  * real Redis: `config check --online`, `unmapped` and `backfill`.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startService, type RunningService } from '../../src/app/service.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { parseMapping } from '../../src/config/load-mapping.ts';
-import { DEMO_IDS, DEMO_MAPPING_YAML, demoSeed } from '../../src/demo/demo-seed.ts';
+import { DEMO_IDS, DEMO_MAPPING_YAML } from '../../src/demo/demo-seed.ts';
 import { REP_JOHN, REP_MARIA } from '../../src/demo/sample-calls.ts';
 import { silentLogger } from '../../src/lib/logger.ts';
 import { UnmappedStore } from '../../src/mapping/unmapped-store.ts';
-import { CALLS_QUEUE, callJobId } from '../../src/queue/jobs.ts';
+import { callJobId } from '../../src/queue/jobs.ts';
 import { sampleRecording } from '../../src/simulators/ringcentral/sample-data.ts';
 import type { SimRecording } from '../../src/simulators/ringcentral/state.ts';
 import { to18 } from '../../src/simulators/salesforce/ids.ts';
-import { startSimulators, type Simulators } from '../../src/simulators/start-simulators.ts';
+import { type Simulators } from '../../src/simulators/start-simulators.ts';
+import { startCliWorld, type CliWorld } from '../support/cli-world.ts';
 import { runCli } from '../support/cli.ts';
 import { waitFor } from '../support/pipeline.ts';
 
@@ -67,35 +65,21 @@ describe('admin commands (as separate processes, on the simulators and a real Re
   let queue: Queue;
   let worker: RunningService | undefined;
 
-  const file = (name: string, text: string): string => {
-    const path = join(dir, name);
-    writeFileSync(path, text);
-    return path;
-  };
+  let world: CliWorld | undefined;
+  const file = (name: string, text: string): string => world!.file(name, text);
   const cli = (args: string[], env: Record<string, string> = {}) =>
     runCli(args, { env: { ...sims.env, REDIS_URL: inject('redisUrl'), QUEUE_PREFIX: prefix, MAPPING_FILE: join(dir, 'mapping.yaml'), ...env } });
 
   beforeAll(async () => {
-    sims = await startSimulators({ seed: demoSeed() });
+    world = await startCliWorld('adm', VALID_MAPPING);
+    ({ sims, dir, prefix, redis, queue } = world);
     sims.sf.seed({ records: { Lead: [{ Id: CONVERTED_LEAD, FirstName: 'Old', LastName: 'Lead', Company: 'Debolah Consulting', IsConverted: true, ConvertedContactId: I.contactTracy }] } });
     sims.rc.seed({ extensions: [{ id: NEW_REP_EXT, extensionNumber: '107', name: 'Alex Doe', email: 'alex.doe@acme-robotics.example' }] });
-    dir = mkdtempSync(join(tmpdir(), 'cli-admin-'));
-    file('mapping.yaml', VALID_MAPPING);
-    prefix = `adm${randomUUID().slice(0, 8)}`;
-    redis = new Redis(inject('redisUrl'));
-    queue = new Queue(CALLS_QUEUE, { connection: new Redis(inject('redisUrl'), { maxRetriesPerRequest: null }), prefix });
   });
 
   afterAll(async () => {
     await worker?.stop();
-    await queue?.obliterate({ force: true }).catch(() => undefined);
-    await queue?.close();
-    await queue?.disconnect();
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    await redis?.quit();
-    await sims?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await world?.stop();
   });
 
   describe('config check --online', () => {

@@ -6,19 +6,17 @@
  * which the test kills the CLI. The simulator enforces the Light group at 20 requests a second (every group's
  * window 1 s): the backfill must pace itself, no request is ever answered 429.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { DEMO_MAPPING_YAML, demoSeed } from '../../src/demo/demo-seed.ts';
+import { DEMO_MAPPING_YAML } from '../../src/demo/demo-seed.ts';
 import { rcvSampleMeeting, type MeetingInsights } from '../../src/demo/sample-meetings.ts';
-import { CALLS_QUEUE, callJobId } from '../../src/queue/jobs.ts';
+import { callJobId } from '../../src/queue/jobs.ts';
 import { pageToken } from '../../src/simulators/ringcentral/rcvideo-api.ts';
 import type { RcvMeeting } from '../../src/simulators/ringcentral/rcvideo-meeting.ts';
-import { startSimulators, type Simulators } from '../../src/simulators/start-simulators.ts';
+import { type Simulators } from '../../src/simulators/start-simulators.ts';
+import { startCliWorld, type CliWorld } from '../support/cli-world.ts';
 import { runCli, spawnCli } from '../support/cli.ts';
 import { countBy, startCountingProxy, type CountingProxy } from '../support/counting-proxy.ts';
 import { until } from '../support/until.ts';
@@ -52,6 +50,7 @@ const jobIdOf = (s: Sample): string => callJobId(s.insights.sourceRecordId, Stri
 const idsOf = (samples: readonly Sample[], kind?: Sample['kind']): string[] => samples.filter((s) => kind === undefined || s.kind === kind).map((s) => s.meeting.id);
 
 describe('backfill --domain rcv resumes after a kill (meeting history, RingCentral simulator, real Redis)', () => {
+  let world: CliWorld | undefined;
   let sims: Simulators;
   let proxy: CountingProxy;
   let dir: string;
@@ -84,15 +83,11 @@ describe('backfill --domain rcv resumes after a kill (meeting history, RingCentr
   };
 
   beforeAll(async () => {
-    sims = await startSimulators({ seed: demoSeed() });
+    world = await startCliWorld('bfv', DEMO_MAPPING_YAML);
+    ({ sims, dir, prefix, redis, queue } = world);
     const perSecond = (limit: number) => ({ limit, windowSeconds: 1 });
     sims.rc.configureRateLimits({ enforce: true, groups: { Light: perSecond(20), Medium: perSecond(40), Heavy: perSecond(10), Auth: perSecond(5) } });
     proxy = await startCountingProxy(sims.rc.url);
-    dir = mkdtempSync(join(tmpdir(), 'cli-backfill-rcv-'));
-    writeFileSync(join(dir, 'mapping.yaml'), DEMO_MAPPING_YAML);
-    prefix = `bfv${randomUUID().slice(0, 8)}`;
-    redis = new Redis(inject('redisUrl'));
-    queue = new Queue(CALLS_QUEUE, { connection: new Redis(inject('redisUrl'), { maxRetriesPerRequest: null }), prefix });
   });
 
   beforeEach(() => {
@@ -101,15 +96,8 @@ describe('backfill --domain rcv resumes after a kill (meeting history, RingCentr
   });
 
   afterAll(async () => {
-    await queue?.obliterate({ force: true }).catch(() => undefined);
-    await queue?.close();
-    await queue?.disconnect();
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    await redis?.quit();
     await proxy?.stop();
-    await sims?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await world?.stop();
   });
 
   it('killed while reading the meeting history, the next run reads again only the page it was reading (by its token)', async () => {

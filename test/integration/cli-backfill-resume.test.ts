@@ -6,18 +6,16 @@
  * the rate windows the simulator announces (X-Rate-Limit-Window 60 s -> 1 s) so the Heavy pacing of the call log
  * (one page per window/limit) takes 100 ms instead of 6 s. The rcv backfill: cli-backfill-rcv-resume.test.ts.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { DEMO_MAPPING_YAML, demoSeed } from '../../src/demo/demo-seed.ts';
-import { CALLS_QUEUE, callJobId } from '../../src/queue/jobs.ts';
+import { DEMO_MAPPING_YAML } from '../../src/demo/demo-seed.ts';
+import { callJobId } from '../../src/queue/jobs.ts';
 import { sampleRecording } from '../../src/simulators/ringcentral/sample-data.ts';
 import type { SimRecording } from '../../src/simulators/ringcentral/state.ts';
-import { startSimulators, type Simulators } from '../../src/simulators/start-simulators.ts';
+import { type Simulators } from '../../src/simulators/start-simulators.ts';
+import { startCliWorld, type CliWorld } from '../support/cli-world.ts';
 import { runCli, spawnCli } from '../support/cli.ts';
 import { countBy, startCountingProxy, type CountingProxy } from '../support/counting-proxy.ts';
 import { until } from '../support/until.ts';
@@ -29,6 +27,7 @@ const jobIdOf = (r: SimRecording): string => callJobId(String(r.insights.sourceR
 const callLogOrder = (recs: readonly SimRecording[]): string[] => recs.map((r) => String(r.insights.sourceRecordId)).reverse();
 
 describe('backfill resumes after a kill (separate processes, RingCentral simulator, real Redis)', () => {
+  let world: CliWorld | undefined;
   let sims: Simulators;
   let proxy: CountingProxy;
   let dir: string;
@@ -40,13 +39,9 @@ describe('backfill resumes after a kill (separate processes, RingCentral simulat
   const count = (out: string, label: string): number => Number(new RegExp(`^  ${label}\\s+(\\d+)$`, 'm').exec(out)?.[1]);
 
   beforeAll(async () => {
-    sims = await startSimulators({ seed: demoSeed() });
+    world = await startCliWorld('bfr', DEMO_MAPPING_YAML);
+    ({ sims, dir, prefix, redis, queue } = world);
     proxy = await startCountingProxy(sims.rc.url);
-    dir = mkdtempSync(join(tmpdir(), 'cli-backfill-'));
-    writeFileSync(join(dir, 'mapping.yaml'), DEMO_MAPPING_YAML);
-    prefix = `bfr${randomUUID().slice(0, 8)}`;
-    redis = new Redis(inject('redisUrl'));
-    queue = new Queue(CALLS_QUEUE, { connection: new Redis(inject('redisUrl'), { maxRetriesPerRequest: null }), prefix });
   });
 
   beforeEach(() => {
@@ -55,15 +50,8 @@ describe('backfill resumes after a kill (separate processes, RingCentral simulat
   });
 
   afterAll(async () => {
-    await queue?.obliterate({ force: true }).catch(() => undefined);
-    await queue?.close();
-    await queue?.disconnect();
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    await redis?.quit();
     await proxy?.stop();
-    await sims?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await world?.stop();
   });
 
   it('killed during the insights fetches, the next run reads no page again and fetches only the unsettled recordings', async () => {

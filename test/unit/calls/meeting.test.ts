@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { rcvFacts } from '../../support/meeting-facts.ts';
 import { ACE_DOMAINS } from '../../../src/calls/domains.ts';
 import { completeMeeting, type Completed } from '../../../src/calls/meeting.ts';
-import type { MeetingFacts } from '../../../src/calls/meeting-facts.ts';
 import { isMeeting, type MeetingInsights, type RecordingInsights } from '../../../src/calls/recording-insights.ts';
 import { REP_MARIA } from '../../../src/demo/sample-calls.ts';
 import { MS_TEAMS_SAMPLE_MEETING_ID, msTeamsSampleMeeting, RCV_SAMPLE_MEETING_ID, rcvSampleMeeting, SEAN_CALLER_ID } from '../../../src/demo/sample-meetings.ts';
@@ -18,20 +18,6 @@ function parsed(body: unknown): MeetingInsights {
 const rcvInsights = (): MeetingInsights => parsed(rcvSampleMeeting().insights);
 const teamsInsights = (): MeetingInsights => parsed(msTeamsSampleMeeting().insights);
 
-/** The rcv sample's facts as meeting-history.adapter.ts reads them from its history record. */
-function rcvFacts(over: Partial<MeetingFacts> = {}): MeetingFacts {
-  const m = rcvSampleMeeting().meeting;
-  return {
-    meetingId: m.id,
-    title: m.displayName,
-    startTime: m.startTime,
-    durationSeconds: m.duration ?? 0,
-    hostExtensionId: m.hostInfo.extensionId,
-    participants: m.participants.map((p) => ({ name: p.displayName, extensionId: p.extensionId, callerId: p.callerId })),
-    recorded: true,
-    ...over,
-  };
-}
 
 function completed(c: Completed): RecordingInsights {
   if (!c.ok) throw new Error(`refused: ${c.message}`);

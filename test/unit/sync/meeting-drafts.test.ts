@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { rcvFacts } from '../../support/meeting-facts.ts';
 import { ACE_DOMAINS } from '../../../src/calls/domains.ts';
 import { completeMeeting } from '../../../src/calls/meeting.ts';
 import type { MeetingFacts } from '../../../src/calls/meeting-facts.ts';
@@ -27,20 +28,6 @@ function parsed(body: unknown): MeetingInsights {
   return r.value;
 }
 
-/** The rcv sample's facts as meeting-history.adapter.ts reads them from its history record. */
-function rcvFacts(over: Partial<MeetingFacts> = {}): MeetingFacts {
-  const m = rcvSampleMeeting().meeting;
-  return {
-    meetingId: m.id,
-    title: m.displayName,
-    startTime: m.startTime,
-    durationSeconds: m.duration ?? 0,
-    hostExtensionId: m.hostInfo.extensionId,
-    participants: m.participants.map((p) => ({ name: p.displayName, extensionId: p.extensionId, callerId: p.callerId })),
-    recorded: true,
-    ...over,
-  };
-}
 
 /** A meeting as the worker hands it to buildDrafts: completed from its insights (and facts, when given). */
 function meeting(body: unknown, facts: MeetingFacts | undefined): RecordingInsights {
