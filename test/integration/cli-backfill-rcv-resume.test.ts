@@ -137,9 +137,9 @@ describe('backfill --domain rcv resumes after a kill (meeting history, RingCentr
     expect(run2.filter((s) => s.kind === 'meeting').map((s) => s.key)).toEqual(idsOf(samples).filter((_, i) => NOT_RECORDED.includes(i) || NOT_ANALYSED.includes(i)));
     await expectQueuedOnce(samples);
 
-    // Paced to the Light group: the simulator enforced 20 a second and never had to refuse one.
+    // Paced to the Light group: the simulator enforced 20 a second and never had to refuse one. (Whether the run
+    // had to wait for the limit depends on how fast this machine is: not asserted.)
     expect(run2.filter((s) => s.status === 429)).toEqual([]);
-    expect(second.stdout).toMatch(/^Waited \d+ s for RingCentral rate limits\.$/m);
   });
 
   it('killed during the insights fetches, the next run lists nothing again and fetches only the unsettled meetings', async () => {
