@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects, as in the style guide: unit tests touch no network and run in parallel;
+// Projects, as in the style guide: unit tests touch no network and run in parallel;
 // integration and contract tests talk to a real Redis and to the simulators over loopback.
 export default defineConfig({
   test: {
@@ -34,6 +34,19 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 60_000,
           fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          // The admin console in a real browser: Debian's Chromium driven by playwright-core (no browser download),
+          // against the simulators, a real Redis and the running service. Screenshots in test-results/browser/.
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/support/redis.global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          maxWorkers: 2,
         },
       },
     ],

@@ -9,6 +9,9 @@ import type { RingCentralClient } from '../ringcentral/sdk.ts';
 import type { InsightsListener } from '../ringcentral/subscription.ts';
 import type { LeaderElection } from './leader-election.ts';
 
+/** The Redis key of the lock whose holder runs the subscription (its value: the holder's LeaderElection id). */
+export const listenerLockKey = (prefix: string): string => `${prefix}:leader:listener`;
+
 export interface ListenerRoleOptions {
   /** The listener's half-open socket detection (default 120 s). */
   readonly silenceTimeoutMs?: number;
@@ -72,7 +75,7 @@ export async function startListenerRole(d: ListenerRoleDeps, opts: ListenerRoleO
   let stopCatchUpTimer: (() => void) | undefined;
   const leader = new LeaderElection({
     redis: d.redis('leader'),
-    key: `${cfg.redis.prefix}:leader:listener`,
+    key: listenerLockKey(cfg.redis.prefix),
     logger,
     ttlMs: cfg.leaderLockTtlMs,
     onElected: async () => {

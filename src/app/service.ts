@@ -14,6 +14,7 @@ import { createRingCentralClient, type RingCentralClient } from '../ringcentral/
 import type { InsightsListener } from '../ringcentral/subscription.ts';
 import type { SalesforceSession } from '../salesforce/connection.ts';
 import type { LeaderElection } from './leader-election.ts';
+import { consoleFacts } from './console-facts.adapter.ts';
 import { startListenerRole, type ListenerRole, type ListenerRoleOptions } from './listener-role.ts';
 import { redisConnection } from './redis-connection.ts';
 import { RedisHealth } from '../lib/redis-health.ts';
@@ -123,7 +124,11 @@ export async function startService(cfg: AppConfig, mapping: () => MappingSnapsho
   let rc: RingCentralClient | undefined;
   let http: OperatorHttpServer | undefined;
   try {
-    http = cfg.http ? await startHttpServer(cfg.http, { logger, metrics, queues: [queue], checks }) : undefined;
+    const adminConsole = consoleFacts({
+      queue, redis: queueRedis, prefix: cfg.redis.prefix, domains: cfg.domains, apiBudget: cfg.apiBudget, listens: roles.listen,
+      leader: () => listen?.leader, listener: () => listen?.listener(), budget: () => work?.budget, instanceUrl: () => work?.salesforce.conn.instanceUrl || undefined,
+    });
+    http = cfg.http ? await startHttpServer(cfg.http, { logger, metrics, queues: [queue], checks, console: adminConsole }) : undefined;
     rc = await loginToRingCentral(rcConfig, logger, () => stopping);
     if (roles.work && sfConfig) {
       work = await startWorkerRole({ cfg: { ...cfg, salesforce: sfConfig }, mapping, logger, metrics, queue, rc, redis }, opts);

@@ -14,6 +14,7 @@ import type { CallJobResult } from '../queue/call-processor.ts';
 import { createCallWorker } from '../queue/call-worker.ts';
 import { OutageGate } from '../queue/outage-gate.ts';
 import { RedisNextStepLedger } from '../queue/next-step-ledger.ts';
+import { SyncedLog } from '../queue/synced-log.ts';
 import { RedisTranscriptFileLedger } from '../queue/transcript-file-ledger.ts';
 import { RedisWriteLedger } from '../queue/write-ledger.ts';
 import type { RingCentralClient } from '../ringcentral/sdk.ts';
@@ -126,6 +127,13 @@ export async function startWorkerRole(d: WorkerRoleDeps, opts: WorkerRoleOptions
     stalledIntervalMs: cfg.worker.stalledIntervalMs,
     failedRetentionDays: cfg.worker.failedRetentionDays,
     ...(opts.backoff ? { backoff: opts.backoff } : {}),
+  });
+  // The admin console's "calls synced" and "last 20 calls": BullMQ keeps completed jobs a day only.
+  const synced = new SyncedLog(lockRedis, cfg.redis.prefix);
+  worker.on('completed', (job, result) => {
+    if (!result?.callTaskId) return;
+    const entry = { at: job.finishedOn ?? Date.now(), jobId: job.id ?? '', sourceRecordId: result.sourceRecordId, callTaskId: result.callTaskId, call: result.call };
+    synced.record(entry).catch((e: unknown) => logger.warn('synced_log_write_failed', { err: e instanceof Error ? e.message : String(e) }));
   });
   if (held) await gate.hold(held.cause, held.error);
   else void worker.run().catch((e: unknown) => logger.error('worker_error', { err: e }));

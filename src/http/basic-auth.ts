@@ -23,10 +23,18 @@ const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').dig
  * length (no length leak, and timingSafeEqual needs equal lengths), and both are always compared.
  */
 export function basicAuthChecker(expected: Credentials): (header: string | undefined) => boolean {
+  const matches = credentialsMatcher(expected);
+  return (header) => matches(parseBasicAuth(header));
+}
+
+/**
+ * A checker of a user and password (a Basic header's, or the console's sign-in form's) against the expected ones,
+ * in constant time, as basicAuthChecker.
+ */
+export function credentialsMatcher(expected: Credentials): (given: Credentials | undefined) => boolean {
   const user = digest(expected.user);
   const password = digest(expected.password);
-  return (header) => {
-    const given = parseBasicAuth(header);
+  return (given) => {
     const userOk = timingSafeEqual(digest(given?.user ?? ''), user);
     const passwordOk = timingSafeEqual(digest(given?.password ?? ''), password);
     return given !== undefined && userOk && passwordOk;

@@ -5,6 +5,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { HttpConfig } from '../config/load-config.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
+import type { ConsoleActions, ConsoleFacts } from './console/console.port.ts';
 import { DASHBOARD_PATH } from './dashboard-path.ts';
 import { Readiness, type ReadinessCheck } from './readiness.ts';
 
@@ -13,7 +14,8 @@ import { Readiness, type ReadinessCheck } from './readiness.ts';
  * - GET /healthz  liveness: 200 while the process runs;
  * - GET /readyz   readiness: 200 or 503 with every check (redis, subscription, salesforce, and any added later);
  * - GET /metrics  Prometheus text format;
- * - /admin/queues the bull-board dashboard, only with ADMIN_USER + ADMIN_PASSWORD, behind HTTP Basic auth.
+ * - /admin        the admin console (sign-in, overview), only with ADMIN_USER + ADMIN_PASSWORD;
+ * - /admin/queues the bull-board dashboard, behind the console's sign-in (or HTTP Basic, for scripts).
  */
 
 export interface HttpServerDeps {
@@ -23,6 +25,8 @@ export interface HttpServerDeps {
   readonly queues: readonly Queue[];
   /** The initial readiness checks (more may be added with addCheck). */
   readonly checks: Readonly<Record<string, ReadinessCheck | undefined>>;
+  /** What the admin console reads and does; without it the console shows nothing but the queue dashboard. */
+  readonly console?: { readonly facts: ConsoleFacts; readonly actions: ConsoleActions };
 }
 
 export interface OperatorHttpServer {
@@ -36,6 +40,23 @@ export interface OperatorHttpServer {
 }
 
 const NO_STORE = 'no-store';
+
+/** A server started without the service's parts (tests of the dashboard alone): the overview says so. */
+function noConsoleFacts(): { facts: ConsoleFacts; actions: ConsoleActions } {
+  const none = 'this server was started without the service: only the queue dashboard has data';
+  return {
+    facts: {
+      overview: () =>
+        Promise.resolve({
+          subscription: { role: 'not_listening', state: undefined, lastError: undefined, holder: undefined, thisReplica: undefined, domains: [] },
+          queue: undefined, synced: undefined, failures: undefined, unmapped: undefined, recent: undefined, salesforceInstanceUrl: undefined,
+          budget: { state: 'not_working', used: undefined, limit: undefined, slowAt: 0, pauseAt: 0 },
+          problems: [none],
+        }),
+    },
+    actions: { retryFailed: () => Promise.resolve({ kind: 'not_found' }) },
+  };
+}
 
 export async function createOperatorApp(cfg: HttpConfig, deps: HttpServerDeps, readiness: Readiness): Promise<express.Express> {
   const app = express();
@@ -57,10 +78,12 @@ export async function createOperatorApp(cfg: HttpConfig, deps: HttpServerDeps, r
   });
   if (cfg.admin) {
     // bull-board (and its UI) is loaded only when the dashboard is on: a process without it does not carry it.
-    const { adminDashboard } = await import('./admin-dashboard.ts');
+    const [{ adminDashboard }, { adminConsole }] = await Promise.all([import('./admin-dashboard.ts'), import('./console/console.ts')]);
     const { readOnly, showCallContent, publicHost } = cfg.admin;
     const hosts = { trustProxy: cfg.trustProxy, publicHost };
-    app.use(DASHBOARD_PATH, ...adminDashboard({ queues: deps.queues, logger: deps.logger, credentials: cfg.admin, readOnly, showCallContent, hosts }));
+    const ui = adminConsole({ credentials: cfg.admin, readOnly, hosts, logger: deps.logger, ...(deps.console ?? noConsoleFacts()) });
+    app.use(DASHBOARD_PATH, ...adminDashboard({ queues: deps.queues, auth: ui.dashboardAuth, readOnly, showCallContent, hosts }));
+    app.use('/admin', ui.router);
   }
 
   app.use((_req, res) => {
@@ -98,10 +121,10 @@ export async function startHttpServer(cfg: HttpConfig, deps: HttpServerDeps): Pr
   const port = await listen(server, cfg.port, cfg.host);
   server.on('error', (e) => deps.logger.error('http_server_error', { err: e }));
   const dashboard = cfg.admin
-    ? { dashboard: DASHBOARD_PATH, dashboardReadOnly: cfg.admin.readOnly, dashboardCallContent: cfg.admin.showCallContent ? 'shown' : 'redacted', dashboardHost: cfg.admin.publicHost ?? 'any', trustProxy: cfg.trustProxy }
+    ? { console: '/admin', dashboard: DASHBOARD_PATH, dashboardReadOnly: cfg.admin.readOnly, dashboardCallContent: cfg.admin.showCallContent ? 'shown' : 'redacted', dashboardHost: cfg.admin.publicHost ?? 'any', trustProxy: cfg.trustProxy }
     : {};
   deps.logger.info('http_listening', { host: cfg.host, port, endpoints: ['/healthz', '/readyz', '/metrics'], ...dashboard });
-  if (!cfg.admin) deps.logger.info('admin_dashboard_disabled', { reason: 'set ADMIN_USER and ADMIN_PASSWORD (or ADMIN_PASSWORD_FILE) to mount /admin/queues' });
+  if (!cfg.admin) deps.logger.info('admin_dashboard_disabled', { reason: 'set ADMIN_USER and ADMIN_PASSWORD (or ADMIN_PASSWORD_FILE) to mount the admin console at /admin and the queue dashboard at /admin/queues' });
   const host = cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host;
   let closing: Promise<void> | undefined;
   return {

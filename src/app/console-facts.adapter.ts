@@ -1,0 +1,100 @@
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { ConsoleActions, ConsoleFacts, OverviewFacts, SubscriptionFacts } from '../http/console/console.port.ts';
+import { UNMAPPED_REASONS, UNMAPPED_RETENTION_MS, UnmappedStore } from '../mapping/unmapped-store.ts';
+import { listFailed, retryFailed } from '../queue/failed-set.ts';
+import { SyncedLog } from '../queue/synced-log.ts';
+import type { BudgetState } from '../salesforce/api-budget.ts';
+import { listenerLockKey } from './listener-role.ts';
+
+/**
+ * The admin console's ports (http/console/console.port.ts) over the running service: the queue, the failed set,
+ * the unmapped list and the synced-calls log in Redis, the leader lock, the API budget guard. Getters, since the
+ * roles come up after the HTTP server.
+ */
+
+export interface ConsoleFactsDeps {
+  readonly queue: Queue;
+  /** A connection for the console's reads (the queue's). */
+  readonly redis: Redis;
+  readonly prefix: string;
+  readonly domains: readonly string[];
+  readonly apiBudget: { readonly slowAt: number; readonly pauseAt: number };
+  /** This process runs the listener role. */
+  readonly listens: boolean;
+  readonly leader: () => { readonly id: string; state(): 'leader' | 'follower' | 'stopped' } | undefined;
+  readonly listener: () => { state(): string; lastError(): string | undefined } | undefined;
+  /** Set once the worker role runs. */
+  readonly budget: () => { state(): BudgetState; usage(): { used: number; limit: number } | undefined } | undefined;
+  readonly instanceUrl: () => string | undefined;
+}
+
+const HOUR = 3600_000;
+const FAILED_SHOWN = 10;
+const UNMAPPED_SHOWN = 10;
+const RECENT_SHOWN = 20;
+
+export function consoleFacts(d: ConsoleFactsDeps): { facts: ConsoleFacts; actions: ConsoleActions } {
+  const synced = new SyncedLog(d.redis, d.prefix);
+  const unmapped = new UnmappedStore(d.redis, d.prefix);
+
+  async function subscription(): Promise<SubscriptionFacts> {
+    const base = { domains: d.domains, state: undefined, lastError: undefined };
+    const holder = (await d.redis.get(listenerLockKey(d.prefix))) ?? undefined;
+    if (!d.listens) return { ...base, role: 'not_listening', holder, thisReplica: undefined };
+    const leader = d.leader();
+    if (!leader) return { ...base, role: 'starting', holder, thisReplica: undefined };
+    const role = leader.state();
+    if (role !== 'leader') return { ...base, role: role === 'follower' ? 'standby' : 'stopped', holder, thisReplica: leader.id };
+    const listener = d.listener();
+    return { domains: d.domains, role: 'holding', state: listener?.state() ?? 'starting', lastError: listener?.lastError(), holder, thisReplica: leader.id };
+  }
+
+  async function overview(now: number): Promise<OverviewFacts> {
+    const problems: string[] = [];
+    const settle = async <T>(what: string, p: () => Promise<T>): Promise<T | undefined> => {
+      try {
+        return await p();
+      } catch (e) {
+        problems.push(`${what}: ${(e instanceof Error ? e.message : String(e)).slice(0, 200)}`);
+        return undefined;
+      }
+    };
+    const [sub, counts, failed, misses, syncedCounts, recent] = await Promise.all([
+      settle('subscription', subscription),
+      settle('queue', () => d.queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active', 'failed')),
+      settle('failures', () => listFailed(d.queue, { limit: FAILED_SHOWN })),
+      settle('unmapped', () => unmapped.list({ sinceMs: now - UNMAPPED_RETENTION_MS })),
+      settle('calls synced', () => synced.countSince([now - HOUR, now - 24 * HOUR, now - 7 * 24 * HOUR])),
+      settle('recent calls', () => synced.latest(RECENT_SHOWN)),
+    ]);
+    const budget = d.budget();
+    const byReason: Record<string, number> = Object.fromEntries(UNMAPPED_REASONS.map((r) => [r, 0]));
+    for (const m of misses ?? []) byReason[m.reason] = (byReason[m.reason] ?? 0) + 1;
+    return {
+      subscription: sub ?? { role: 'starting', state: undefined, lastError: undefined, holder: undefined, thisReplica: undefined, domains: d.domains },
+      queue: counts && { waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0), delayed: counts.delayed ?? 0, active: counts.active ?? 0, failed: counts.failed ?? 0 },
+      synced: syncedCounts && { lastHour: syncedCounts[0] ?? 0, lastDay: syncedCounts[1] ?? 0, last7Days: syncedCounts[2] ?? 0 },
+      failures: failed && {
+        total: failed.total,
+        reasons: failed.reasons.map((r) => ({ reason: r.reason, count: r.count, example: r.example })),
+        newest: failed.jobs.map((j) => ({ jobId: j.jobId, sourceRecordId: j.sourceRecordId, reason: j.reason, message: j.message, failedAt: j.failedAt, attemptsMade: j.attemptsMade })),
+      },
+      unmapped: misses && { byReason, latest: misses.slice(0, UNMAPPED_SHOWN).map((m) => ({ reason: m.reason, subject: m.subject, count: m.count, lastSeen: m.lastSeen })) },
+      budget: { state: budget ? budget.state() : 'not_working', used: budget?.usage()?.used, limit: budget?.usage()?.limit, slowAt: d.apiBudget.slowAt, pauseAt: d.apiBudget.pauseAt },
+      recent,
+      salesforceInstanceUrl: d.instanceUrl(),
+      problems,
+    };
+  }
+
+  return {
+    facts: { overview },
+    actions: {
+      async retryFailed(jobId) {
+        const r = await retryFailed(d.queue, jobId);
+        return r.kind === 'retried' ? { kind: 'retried' } : r;
+      },
+    },
+  };
+}

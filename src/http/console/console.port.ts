@@ -1,0 +1,112 @@
+/**
+ * What the admin console reads and does, as ports: the console knows these shapes only, never the queue, Redis,
+ * the leader lock or the Salesforce session behind them (src/app/console-facts.adapter.ts puts those behind it).
+ * Deliberately not here: job data and call content (the overview shows ids, reasons, counts and the names of
+ * callers that could not be mapped, nothing a call said).
+ */
+
+/** The RingCentral subscription, seen from this replica. */
+export interface SubscriptionFacts {
+  /** `holding`: this replica holds the subscription; `standby`: another does; `not_listening`: this process does not listen. */
+  readonly role: 'holding' | 'standby' | 'stopped' | 'starting' | 'not_listening';
+  /** The subscription's own state on the holder (`connected`, `reconnecting`...), when this replica holds it. */
+  readonly state: string | undefined;
+  readonly lastError: string | undefined;
+  /** The id of the replica holding the lock (hostname-pid-uuid or pid-uuid), when one does. */
+  readonly holder: string | undefined;
+  /** This replica's id in the same form. */
+  readonly thisReplica: string | undefined;
+  /** The ACE domains subscribed to (RINGSENSE_DOMAINS). */
+  readonly domains: readonly string[];
+}
+
+export interface QueueDepth {
+  readonly waiting: number;
+  readonly delayed: number;
+  readonly active: number;
+  readonly failed: number;
+}
+
+export interface SyncedCounts {
+  readonly lastHour: number;
+  readonly lastDay: number;
+  readonly last7Days: number;
+}
+
+/** A call written to Salesforce: ids and the outcome only. */
+export interface SyncedCall {
+  readonly at: number;
+  readonly jobId: string;
+  readonly sourceRecordId: string;
+  /** The call's Task in Salesforce. */
+  readonly callTaskId: string;
+  /** `created`, `updated` or `unchanged`. */
+  readonly call: string;
+}
+
+export interface FailureReasonCount {
+  readonly reason: string;
+  readonly count: number;
+  /** The newest failure's message for this reason (ours: what went wrong and what to do). */
+  readonly example: string;
+}
+
+export interface FailedCall {
+  readonly jobId: string;
+  readonly sourceRecordId: string | undefined;
+  readonly reason: string;
+  readonly message: string;
+  readonly failedAt: number | undefined;
+  readonly attemptsMade: number;
+}
+
+export interface FailureFacts {
+  readonly total: number;
+  /** Most frequent first. */
+  readonly reasons: readonly FailureReasonCount[];
+  /** Newest first, a few. */
+  readonly newest: readonly FailedCall[];
+}
+
+export interface UnmappedFacts {
+  /** Entries (reps or callers) per reason: unmapped_owner, no_contact_match, logged_without_contact. */
+  readonly byReason: Readonly<Record<string, number>>;
+  /** The entries seen last, newest first, a few: the subject is a RingCentral extension, a number or a caller's name. */
+  readonly latest: ReadonlyArray<{ readonly reason: string; readonly subject: string; readonly count: number; readonly lastSeen: number }>;
+}
+
+export interface BudgetFacts {
+  /** `not_working`: this process does not write to Salesforce, so it does not watch the budget. */
+  readonly state: 'normal' | 'slow' | 'paused' | 'not_working';
+  readonly used: number | undefined;
+  readonly limit: number | undefined;
+  /** SALESFORCE_API_SLOWDOWN_PERCENT and SALESFORCE_API_PAUSE_PERCENT, as shares (0-1). */
+  readonly slowAt: number;
+  readonly pauseAt: number;
+}
+
+/** Each section is undefined when it could not be read (Redis away...): `problems` says which and why. */
+export interface OverviewFacts {
+  readonly subscription: SubscriptionFacts;
+  readonly queue: QueueDepth | undefined;
+  readonly synced: SyncedCounts | undefined;
+  readonly failures: FailureFacts | undefined;
+  readonly unmapped: UnmappedFacts | undefined;
+  readonly budget: BudgetFacts;
+  /** The last 20 calls written, newest first. */
+  readonly recent: readonly SyncedCall[] | undefined;
+  /** The org's instance URL (links to records), once the worker has logged in. */
+  readonly salesforceInstanceUrl: string | undefined;
+  readonly problems: readonly string[];
+}
+
+export type RetryResult = { readonly kind: 'retried' } | { readonly kind: 'not_failed'; readonly state: string } | { readonly kind: 'not_found' };
+
+export interface ConsoleFacts {
+  overview(now: number): Promise<OverviewFacts>;
+}
+
+export interface ConsoleActions {
+  /** Moves one failed call back to waiting with its attempts reset. */
+  retryFailed(jobId: string): Promise<RetryResult>;
+}

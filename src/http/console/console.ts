@@ -1,0 +1,96 @@
+import { createRequire } from 'node:module';
+import express, { type RequestHandler } from 'express';
+import type { Logger } from '../../lib/logger.ts';
+import type { Credentials } from '../basic-auth.ts';
+import { adminHeaders, publicHostOnly, sameOriginWrites, type HostPolicy } from '../admin-guards.ts';
+import { dashboardAuth, refuseWhenReadOnly, requireCsrf, requireSession } from './admin-auth.ts';
+import type { ConsoleActions, ConsoleFacts, RetryResult } from './console.port.ts';
+import { CONSOLE_CSS } from './console-css.ts';
+import { isJobId, overviewView } from './overview-view.ts';
+import { SessionStore, type AdminSession } from './sessions.ts';
+import { formBody, signInRoutes, signOut } from './sign-in.ts';
+import { errorPage, overviewFigures, overviewPage, type PageChrome } from './views.ts';
+
+/**
+ * The admin console under /admin: sign-in, the overview, and retrying one failed call. Mounted only when the admin
+ * credentials are set (like bull-board, which it puts behind the same sign-in: `dashboardAuth`).
+ */
+
+export interface ConsoleOptions {
+  readonly credentials: Credentials;
+  readonly readOnly: boolean;
+  readonly hosts: HostPolicy;
+  readonly logger: Logger;
+  readonly facts: ConsoleFacts;
+  readonly actions: ConsoleActions;
+  readonly sessions?: SessionStore;
+  readonly now?: () => number;
+}
+
+export interface AdminConsole {
+  /** Mount at /admin, after the dashboard at /admin/queues. */
+  readonly router: express.Router;
+  /** The dashboard's auth: the same sessions, or HTTP Basic for scripts. */
+  readonly dashboardAuth: RequestHandler;
+}
+
+/** The console's own pages: scripts and styles from this origin only, no inline script, forms to this origin only. */
+const consolePolicy: RequestHandler = (_req, res, next) => {
+  res.set('Content-Security-Policy', "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
+  next();
+};
+
+/** htmx, as installed from npm (the htmx.org package): served by the service itself, no CDN. */
+const HTMX_FILE = createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js');
+
+function retryMessage(jobId: string, r: RetryResult): string {
+  switch (r.kind) {
+    case 'retried':
+      return `Call ${jobId} is queued again with its attempts reset.`;
+    case 'not_failed':
+      return `Call ${jobId} was not retried: it is ${r.state} now, no longer failed.`;
+    case 'not_found':
+      return `Call ${jobId} was not retried: it is no longer in the queue (retried, purged or expired).`;
+  }
+}
+
+export function adminConsole(o: ConsoleOptions): AdminConsole {
+  const sessions = o.sessions ?? new SessionStore(o.now ? { now: o.now } : {});
+  const now = o.now ?? Date.now;
+  const router = express.Router();
+  const chrome = (title: string, session: AdminSession): PageChrome => ({ title, session, readOnly: o.readOnly, flash: sessions.takeFlash(session.id) });
+
+  router.use(adminHeaders, consolePolicy, publicHostOnly(o.hosts), sameOriginWrites(o.hosts));
+  router.get('/static/htmx.min.js', (_req, res) => {
+    res.type('application/javascript').sendFile(HTMX_FILE);
+  });
+  router.get('/static/console.css', (_req, res) => {
+    res.type('text/css').send(CONSOLE_CSS);
+  });
+  router.use(signInRoutes({ credentials: o.credentials, sessions, logger: o.logger, readOnly: o.readOnly, now }));
+
+  const signedIn = [requireSession(sessions), formBody, requireCsrf(o.readOnly)];
+  router.post('/logout', ...signedIn, signOut(sessions, o.logger));
+
+  router.get(['/', '/overview/figures'], ...signedIn, async (req, res) => {
+    const session = res.locals.session as AdminSession;
+    const view = overviewView(await o.facts.overview(now()), { canChange: !o.readOnly, csrf: session.csrf });
+    if (req.path === '/overview/figures') res.type('html').send(overviewFigures(view));
+    else res.type('html').send(overviewPage(chrome('Overview', session), view));
+  });
+
+  router.post('/failures/:jobId/retry', ...signedIn, refuseWhenReadOnly(o.readOnly), async (req, res) => {
+    const session = res.locals.session as AdminSession;
+    const jobId = String(req.params.jobId);
+    if (!isJobId(jobId)) {
+      res.status(400).type('html').send(errorPage(chrome('Not a job id', session), 'Not a job id', 'Job ids are letters, digits, dots, dashes and underscores.'));
+      return;
+    }
+    const outcome = await o.actions.retryFailed(jobId);
+    o.logger.info('admin_console_retry', { jobId, outcome: outcome.kind });
+    sessions.flash(session.id, retryMessage(jobId, outcome));
+    res.redirect(303, '/admin');
+  });
+
+  return { router, dashboardAuth: dashboardAuth(sessions, o.credentials, o.logger) };
+}

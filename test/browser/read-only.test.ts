@@ -1,0 +1,45 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleCalls } from '../../src/demo/sample-calls.ts';
+import { launchBrowser, screenshot, signIn, startConsolePipeline, submit } from '../support/browser.ts';
+import type { Pipeline } from '../support/pipeline.ts';
+
+const DOC = sampleCalls()['documented-example'].body;
+
+let p: Pipeline;
+let browser: Browser;
+beforeAll(async () => {
+  [p, browser] = await Promise.all([startConsolePipeline({ ADMIN_READ_ONLY: 'true' }), launchBrowser()]);
+  p.sims.rc.publishInsights({ ...structuredClone(DOC), sourceRecordId: '9000000000003', ownerExtensionId: '62288320099' });
+  expect(await p.settled(1)).toEqual({ completed: 0, failed: 1 });
+});
+afterAll(async () => {
+  await browser?.close();
+  await p?.stop();
+});
+
+describe('admin console: ADMIN_READ_ONLY=true in a real browser', () => {
+  it('shows the failures without a retry button, refuses a retry even with a valid CSRF token, and still signs out', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, p.httpUrl!);
+    await page.waitForSelector('#failed-calls');
+    expect(await page.textContent('#read-only')).toContain('Read-only console');
+    expect(await page.$$('button.retry')).toHaveLength(0);
+    await screenshot(page, 'read-only-overview');
+
+    const [failed] = await p.failedJobs();
+    const jobId = failed!.id!;
+    // The session's own token, as the page's forms carry it: refused all the same.
+    const csrf = await page.inputValue('form.sign-out input[name=_csrf]');
+    const refused = await page.evaluate(async ({ id, csrf }) => {
+      const r = await fetch(`/admin/failures/${id}/retry`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `_csrf=${encodeURIComponent(csrf)}` });
+      return { status: r.status, text: await r.text() };
+    }, { id: jobId, csrf });
+    expect(refused.status).toBe(403);
+    expect(refused.text).toContain('the console is read-only');
+    expect(await failed!.getState()).toBe('failed');
+
+    await submit(page, 'form.sign-out button[type=submit]');
+    expect(await page.textContent('#login-message')).toBe('You are signed out.');
+  });
+});
