@@ -57,6 +57,8 @@ async function deleteKeys(url: string, prefix: string): Promise<void> {
 interface DemoRun {
   readonly ctx: CommandContext;
   readonly verbose: boolean;
+  /** `--console`: the admin console stays open after the report, until the demo is stopped. */
+  readonly console: boolean;
   readonly say: (s: string) => void;
   readonly stop: AbortSignal;
 }
@@ -121,9 +123,12 @@ async function runDemo(run: DemoRun): Promise<number> {
     const prefix = `ringsense-demo-${randomBytes(4).toString('hex')}`;
     say(`- Redis                  ${redis.url}${redis.owned ? ' (started for the demo)' : ` (keys under ${prefix}:, deleted at the end)`}`);
     if (stop.aborted) throw new DemoStopped();
+    // With --console, the operator endpoints on a free port and a password for this run only (never the shell's).
+    const admin = run.console ? { user: 'admin', password: randomBytes(12).toString('base64url') } : undefined;
+    const consoleEnv = admin ? { HTTP_ENABLED: 'true', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', ADMIN_USER: admin.user, ADMIN_PASSWORD: admin.password, ADMIN_PASSWORD_FILE: '', ADMIN_READ_ONLY: 'false' } : {};
     const cfg = loadConfig(
-      { ...ctx.env, ...sims.env, RINGSENSE_DOMAINS: DEMO_DOMAINS.join(','), REDIS_URL: redis.url, QUEUE_PREFIX: prefix, WORKER_CONCURRENCY: '4' },
-      { ringcentral: true, salesforce: true },
+      { ...ctx.env, ...sims.env, RINGSENSE_DOMAINS: DEMO_DOMAINS.join(','), REDIS_URL: redis.url, QUEUE_PREFIX: prefix, WORKER_CONCURRENCY: '4', ...consoleEnv },
+      { ringcentral: true, salesforce: true, http: run.console },
       ctx.cwd,
     );
     const mapping = parseMapping(DEMO_SHOWCASE_MAPPING_YAML, 'demo mapping');
@@ -132,7 +137,14 @@ async function runDemo(run: DemoRun): Promise<number> {
     try {
       service = await startService(cfg, () => mapping, { listen: true, work: true }, logger);
       if (stop.aborted) throw new DemoStopped();
-      return (await publishAndReport(run, sims, service)) === 0 ? 0 : 1;
+      const failed = await publishAndReport(run, sims, service);
+      if (admin && service.http) {
+        say(`\nThe admin console: ${service.http.url}/admin  (user ${admin.user}, password ${admin.password}: this run only)`);
+        say('It stays open until you stop the demo (Ctrl-C); everything the demo started is stopped then.');
+        await new Promise<void>((resolve) => (stop.aborted ? resolve() : stop.addEventListener('abort', () => resolve(), { once: true })));
+        say('Stopping the demo: the console, the worker, the simulators' + (redis.owned ? ' and Redis' : '') + '.');
+      }
+      return failed === 0 ? 0 : 1;
     } finally {
       await service?.stop();
       if (!redis.owned) await deleteKeys(redis.url, prefix);
@@ -153,9 +165,9 @@ async function runDemo(run: DemoRun): Promise<number> {
 export const demoCommand: Command = {
   name: 'demo',
   summary: 'See the whole flow with no accounts: simulators, Redis, worker, sample calls, and what lands in Salesforce',
-  usage: 'ringsense-sync demo [--verbose]',
+  usage: 'ringsense-sync demo [--verbose] [--console]',
   async run(ctx) {
-    const { values } = parseArgs({ args: [...ctx.args], options: { verbose: { type: 'boolean', short: 'v', default: false } } });
+    const { values } = parseArgs({ args: [...ctx.args], options: { verbose: { type: 'boolean', short: 'v', default: false }, console: { type: 'boolean', default: false } } });
     const stopping = new AbortController();
     let reason: StopReason | undefined;
     const off = onStop((r) => {
@@ -167,7 +179,7 @@ export const demoCommand: Command = {
       if (reason !== 'output_closed') write(ctx.out, s);
     };
     try {
-      return await runDemo({ ctx, verbose: values.verbose, say, stop: stopping.signal });
+      return await runDemo({ ctx, verbose: values.verbose, console: values.console, say, stop: stopping.signal });
     } catch (e) {
       if (!(e instanceof DemoStopped) || reason === undefined) throw e;
       if (reason === 'output_closed') return 0;

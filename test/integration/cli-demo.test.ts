@@ -78,6 +78,26 @@ describe('ringsense-sync demo (as a separate process)', () => {
     expect(await allKeys()).toEqual(before);
   });
 
+  it('--console: prints the console URL and a password for this run, which opens it, and stays up until stopped', async () => {
+    const before = await allKeys();
+    const demo = spawnCli(['demo', '--console'], { env: { REDIS_URL: inject('redisUrl'), ADMIN_PASSWORD: 'the-shells-own-password' } });
+    const m = await demo.waitFor(/^The admin console: (http:\/\/127\.0\.0\.1:\d+\/admin) {2}\(user (\w+), password (\S+): this run only\)$/m, 60_000);
+    const [, url, user, password] = m;
+    expectDemoOutput(demo.stdout());
+    expect(password).not.toBe('the-shells-own-password');
+    const login = await fetch(`${url!}/login`);
+    expect(login.status).toBe(200);
+    expect(await login.text()).toContain('name="password"');
+    // The same credentials open the queue dashboard for a script (HTTP Basic); others do not.
+    const basic = (u: string, pw: string) => ({ authorization: `Basic ${Buffer.from(`${u}:${pw}`).toString('base64')}` });
+    expect((await fetch(`${url!}/queues/api/queues`, { headers: basic(user!, password!) })).status).toBe(200);
+    expect((await fetch(`${url!}/queues/api/queues`, { headers: basic(user!, 'the-shells-own-password') })).status).toBe(401);
+    demo.child.kill('SIGINT');
+    expect(await demo.exited()).toBe(0);
+    expect(demo.stdout()).toContain('Stopping the demo: the console, the worker, the simulators.');
+    expect(await allKeys()).toEqual(before);
+  });
+
   describe.runIf(redisServerInstalled())('with a redis-server of its own', () => {
     it('starts it when none answers at REDIS_URL, and stops it at the end', async () => {
       const demo = spawnCli(['demo'], { env: NO_REDIS });
