@@ -7,14 +7,14 @@ import { ServiceError } from '../lib/service-error.ts';
 import { completeMeeting } from '../calls/meeting.ts';
 import type { MeetingFacts } from '../calls/meeting-facts.ts';
 import { isMeeting, type ConversationInsights, type MeetingInsights } from '../calls/recording-insights.ts';
-import { MAX_EVENT_BYTES, parseInsightsBody, parseInsightsNotification, type RecordingInsights } from '../ringcentral/insights-event.schema.ts';
+import { MAX_EVENT_BYTES, parseInsightsBody, parseInsightsNotification, parseTranscript, type RecordingInsights } from '../ringcentral/insights-event.schema.ts';
 import { processCall, type ProcessDeps } from '../sync/process-call.ts';
 import type { UnmappedReason, UnmappedRecorder } from '../mapping/unmapped-store.ts';
 import { PermanentSyncError } from '../sync/sync-errors.ts';
 import { CallBusyError, type CallLock } from './call-lock.ts';
 import { encodeFailureReason } from './failure-reason.ts';
-import { decodeCallJobData, validatedAtEnqueue } from './job-payload.ts';
-import type { CallJob, OversizedCallJob } from './jobs.ts';
+import { decodeCallJobData, decodePayload, validatedAtEnqueue } from './job-payload.ts';
+import { PAYLOAD_ENCODING, type CallJob, type OversizedCallJob } from './jobs.ts';
 import type { OutageGate } from './outage-gate.ts';
 import { decideRetry, type CallFailure } from './retry-policy.ts';
 
@@ -97,8 +97,27 @@ function insightsOf(job: Job, keepTranscript: () => boolean, domains: readonly A
  * written: a call waiting in the other stages does not hold its transcript (tens of KB of text, several times that
  * as objects) the whole time.
  */
-function transcriptOf(job: Job, domains: readonly AceDomain[]): () => RecordingInsights['insights']['Transcript'] {
-  return () => decodedInsights(job, true, domains).insights.insights.Transcript;
+function transcriptOf(job: Job, domains: readonly AceDomain[], speakers: RecordingInsights['speakerInfo']): () => RecordingInsights['insights']['Transcript'] {
+  return () => storedTranscript(job.data, speakers) ?? decodedInsights(job, true, domains).insights.insights.Transcript;
+}
+
+/**
+ * The transcript of job data this version wrote and validated at enqueue, read from its own compressed part alone:
+ * the rest of the event is neither inflated nor parsed and validated again (the worker has it already), which was
+ * about a third of what a worker allocated with notes on. Held to the transcript's own schema (parseTranscript) and
+ * to the speakers the worker read; anything else (undefined) goes the whole way, to fail with the schema's reason.
+ */
+export function storedTranscript(data: unknown, speakers: RecordingInsights['speakerInfo']): RecordingInsights['insights']['Transcript'] | undefined {
+  if (!validatedAtEnqueue(data)) return undefined;
+  const stored = data as { kind?: unknown; encoding?: unknown; transcript?: unknown };
+  if ((stored.kind !== 'notification' && stored.kind !== 'insights') || stored.encoding !== PAYLOAD_ENCODING || typeof stored.transcript !== 'string') return undefined;
+  let raw: unknown;
+  try {
+    raw = decodePayload(stored.transcript);
+  } catch {
+    return undefined;
+  }
+  return parseTranscript(raw, speakers);
 }
 
 function decodedInsights(job: Job, keep: boolean, domains: readonly AceDomain[]): { insights: ConversationInsights; from: CallJob } {
@@ -150,7 +169,7 @@ export function createCallProcessor(deps: CallProcessorDeps) {
           source,
           attempt: job.attemptsMade + 1,
           ...(ledger ? { ledger } : {}),
-          ...(lateTranscript ? { transcript: transcriptOf(job, deps.domains) } : {}),
+          ...(lateTranscript ? { transcript: transcriptOf(job, deps.domains, insights.speakerInfo) } : {}),
           signal: signal ? AbortSignal.any([signal, lockLost]) : lockLost,
         });
         return { value: r, ...(r.finished ? { finished: r.finished } : {}) };

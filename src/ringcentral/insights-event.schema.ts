@@ -140,6 +140,20 @@ const _schemaProducesMeetingInsights: Same<Omit<z.output<typeof meetingBodySchem
 /** A notification as the WebSocket delivers it, its body a call's or a meeting's insights. */
 export type InsightsNotification = z.infer<typeof envelopeSchema> & { body: ConversationInsights };
 
+const transcriptSchema = z.array(utteranceSchema);
+
+/**
+ * A transcript alone, as the event's schema reads it (each utterance { speakerId, text, start, end }, other keys
+ * dropped), its speakers among `speakers`: for a transcript stored apart from an event validated whole before.
+ * Undefined when it is not one.
+ */
+export function parseTranscript(raw: unknown, speakers: ReadonlyArray<{ readonly speakerId: string }>): RecordingInsights['insights']['Transcript'] | undefined {
+  const parsed = transcriptSchema.safeParse(raw);
+  if (!parsed.success) return undefined;
+  const known = new Set(speakers.map((s) => s.speakerId));
+  return parsed.data.every((u) => known.has(u.speakerId)) ? parsed.data : undefined;
+}
+
 export type RejectionReason = 'payload_too_large' | 'not_an_object' | 'missing_source_record_id' | 'unsupported_domain' | 'domain_not_enabled' | 'unknown_speaker' | 'invalid_event';
 
 /** Why an event was refused: a reason code for metrics and the failed set, and readable details for the admin. */

@@ -11,7 +11,7 @@ export interface TranscriptFile {
   readonly marker: string;
   /** The note's content: HTML, every text escaped, one `<p>` per line. */
   readonly html: string;
-  /** The text file's content (Notes off): one line per utterance; made when asked. */
+  /** The text file's content (Notes off): one line per utterance. A function: the store asks for it only with Notes off. */
   readonly text: () => string;
   /** The insights version (lastModifiedTime) this transcript comes from. */
   readonly version: string;

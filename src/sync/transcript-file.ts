@@ -57,14 +57,13 @@ export function buildTranscriptFile(received: RecordingInsights, limitBytes = TR
   const cut = lines < all.length;
   const note = cut ? `Transcript cut after ${lines} of ${all.length} lines: the rest is in RingSense${insights.rsRecordUri ? ` (${insights.rsRecordUri})` : ''}.` : undefined;
   if (note) html.push(`<p><i>${escapeHtml(note)}</i></p>`);
-  const text = (): string => {
-    const out = [title, facts, '', ...all.slice(0, lines).map((u) => {
-      const s = said(u);
-      return `${s.at} ${s.who}: ${s.text}`;
-    }), ...(note ? ['', note] : [])];
-    return `${out.join('\n')}\n`;
-  };
-  return { title, marker, html: html.join(''), text, version: insights.lastModifiedTime, lines, cut };
+  // Made now as a string, not later from the utterances: a document waiting for its request holds its HTML and its
+  // text (some tens of KB), not the transcript's objects (about twice that).
+  const text = `${[title, facts, '', ...all.slice(0, lines).map((u) => {
+    const s = said(u);
+    return `${s.at} ${s.who}: ${s.text}`;
+  }), ...(note ? ['', note] : [])].join('\n')}\n`;
+  return { title, marker, html: html.join(''), text: () => text, version: insights.lastModifiedTime, lines, cut };
 }
 
 export type TranscriptFileOutcome =
@@ -98,9 +97,21 @@ export interface CallWritten {
  * A refusal is an outcome (the call stays written); a failed request throws (the job retries; the Task writes are
  * idempotent and the document is then found).
  */
-export async function syncTranscriptFile(insights: RecordingInsights, written: CallWritten, deps: TranscriptFileDeps): Promise<TranscriptFileOutcome> {
+export function syncTranscriptFile(insights: RecordingInsights, written: CallWritten, deps: TranscriptFileDeps): Promise<TranscriptFileOutcome> {
+  // The document is made before anything waits, and the insights are not held after that: a call waiting for the
+  // ledger or for its shared request holds its note's HTML, not its transcript (about twice that as objects).
+  let file: ReturnType<typeof buildTranscriptFile> | undefined;
   try {
-    return await writeTranscriptFile(insights, written, deps);
+    file = insights.insights.Transcript.length === 0 ? undefined : buildTranscriptFile(insights);
+  } catch (e) {
+    return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+  }
+  return refusalAsOutcome(file ? writeTranscriptFile(insights.sourceRecordId, file, written, deps) : Promise.resolve({ outcome: 'kept', reason: 'no_transcript' }));
+}
+
+async function refusalAsOutcome(writing: Promise<TranscriptFileOutcome>): Promise<TranscriptFileOutcome> {
+  try {
+    return await writing;
   } catch (e) {
     // A request Salesforce refused as a whole (not a passing failure): the call stays written, the refusal is a warning.
     if (e instanceof ServiceError && (e.failure.kind === 'permanent' || e.failure.kind === 'stale_reference')) return { outcome: 'refused', failure: e.failure };
@@ -108,10 +119,7 @@ export async function syncTranscriptFile(insights: RecordingInsights, written: C
   }
 }
 
-async function writeTranscriptFile(insights: RecordingInsights, written: CallWritten, deps: TranscriptFileDeps): Promise<TranscriptFileOutcome> {
-  if (insights.insights.Transcript.length === 0) return { outcome: 'kept', reason: 'no_transcript' };
-  const file = buildTranscriptFile(insights);
-  const id = insights.sourceRecordId;
+async function writeTranscriptFile(id: string, file: ReturnType<typeof buildTranscriptFile>, written: CallWritten, deps: TranscriptFileDeps): Promise<TranscriptFileOutcome> {
   const links = [...new Set([written.callTaskId, written.whoId, isOpportunityId(written.whatId) ? written.whatId : undefined].filter((x): x is string => !!x))];
   const entry = await deps.ledger.read(id);
   if (entry) {

@@ -4,6 +4,9 @@ import type { RecordingInsights } from '../../../src/calls/recording-insights.ts
 import { sampleCalls } from '../../../src/demo/sample-calls.ts';
 import { parseInsightsBody } from '../../../src/ringcentral/insights-event.schema.ts';
 import { buildTranscriptFile, escapeHtml, syncTranscriptFile, TITLE_LIMIT, type CallWritten } from '../../../src/sync/transcript-file.ts';
+import { speakerNamer } from '../../../src/sync/build-drafts.ts';
+import { plainInsights } from '../../../src/sync/plain-insights.ts';
+import { formatOffset } from '../../../src/sync/text.ts';
 import type { TranscriptDocument, TranscriptFile, TranscriptFileKind, TranscriptFileStore, TranscriptWrite } from '../../../src/sync/transcript-file.port.ts';
 import { FakeTranscriptFileLedger } from '../../fakes/fake-transcript-files.ts';
 import { ACE_DOMAINS } from '../../../src/calls/domains.ts';
@@ -71,6 +74,32 @@ describe('buildTranscriptFile', () => {
     expect(f.cut).toBe(true);
     expect(Buffer.byteLength(f.html)).toBeLessThanOrEqual(20_000);
     expect(f.html).toMatch(/Transcript cut after \d+ of 2000 lines/);
+  });
+  it('the text file (Notes off) has the same lines as the note: title, facts, one per utterance, the cut', () => {
+    // The text as made from the utterances themselves.
+    const expected = (received: RecordingInsights, f: ReturnType<typeof buildTranscriptFile>): string => {
+      const ins = plainInsights(received);
+      const name = speakerNamer(ins);
+      const facts = [ins.recordingStartTime, formatOffset(ins.recordingDurationMs / 1000), ins.callDirection].filter(Boolean).join(' · ');
+      const lines = ins.insights.Transcript.slice(0, f.lines).map((u) => `[${formatOffset(u.start)}] ${name(u.speakerId)}: ${u.text.trim()}`);
+      const note = f.cut ? ['', `Transcript cut after ${f.lines} of ${ins.insights.Transcript.length} lines: the rest is in RingSense${ins.rsRecordUri ? ` (${ins.rsRecordUri})` : ''}.`] : [];
+      return `${[f.title, facts, '', ...lines, ...note].join('\n')}\n`;
+    };
+    const ins = insightsOf();
+    const [s0, s1] = ins.speakerInfo;
+    const tricky: RecordingInsights = {
+      ...ins, title: 'Q&A <b>pricing</b> &amp; "terms"',
+      speakerInfo: [{ ...s0!, name: 'Ana "A&B" <b>x:</b> </p><p>' }, { ...s1!, name: '' }, ...ins.speakerInfo.slice(2)],
+      insights: { ...ins.insights, Transcript: [
+        { speakerId: s0!.speakerId, start: 3725, end: 3730, text: ' x < y & z > w\nINJECTED :</b> </p><p><i>it&#39;s ' },
+        { speakerId: s1!.speakerId, start: 1, end: 2, text: '' },
+        { speakerId: 'nobody', start: 2, end: 3, text: 'Zoë “quoted” 😀 &lt;' },
+      ] },
+    };
+    for (const [received, limit] of [[insightsOf(), undefined], [tricky, undefined], [twoHourCall(), 20_000], [{ ...twoHourCall(), rsRecordUri: 'https://ringsense.example/r/1?a=1&b=<2>' }, 5_000]] as const) {
+      const f = buildTranscriptFile(received, limit);
+      expect(f.text()).toBe(expected(received, f));
+    }
   });
 });
 
