@@ -1,8 +1,11 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { ConsoleActions, ConsoleFacts, OverviewFacts, SubscriptionFacts } from '../http/console/console.port.ts';
+import type { ConsoleActions, ConsoleFacts, FailedCall, FailureLookup, OverviewFacts, SubscriptionFacts } from '../http/console/console.port.ts';
 import { UNMAPPED_REASONS, UNMAPPED_RETENTION_MS, UnmappedStore } from '../mapping/unmapped-store.ts';
-import { listFailed, retryFailed } from '../queue/failed-set.ts';
+import { AuditLog } from '../queue/audit-log.ts';
+import { failedReasonCounts, findFailed, listFailedPage, purgeFailed, retryAllFailed, retryFailed, type FailedJob } from '../queue/failed-set.ts';
+import { purgeSummary, retryAllSummary } from '../queue/failed-summary.ts';
+import { viewJobData } from '../queue/job-view.ts';
 import { SyncedLog } from '../queue/synced-log.ts';
 import type { BudgetState } from '../salesforce/api-budget.ts';
 import { listenerLockKey } from './listener-role.ts';
@@ -33,10 +36,45 @@ const HOUR = 3600_000;
 const FAILED_SHOWN = 10;
 const UNMAPPED_SHOWN = 10;
 const RECENT_SHOWN = 20;
+/** The counts per reason are read again at most this often (and after every change made from the console). */
+const REASONS_TTL_MS = 5_000;
+/** The most of a stored event the detail page decodes. */
+const MAX_SHOWN_BYTES = 512 * 1024;
+const DAY_MS = 24 * HOUR;
+
+const failedCall = (j: FailedJob): FailedCall => ({ jobId: j.jobId, sourceRecordId: j.sourceRecordId, reason: j.reason, message: j.message, failedAt: j.failedAt, attemptsMade: j.attemptsMade });
 
 export function consoleFacts(d: ConsoleFactsDeps): { facts: ConsoleFacts; actions: ConsoleActions } {
   const synced = new SyncedLog(d.redis, d.prefix);
   const unmapped = new UnmappedStore(d.redis, d.prefix);
+  const audit = new AuditLog(d.redis, d.prefix);
+  let reasonsCache: { at: number; value: Promise<Awaited<ReturnType<typeof failedReasonCounts>>> } | undefined;
+  const reasonCounts = (): ReturnType<typeof failedReasonCounts> => {
+    const now = Date.now();
+    if (!reasonsCache || now - reasonsCache.at > REASONS_TTL_MS) {
+      const value = failedReasonCounts(d.queue, d.redis);
+      reasonsCache = { at: now, value };
+      value.catch(() => (reasonsCache = undefined));
+    }
+    return reasonsCache.value;
+  };
+  const changed = <T>(r: T): T => {
+    reasonsCache = undefined;
+    return r;
+  };
+  const failuresPage = async (page: { offset: number; limit: number }) => {
+    const [counts, listed] = await Promise.all([reasonCounts(), listFailedPage(d.queue, page)]);
+    return { total: listed.total, reasons: counts.reasons.map((r) => ({ reason: r.reason, count: r.count, example: r.example })), jobs: listed.jobs.map(failedCall) };
+  };
+
+  async function failure(jobId: string, opts: { content: boolean }): Promise<FailureLookup> {
+    const found = await findFailed(d.queue, jobId);
+    if (found.kind !== 'failed') return found;
+    const job = await d.queue.getJob(jobId);
+    const shown = viewJobData(job?.data, { content: opts.content, maxDecodedBytes: MAX_SHOWN_BYTES });
+    const j = found.job;
+    return { kind: 'failed', job: { ...failedCall(j), enqueuedAt: j.enqueuedAt, processedOn: found.processedOn, source: j.source }, event: JSON.stringify(shown, null, 2) ?? '', content: opts.content };
+  }
 
   async function subscription(): Promise<SubscriptionFacts> {
     const base = { domains: d.domains, state: undefined, lastError: undefined };
@@ -63,7 +101,7 @@ export function consoleFacts(d: ConsoleFactsDeps): { facts: ConsoleFacts; action
     const [sub, counts, failed, misses, syncedCounts, recent] = await Promise.all([
       settle('subscription', subscription),
       settle('queue', () => d.queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active', 'failed')),
-      settle('failures', () => listFailed(d.queue, { limit: FAILED_SHOWN })),
+      settle('failures', () => failuresPage({ offset: 0, limit: FAILED_SHOWN })),
       settle('unmapped', () => unmapped.list({ sinceMs: now - UNMAPPED_RETENTION_MS })),
       settle('calls synced', () => synced.countSince([now - HOUR, now - 24 * HOUR, now - 7 * 24 * HOUR])),
       settle('recent calls', () => synced.latest(RECENT_SHOWN)),
@@ -77,8 +115,8 @@ export function consoleFacts(d: ConsoleFactsDeps): { facts: ConsoleFacts; action
       synced: syncedCounts && { lastHour: syncedCounts[0] ?? 0, lastDay: syncedCounts[1] ?? 0, last7Days: syncedCounts[2] ?? 0 },
       failures: failed && {
         total: failed.total,
-        reasons: failed.reasons.map((r) => ({ reason: r.reason, count: r.count, example: r.example })),
-        newest: failed.jobs.map((j) => ({ jobId: j.jobId, sourceRecordId: j.sourceRecordId, reason: j.reason, message: j.message, failedAt: j.failedAt, attemptsMade: j.attemptsMade })),
+        reasons: failed.reasons,
+        newest: failed.jobs,
       },
       unmapped: misses && { byReason, latest: misses.slice(0, UNMAPPED_SHOWN).map((m) => ({ reason: m.reason, subject: m.subject, count: m.count, lastSeen: m.lastSeen })) },
       budget: { state: budget ? budget.state() : 'not_working', used: budget?.usage()?.used, limit: budget?.usage()?.limit, slowAt: d.apiBudget.slowAt, pauseAt: d.apiBudget.pauseAt },
@@ -89,12 +127,21 @@ export function consoleFacts(d: ConsoleFactsDeps): { facts: ConsoleFacts; action
   }
 
   return {
-    facts: { overview },
+    facts: { overview, failuresPage, failure, audit: (limit) => audit.latest(limit) },
     actions: {
       async retryFailed(jobId) {
-        const r = await retryFailed(d.queue, jobId);
+        const r = changed(await retryFailed(d.queue, jobId));
         return r.kind === 'retried' ? { kind: 'retried' } : r;
       },
+      async retryAllFailed(reason) {
+        const r = changed(await retryAllFailed(d.queue, { reason }));
+        return { count: r.retried.length, summary: retryAllSummary(r, reason) };
+      },
+      async purgeFailed(days, daysText) {
+        const removed = changed(await purgeFailed(d.queue, days * DAY_MS));
+        return { count: removed.length, summary: purgeSummary(removed.length, daysText) };
+      },
+      recordAudit: (entry) => audit.record(entry),
     },
   };
 }

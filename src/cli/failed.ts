@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import type { Queue } from 'bullmq';
 import { loadConfig } from '../config/load-config.ts';
-import { findFailed, listFailed, purgeFailed, retryAllFailed, retryFailed, type FailedJob } from '../queue/failed-set.ts';
+import { findFailed, listFailed, purgeFailed, retryAllFailed, retryFailed } from '../queue/failed-set.ts';
+import { parseDays, purgeSummary, retryAllSummary } from '../queue/failed-summary.ts';
 import { withCallsQueue } from './admin-queue.ts';
 import { write, type Command, type CommandContext } from './command.ts';
 import { formatFailedJob, formatListing, listingJson } from './failed-format.ts';
@@ -30,12 +31,6 @@ function onQueue(ctx: CommandContext, fn: (queue: Queue, where: string) => Promi
 function notRetriable(ctx: CommandContext, jobId: string, where: string, state: string | undefined): number {
   write(ctx.err, state === undefined ? `No job "${jobId}" in ${where}.` : `Job "${jobId}" is not in the failed set (it is ${state}).`);
   return 1;
-}
-
-function countByReason(jobs: readonly FailedJob[]): string {
-  const counts = new Map<string, number>();
-  for (const j of jobs) counts.set(j.reason, (counts.get(j.reason) ?? 0) + 1);
-  return [...counts].map(([r, n]) => `${r}: ${n}`).join(', ');
 }
 
 const LIST_USAGE = 'ringsense-sync failed list [--reason <code>] [--limit <n>] [--json]';
@@ -99,15 +94,9 @@ export const failedRetryCommand: Command = {
         write(ctx.out, `Retried ${jobId} (${r.job.reason}): back to waiting with its attempts reset.\n${RESTART_NOTE}`);
         return 0;
       }
-      const which = values.reason ? ` with reason ${values.reason}` : '';
-      const { retried, skipped } = await retryAllFailed(queue, values.reason ? { reason: values.reason } : {});
-      const gone = skipped.length ? ` (${skipped.length} had already left the failed set)` : '';
-      if (retried.length === 0) {
-        write(ctx.out, `No failed jobs${which} to retry${gone}.`);
-        return 0;
-      }
-      const breakdown = values.reason ? '' : ` (${countByReason(retried)})`;
-      write(ctx.out, `Retried ${retried.length} failed job${retried.length === 1 ? '' : 's'}${which}${breakdown}: back to waiting with attempts reset${gone}.\n${RESTART_NOTE}`);
+      const result = await retryAllFailed(queue, values.reason ? { reason: values.reason } : {});
+      const summary = retryAllSummary(result, values.reason);
+      write(ctx.out, result.retried.length === 0 ? summary : `${summary}\n${RESTART_NOTE}`);
       return 0;
     });
   },
@@ -122,11 +111,11 @@ export const failedPurgeCommand: Command = {
     const { values } = parseArgs({ args: [...ctx.args], options: { 'older-than': { type: 'string' } }, allowPositionals: false });
     const days = values['older-than'];
     if (days === undefined) return usageError(ctx, '--older-than <days> is required (0 removes every failed job).', PURGE_USAGE);
-    if (!/^\d+(\.\d+)?$/.test(days)) return usageError(ctx, `--older-than must be a number of days (e.g. 7 or 0.5), not "${days}".`, PURGE_USAGE);
+    const olderThan = parseDays(days);
+    if (olderThan === undefined) return usageError(ctx, `--older-than must be a number of days (e.g. 7 or 0.5), not "${days}".`, PURGE_USAGE);
     return onQueue(ctx, async (queue) => {
-      const removed = await purgeFailed(queue, Number(days) * DAY_MS);
-      const age = `older than ${days} day${days === '1' ? '' : 's'}`;
-      write(ctx.out, removed.length ? `Removed ${removed.length} failed job${removed.length === 1 ? '' : 's'} ${age}.` : `No failed jobs ${age}.`);
+      const removed = await purgeFailed(queue, olderThan * DAY_MS);
+      write(ctx.out, purgeSummary(removed.length, days));
       return 0;
     });
   },

@@ -42,4 +42,38 @@ describe('admin console: ADMIN_READ_ONLY=true in a real browser', () => {
     await submit(page, 'form.sign-out button[type=submit]');
     expect(await page.textContent('#login-message')).toBe('You are signed out.');
   });
+
+  it('shows the failures and a failure without any change or reveal form, and refuses reveal, retry-all and purge (403), auditing nothing', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, p.httpUrl!);
+    await page.goto(`${p.httpUrl!}/admin/failures`);
+    expect(await page.locator('#failure-reasons .reason').allTextContents()).toEqual(['unmapped_owner']);
+    expect(await page.$$('button.retry, button.retry-all, button.purge')).toHaveLength(0);
+    await screenshot(page, 'read-only-failures');
+    const [failed] = await p.failedJobs();
+    const jobId = failed!.id!;
+    await page.goto(`${p.httpUrl!}/admin/failures/${jobId}`);
+    expect(await page.isVisible('#content-hidden')).toBe(true);
+    expect(await page.$$('button.reveal, button.retry')).toHaveLength(0);
+    expect(await page.content()).not.toContain(DOC.title);
+    await screenshot(page, 'read-only-failure-detail');
+
+    const csrf = await page.inputValue('form.sign-out input[name=_csrf]');
+    const refused = await page.evaluate(async ({ id, csrf }) => {
+      const post = async (path: string, fields: string) => {
+        const r = await fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `_csrf=${encodeURIComponent(csrf)}&${fields}` });
+        return { status: r.status, text: await r.text() };
+      };
+      return [await post(`/admin/failures/${id}/reveal`, ''), await post('/admin/failures/retry-all', 'reason=unmapped_owner'), await post('/admin/failures/purge', 'days=0')];
+    }, { id: jobId, csrf });
+    expect(refused.map((r) => r.status)).toEqual([403, 403, 403]);
+    for (const r of refused) {
+      expect(r.text).toContain('the console is read-only');
+      expect(r.text).not.toContain(DOC.title);
+    }
+    expect(await failed!.getState()).toBe('failed');
+    expect((await p.service.queue.getJobCounts('failed')).failed).toBe(1);
+    await page.goto(`${p.httpUrl!}/admin/audit`);
+    expect(await page.isVisible('#no-audit')).toBe(true);
+  });
 });

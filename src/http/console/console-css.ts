@@ -17,4 +17,6 @@ table { border-collapse: collapse; width: 100%; } th, td { text-align: left; pad
 .hint { color: #5f6673; }
 form.login { display: grid; gap: .6rem; max-width: 20rem; }
 form.login label { display: grid; gap: .2rem; }
+pre { overflow: auto; max-height: 40rem; background: #f3f4f6; padding: .6rem; font-size: 12px; }
+td form { margin: 0; } .paging a { margin-right: 1rem; }
 `;

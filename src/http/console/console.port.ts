@@ -102,11 +102,68 @@ export interface OverviewFacts {
 
 export type RetryResult = { readonly kind: 'retried' } | { readonly kind: 'not_failed'; readonly state: string } | { readonly kind: 'not_found' };
 
+/** A failed call as its detail page shows it. */
+export interface FailedCallDetail extends FailedCall {
+  readonly enqueuedAt: number;
+  /** When its last attempt started. */
+  readonly processedOn: number | undefined;
+  /** `notification` (WebSocket) or the REST source (`replay`, `catch_up`, `backfill`). */
+  readonly source: string | undefined;
+}
+
+export type FailureLookup =
+  | {
+      readonly kind: 'failed';
+      readonly job: FailedCallDetail;
+      /** The stored event as JSON text: its call content redacted unless it was asked for (and the asking audited). */
+      readonly event: string;
+      readonly content: boolean;
+    }
+  | { readonly kind: 'not_failed'; readonly state: string }
+  | { readonly kind: 'not_found' };
+
+/** One page of the failed set (newest first) and the counts of all of it. */
+export interface FailuresPageFacts {
+  readonly total: number;
+  readonly reasons: readonly FailureReasonCount[];
+  readonly jobs: readonly FailedCall[];
+}
+
+/** One line of the audit log: ids and counts only, never call content. */
+export interface AuditEntry {
+  readonly at: number;
+  readonly who: string;
+  readonly action: string;
+  readonly target: string;
+  readonly outcome: string;
+}
+
+export interface BulkOutcome {
+  /** How many jobs it concerned (retried, removed). */
+  readonly count: number;
+  /** The outcome in one sentence, as the CLI says it. */
+  readonly summary: string;
+}
+
+/**
+ * The failures and audit pages' members are optional: a server started without the service (tests of the dashboard
+ * alone) has none, and the console says those pages are unavailable there.
+ */
 export interface ConsoleFacts {
   overview(now: number): Promise<OverviewFacts>;
+  failuresPage?(page: { offset: number; limit: number }): Promise<FailuresPageFacts>;
+  /** One failed call; its call content only with `content` (the caller has audited the reveal first). */
+  failure?(jobId: string, opts: { content: boolean }): Promise<FailureLookup>;
+  audit?(limit: number): Promise<readonly AuditEntry[]>;
 }
 
 export interface ConsoleActions {
   /** Moves one failed call back to waiting with its attempts reset. */
   retryFailed(jobId: string): Promise<RetryResult>;
+  /** Every failed call of one reason, back to waiting with attempts reset. */
+  retryAllFailed?(reason: string): Promise<BulkOutcome>;
+  /** Removes the failed calls that failed more than `days` ago (`daysText` as the admin wrote it). */
+  purgeFailed?(days: number, daysText: string): Promise<BulkOutcome>;
+  /** Notes what an admin did in the audit log; throws when it cannot (the change or reveal is then not made). */
+  recordAudit?(entry: AuditEntry): Promise<void>;
 }

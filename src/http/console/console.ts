@@ -3,16 +3,17 @@ import express, { type RequestHandler } from 'express';
 import type { Logger } from '../../lib/logger.ts';
 import type { Credentials } from '../basic-auth.ts';
 import { adminHeaders, publicHostOnly, sameOriginWrites, type HostPolicy } from '../admin-guards.ts';
-import { dashboardAuth, refuseWhenReadOnly, requireCsrf, requireSession } from './admin-auth.ts';
-import type { ConsoleActions, ConsoleFacts, RetryResult } from './console.port.ts';
+import { dashboardAuth, requireCsrf, requireSession } from './admin-auth.ts';
+import type { ConsoleActions, ConsoleFacts } from './console.port.ts';
 import { CONSOLE_CSS } from './console-css.ts';
-import { isJobId, overviewView } from './overview-view.ts';
+import { failuresRoutes } from './failures-routes.ts';
+import { overviewView } from './overview-view.ts';
 import { SessionStore, type AdminSession } from './sessions.ts';
 import { formBody, signInRoutes, signOut } from './sign-in.ts';
-import { errorPage, overviewFigures, overviewPage, type PageChrome } from './views.ts';
+import { overviewFigures, overviewPage, type PageChrome } from './views.ts';
 
 /**
- * The admin console under /admin: sign-in, the overview, and retrying one failed call. Mounted only when the admin
+ * The admin console under /admin: sign-in, the overview, the failures (failures-routes.ts) and the audit log. Mounted only when the admin
  * credentials are set (like bull-board, which it puts behind the same sign-in: `dashboardAuth`).
  */
 
@@ -43,17 +44,6 @@ const consolePolicy: RequestHandler = (_req, res, next) => {
 /** htmx, as installed from npm (the htmx.org package): served by the service itself, no CDN. */
 const HTMX_FILE = createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js');
 
-function retryMessage(jobId: string, r: RetryResult): string {
-  switch (r.kind) {
-    case 'retried':
-      return `Call ${jobId} is queued again with its attempts reset.`;
-    case 'not_failed':
-      return `Call ${jobId} was not retried: it is ${r.state} now, no longer failed.`;
-    case 'not_found':
-      return `Call ${jobId} was not retried: it is no longer in the queue (retried, purged or expired).`;
-  }
-}
-
 export function adminConsole(o: ConsoleOptions): AdminConsole {
   const sessions = o.sessions ?? new SessionStore(o.now ? { now: o.now } : {});
   const now = o.now ?? Date.now;
@@ -79,18 +69,7 @@ export function adminConsole(o: ConsoleOptions): AdminConsole {
     else res.type('html').send(overviewPage(chrome('Overview', session), view));
   });
 
-  router.post('/failures/:jobId/retry', ...signedIn, refuseWhenReadOnly(o.readOnly), async (req, res) => {
-    const session = res.locals.session as AdminSession;
-    const jobId = String(req.params.jobId);
-    if (!isJobId(jobId)) {
-      res.status(400).type('html').send(errorPage(chrome('Not a job id', session), 'Not a job id', 'Job ids are letters, digits, dots, dashes and underscores.'));
-      return;
-    }
-    const outcome = await o.actions.retryFailed(jobId);
-    o.logger.info('admin_console_retry', { jobId, outcome: outcome.kind });
-    sessions.flash(session.id, retryMessage(jobId, outcome));
-    res.redirect(303, '/admin');
-  });
+  router.use(failuresRoutes({ facts: o.facts, actions: o.actions, readOnly: o.readOnly, logger: o.logger, sessions, now, signedIn, chrome }));
 
   return { router, dashboardAuth: dashboardAuth(sessions, o.credentials, o.logger) };
 }

@@ -32,7 +32,8 @@ export interface OverviewView {
   readonly csrf: string;
 }
 
-const when = (ms: number | undefined): string => (ms === undefined || !Number.isFinite(ms) ? '' : new Date(ms).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC'));
+/** `2026-12-02 07:02:27 UTC`; empty when unknown. */
+export const when = (ms: number | undefined): string => (ms === undefined || !Number.isFinite(ms) ? '' : new Date(ms).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC'));
 
 /** A link to a record: only an http(s) instance URL and a real Salesforce id make one. */
 export function recordHref(instanceUrl: string | undefined, id: string): string | undefined {

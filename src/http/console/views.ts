@@ -20,7 +20,7 @@ const LAYOUT = `<!doctype html>
 <header>
 <strong>RingSense sync</strong>
 <% if (it.session) { %>
-<nav><a href="/admin">Overview</a> <a href="/admin/queues">Queues</a></nav>
+<nav><a href="/admin">Overview</a> <a href="/admin/failures">Failures</a> <a href="/admin/audit">Audit log</a> <a href="/admin/queues">Queues</a></nav>
 <form method="post" action="/admin/logout" class="sign-out">
 <input type="hidden" name="_csrf" value="<%= it.session.csrf %>">
 <span>Signed in as <span id="signed-in-user"><%= it.session.user %></span></span> <button type="submit">Sign out</button>
@@ -71,7 +71,7 @@ const FIGURES = `<div id="figures" hx-get="/admin/overview/figures" hx-trigger="
 <p><span class="state <%= it.budget.ok ? 'ok' : 'bad' %>" id="budget-state"><%= it.budget.state %></span> <span id="budget-usage"><%= it.budget.usage %></span></p>
 <p class="hint"><%= it.budget.thresholds %></p>
 </section>
-<section id="failures"><h2>Failures</h2>
+<section id="failures"><h2><a href="/admin/failures" id="failures-link">Failures</a></h2>
 <% if (!it.failures) { %><p>Unavailable.</p><% } else if (it.failures.total === 0) { %><p id="no-failures">No failed calls.</p><% } else { %>
 <table id="failure-reasons"><thead><tr><th>Reason</th><th>Calls</th><th>Latest message</th></tr></thead><tbody>
 <% it.failures.reasons.forEach(function (r) { %><tr><td class="reason"><%= r.reason %></td><td class="count"><%= r.count %></td><td><%= r.example %></td></tr><% }) %>
@@ -80,7 +80,8 @@ const FIGURES = `<div id="figures" hx-get="/admin/overview/figures" hx-trigger="
 <table id="failed-calls"><thead><tr><th>Failed</th><th>Recording</th><th>Reason</th><th>Attempts</th><% if (it.canChange) { %><th></th><% } %></tr></thead><tbody>
 <% it.failures.newest.forEach(function (j) { %><tr data-job-id="<%= j.jobId %>"><td><%= j.failedAt %></td><td><%= j.sourceRecordId %></td><td class="reason"><%= j.reason %></td><td><%= j.attemptsMade %></td>
 <% if (it.canChange) { %><td><form method="post" action="<%= j.retryAction %>"><input type="hidden" name="_csrf" value="<%= it.csrf %>"><button type="submit" class="retry">Retry</button></form></td><% } %></tr><% }) %>
-</tbody></table><% } %>
+</tbody></table>
+<p><a href="/admin/failures">All <%= it.failures.total %> failed calls, paged, with their details</a></p><% } %>
 </section>
 <section id="unmapped"><h2>Unmapped reps and callers</h2>
 <% if (!it.unmapped) { %><p>Unavailable.</p><% } else { %>
@@ -111,7 +112,8 @@ export interface PageChrome {
   readonly flash: string | undefined;
 }
 
-function page(chrome: PageChrome, body: string): string {
+/** A page of the console: the layout around `body` (already-escaped HTML, from a template). */
+export function page(chrome: PageChrome, body: string): string {
   return eta.render('@layout', { ...chrome, body });
 }
 
@@ -137,5 +139,5 @@ export function overviewFigures(view: OverviewView): string {
 }
 
 export function overviewPage(chrome: PageChrome, view: OverviewView): string {
-  return page(chrome, `<h1>Overview</h1>\n${overviewFigures(view)}`);
+  return page(chrome, `<h1>Overview</h1>\n<p class="hint">Every change and every reveal of call content is in the <a href="/admin/audit" id="audit-link">audit log</a>.</p>\n${overviewFigures(view)}`);
 }
