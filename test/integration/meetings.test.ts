@@ -28,6 +28,16 @@ const relationsOf = (pl: Pipeline, eventId: string) =>
     .sort((a, b) => String(a.RelationId).localeCompare(String(b.RelationId)));
 const followUps = (pl: Pipeline, id: string) => pl.tasks().filter((t) => String(t.CallObject).startsWith(`ringsense:${id}:step:`));
 
+/** The rcv sample meeting in RingCentral (its history record and insights), its event published and written. */
+async function syncRcvMeeting(pl: Pipeline): Promise<ReturnType<typeof rcvSampleMeeting>> {
+  const sample = rcvSampleMeeting();
+  pl.sims.rc.addMeeting(sample.meeting);
+  pl.sims.rc.addRecording({ insights: sample.insights });
+  pl.sims.rc.publishInsights(RCV_SAMPLE_MEETING_ID);
+  expect(await pl.settled(1)).toEqual({ completed: 1, failed: 0 });
+  return sample;
+}
+
 async function meetingsPipeline(env: Record<string, string> = {}, mappingYaml?: string): Promise<Pipeline> {
   const pl = await startPipeline({ env: { ...MEETINGS, ...env }, ...(mappingYaml ? { mappingYaml } : {}) });
   await waitFor(() => pl.sims.rc.subscriptions().some((s) => s.connected), 20_000, 'the subscription');
@@ -40,11 +50,7 @@ describe('meetings as Events', () => {
     // One subscription, a filter per domain; catch-up covers pbx and rcv, not Teams, and start says so.
     expect(p.sims.rc.subscriptions().map((s) => [...s.eventFilters].sort())).toEqual([['pbx', 'rcv', 'ms-teams'].map((d) => `/ai/ringsense/v1/public/accounts/809646016/domains/${d}/insights`).sort()]);
     expect(p.logs.find((l) => l.message === 'catch_up_not_possible')).toMatchObject({ level: 'warn', domains: ['ms-teams'] });
-    const { meeting, insights } = rcvSampleMeeting();
-    p.sims.rc.addMeeting(meeting);
-    p.sims.rc.addRecording({ insights });
-    p.sims.rc.publishInsights(RCV_SAMPLE_MEETING_ID);
-    expect(await p.settled(1)).toEqual({ completed: 1, failed: 0 });
+    const { insights } = await syncRcvMeeting(p);
     expect(events(p)).toHaveLength(1);
     const event = events(p)[0]!;
     expect(event).toMatchObject({
@@ -102,11 +108,7 @@ describe('meetings as Events', () => {
   it('an org without Shared Activities: the Event has its Name alone, and the Description names every attendee', async () => {
     const seed = demoSeed();
     p = await startPipeline({ env: MEETINGS, sims: { seed: { ...seed, salesforce: { ...seed.salesforce, sharedActivities: false } } } });
-    const { meeting, insights } = rcvSampleMeeting();
-    p.sims.rc.addMeeting(meeting);
-    p.sims.rc.addRecording({ insights });
-    p.sims.rc.publishInsights(RCV_SAMPLE_MEETING_ID);
-    expect(await p.settled(1)).toEqual({ completed: 1, failed: 0 });
+    await syncRcvMeeting(p);
     const event = events(p)[0]!;
     expect(event.WhoId).toBe(DEMO_IDS.contactSean);
     expect(relationsOf(p, String(event.Id))).toEqual([]);
@@ -116,11 +118,7 @@ describe('meetings as Events', () => {
 
   it('a replay finds the Event a rep moved on the calendar (within a day), and an Event of someone else at that time is not taken for it', async () => {
     p = await meetingsPipeline();
-    const { meeting, insights } = rcvSampleMeeting();
-    p.sims.rc.addMeeting(meeting);
-    p.sims.rc.addRecording({ insights });
-    p.sims.rc.publishInsights(RCV_SAMPLE_MEETING_ID);
-    expect(await p.settled(1)).toEqual({ completed: 1, failed: 0 });
+    const { insights } = await syncRcvMeeting(p);
     const conn = await p.salesforce();
     const id = String(events(p)[0]!.Id);
     await conn.sobject('Event').update({ Id: id, StartDateTime: '2024-09-17T17:30:00.000Z', DurationInMinutes: 21 });
@@ -151,11 +149,7 @@ describe('meetings as Events', () => {
   it('meetings.recordAs: task writes a meeting as a completed Task, not an Event', async () => {
     const { DEMO_MAPPING_YAML } = await import('../../src/demo/demo-seed.ts');
     p = await meetingsPipeline({}, `${DEMO_MAPPING_YAML}\nmeetings:\n  recordAs: task\n`);
-    const { meeting, insights } = rcvSampleMeeting();
-    p.sims.rc.addMeeting(meeting);
-    p.sims.rc.addRecording({ insights });
-    p.sims.rc.publishInsights(RCV_SAMPLE_MEETING_ID);
-    expect(await p.settled(1)).toEqual({ completed: 1, failed: 0 });
+    await syncRcvMeeting(p);
     expect(events(p)).toHaveLength(0);
     const task = p.tasks().find((t) => t.CallObject === `ringsense:${RCV_SAMPLE_MEETING_ID}`);
     expect(task).toMatchObject({ Subject: 'Northwind rollout planning', TaskSubtype: 'Task', Status: 'Completed', OwnerId: DEMO_IDS.userMaria, WhoId: DEMO_IDS.contactSean, ActivityDate: '2024-09-17' });
@@ -165,11 +159,7 @@ describe('meetings as Events', () => {
   it('the External ID mode: the Activity field holds the meeting key on its Event, and a replay finds it by that key (moved or not)', async () => {
     const { DEMO_MAPPING_YAML } = await import('../../src/demo/demo-seed.ts');
     p = await startPipeline({ env: MEETINGS, sims: { taskExternalIdField: 'RingSense_Call_Id__c' }, mappingYaml: `${DEMO_MAPPING_YAML}\nsalesforce: { externalIdField: RingSense_Call_Id__c }\n` });
-    const { meeting, insights } = rcvSampleMeeting();
-    p.sims.rc.addMeeting(meeting);
-    p.sims.rc.addRecording({ insights });
-    p.sims.rc.publishInsights(RCV_SAMPLE_MEETING_ID);
-    expect(await p.settled(1)).toEqual({ completed: 1, failed: 0 });
+    const { insights } = await syncRcvMeeting(p);
     expect(events(p)).toHaveLength(1);
     expect(events(p)[0]).toMatchObject({ RingSense_Call_Id__c: `ringsense:${RCV_SAMPLE_MEETING_ID}` });
     // The follow-ups hold their keys in the same field (not CallObject).
