@@ -1,6 +1,12 @@
-import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { ConsoleActions, ConsoleFacts, FailedCall, FailureLookup, OverviewFacts, SubscriptionFacts } from '../http/console/console.port.ts';
+import type { JobType, Queue as BullQueue } from 'bullmq';
+import { isAceDomain, type AceDomain } from '../calls/domains.ts';
+import type { CallQuery, CallSearchFacts, ConsoleActions, ConsoleFacts, FailedCall, FailureLookup, OverviewFacts, QueuedCallFacts, ReplayResult, SubscriptionFacts } from '../http/console/console.port.ts';
+import { toE164 } from '../lib/phone.ts';
+import { decodeFailureReason } from '../queue/failure-reason.ts';
+import { decodeCallJobData } from '../queue/job-payload.ts';
+import { replayRecording, type ReplayOutcome } from '../queue/replay-recording.ts';
+import type { Platform } from '../ringcentral/sdk.ts';
 import { UNMAPPED_REASONS, UNMAPPED_RETENTION_MS, UnmappedStore } from '../mapping/unmapped-store.ts';
 import { AuditLog } from '../queue/audit-log.ts';
 import { failedReasonCounts, findFailed, listFailedPage, purgeFailed, retryAllFailed, retryFailed, type FailedJob } from '../queue/failed-set.ts';
@@ -17,11 +23,11 @@ import { listenerLockKey } from './listener-role.ts';
  */
 
 export interface ConsoleFactsDeps {
-  readonly queue: Queue;
+  readonly queue: BullQueue;
   /** A connection for the console's reads (the queue's). */
   readonly redis: Redis;
   readonly prefix: string;
-  readonly domains: readonly string[];
+  readonly domains: readonly AceDomain[];
   readonly apiBudget: { readonly slowAt: number; readonly pauseAt: number };
   /** This process runs the listener role. */
   readonly listens: boolean;
@@ -30,6 +36,10 @@ export interface ConsoleFactsDeps {
   /** Set once the worker role runs. */
   readonly budget: () => { state(): BudgetState; usage(): { used: number; limit: number } | undefined } | undefined;
   readonly instanceUrl: () => string | undefined;
+  /** The RingCentral platform (replays read insights over REST), once logged in. */
+  readonly ringcentral?: () => Platform | undefined;
+  /** The mapping's phone.defaultCountry. */
+  readonly defaultCountry?: () => string;
 }
 
 const HOUR = 3600_000;
@@ -41,6 +51,69 @@ const REASONS_TTL_MS = 5_000;
 /** The most of a stored event the detail page decodes. */
 const MAX_SHOWN_BYTES = 512 * 1024;
 const DAY_MS = 24 * HOUR;
+
+/** Find a call looks at the newest this many jobs of each state, and synced entries: never the whole queue. */
+export const CALL_SCAN_LIMIT = 2_000;
+const CALLS_SHOWN = 50;
+const IDS_CACHED = 20_000;
+const ID_BATCH = 500;
+const SCANNED: ReadonlyArray<{ type: JobType; state: QueuedCallFacts['state'] }> = [
+  { type: 'active', state: 'active' },
+  { type: 'waiting', state: 'waiting' },
+  { type: 'prioritized', state: 'waiting' },
+  { type: 'delayed', state: 'delayed' },
+  { type: 'failed', state: 'failed' },
+  { type: 'completed', state: 'completed' },
+];
+
+const str = (obj: unknown, key: string): string | undefined => {
+  const v: unknown = obj && typeof obj === 'object' ? (obj as Record<string, unknown>)[key] : undefined;
+  return typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
+};
+
+interface CallIds {
+  readonly recordId: string | undefined;
+  readonly sessionId: string | undefined;
+  readonly domain: string | undefined;
+  readonly phones: readonly string[];
+}
+
+function safeJson(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The ids and numbers of the call a job carries (its transcript left compressed); undefined when it does not decode. */
+function callIds(data: unknown, defaultCountry: string): CallIds | undefined {
+  const decoded = decodeCallJobData(data, { transcript: false });
+  if (!decoded.ok) return undefined;
+  const job = decoded.value;
+  if (job.kind === 'oversized') return { recordId: job.ids.sourceRecordId, sessionId: job.ids.sourceSessionId, domain: job.ids.domain, phones: [] };
+  const body: unknown = job.kind === 'notification' ? (job.event as { body?: unknown } | null)?.body : job.insights;
+  const speakers: unknown = body && typeof body === 'object' ? (body as { speakerInfo?: unknown }).speakerInfo : undefined;
+  const phones: string[] = [];
+  for (const sp of Array.isArray(speakers) ? speakers.slice(0, 100) : []) {
+    const raw = str(sp, 'phoneNumber');
+    const e164 = raw && raw.length <= 40 ? toE164(raw, defaultCountry) : undefined;
+    if (e164) phones.push(e164);
+  }
+  return { recordId: str(body, 'sourceRecordId'), sessionId: str(body, 'sourceSessionId'), domain: str(body, 'domain'), phones };
+}
+
+function replaySummary(recordId: string, r: ReplayOutcome): string {
+  const replaced = 'replaced' in r && r.replaced ? ` (the ${r.replaced} job was replaced)` : '';
+  switch (r.kind) {
+    case 'no_insights': return `No RingSense insights for recording ${recordId}: not analysed yet or not a RingSense recording.`;
+    case 'pending': return `Recording ${recordId} is already queued as job ${r.jobId} (${r.state}): nothing to do.`;
+    case 'finished': return `Recording ${recordId} was already processed as job ${r.jobId} (${r.state}).`;
+    case 'invalid': return `RingSense returned insights for ${recordId} that are not valid (${r.rejection.reason}); they are kept in the failed set as job ${r.jobId}${replaced}.`;
+    case 'duplicate': return `Recording ${recordId} was queued meanwhile as job ${r.jobId}: nothing to do${replaced}.`;
+    case 'queued': return `Queued recording ${recordId} again as job ${r.jobId} (replay)${replaced}.`;
+  }
+}
 
 const failedCall = (j: FailedJob): FailedCall => ({ jobId: j.jobId, sourceRecordId: j.sourceRecordId, reason: j.reason, message: j.message, failedAt: j.failedAt, attemptsMade: j.attemptsMade });
 
@@ -74,6 +147,70 @@ export function consoleFacts(d: ConsoleFactsDeps): { facts: ConsoleFacts; action
     const shown = viewJobData(job?.data, { content: opts.content, maxDecodedBytes: MAX_SHOWN_BYTES });
     const j = found.job;
     return { kind: 'failed', job: { ...failedCall(j), enqueuedAt: j.enqueuedAt, processedOn: found.processedOn, source: j.source }, event: JSON.stringify(shown, null, 2) ?? '', content: opts.content };
+  }
+
+  /**
+   * The ids and numbers of each job looked at, by job id: a job id stands for one call at one version (callJobId;
+   * the others hash the bytes), so what it carries does not change. Bounded; emptied when full or the country changes.
+   */
+  const idsCache = new Map<string, CallIds | undefined>();
+  let idsCountry = '';
+  async function idsOf(jobIds: readonly string[], country: string): Promise<void> {
+    if (country !== idsCountry || idsCache.size > IDS_CACHED) idsCache.clear();
+    idsCountry = country;
+    const missing = jobIds.filter((id) => !idsCache.has(id));
+    for (let i = 0; i < missing.length; i += ID_BATCH) {
+      const batch = missing.slice(i, i + ID_BATCH);
+      const pipe = d.redis.pipeline();
+      for (const id of batch) pipe.hget(d.queue.toKey(id), 'data');
+      const replies = (await pipe.exec()) ?? [];
+      batch.forEach((id, k) => {
+        const raw = replies[k]?.[1];
+        idsCache.set(id, typeof raw === 'string' ? callIds(safeJson(raw), country) : undefined);
+      });
+    }
+  }
+
+  async function findCall(q: CallQuery): Promise<CallSearchFacts> {
+    const country = d.defaultCountry?.() ?? 'US';
+    const matches = (ids: CallIds | undefined): boolean =>
+      !!ids && ((q.id !== undefined && (ids.recordId === q.id || ids.sessionId === q.id)) || (q.phone !== undefined && ids.phones.includes(q.phone)));
+    const found: QueuedCallFacts[] = [];
+    for (const { type, state } of SCANNED) {
+      // Ids first (newest first, capped), then only the job data of each, then the whole job of a match.
+      const jobIds = await d.queue.getRanges([type], 0, CALL_SCAN_LIMIT - 1, false);
+      await idsOf(jobIds, country);
+      for (const jobId of jobIds) {
+        const ids = idsCache.get(jobId);
+        if (!matches(ids) || found.some((f) => f.jobId === jobId)) continue;
+        const job = await d.queue.getJob(jobId);
+        if (!job) continue;
+        const score = state === 'delayed' ? await d.redis.zscore(d.queue.keys.delayed!, jobId) : null;
+        const failure = state === 'failed' ? decodeFailureReason(job.failedReason, job.attemptsMade >= (job.opts.attempts ?? 1)) : undefined;
+        found.push({
+          jobId, sourceRecordId: ids?.recordId, sourceSessionId: ids?.sessionId, domain: ids?.domain, state, enqueuedAt: job.timestamp,
+          nextAttemptAt: score === null ? undefined : Math.floor(Number(score) / 0x1000), finishedAt: job.finishedOn, attemptsMade: job.attemptsMade,
+          reason: failure?.reason, message: failure?.message,
+        });
+      }
+    }
+    const jobIds = new Set(found.map((f) => f.jobId));
+    const recordIds = new Set(found.flatMap((f) => (f.sourceRecordId ? [f.sourceRecordId] : [])));
+    if (q.id) recordIds.add(q.id);
+    const written = (await synced.latest(CALL_SCAN_LIMIT)).filter((e) => jobIds.has(e.jobId) || recordIds.has(e.sourceRecordId));
+    return { jobs: found.slice(0, CALLS_SHOWN), written: written.slice(0, CALLS_SHOWN), scannedPerState: CALL_SCAN_LIMIT, domains: d.domains, salesforceInstanceUrl: d.instanceUrl() };
+  }
+
+  async function replayCall(recordId: string, domain: string): Promise<ReplayResult> {
+    const platform = d.ringcentral?.();
+    if (!platform) return { kind: 'unavailable', jobId: undefined, summary: 'Not replayed: this process is not logged in to RingCentral (yet).' };
+    if (!isAceDomain(domain) || !d.domains.includes(domain)) return { kind: 'unavailable', jobId: undefined, summary: `Not replayed: ${domain} is not a domain synced here.` };
+    try {
+      const r = changed(await replayRecording(platform, d.queue, domain, recordId, { force: true, domains: d.domains }));
+      return { kind: r.kind, jobId: 'jobId' in r ? r.jobId : undefined, summary: replaySummary(recordId, r) };
+    } catch (e) {
+      return { kind: 'error', jobId: undefined, summary: `Not replayed: reading the insights of ${recordId} failed (${(e instanceof Error ? e.message : String(e)).slice(0, 200)}).` };
+    }
   }
 
   async function subscription(): Promise<SubscriptionFacts> {
@@ -127,7 +264,7 @@ export function consoleFacts(d: ConsoleFactsDeps): { facts: ConsoleFacts; action
   }
 
   return {
-    facts: { overview, failuresPage, failure, audit: (limit) => audit.latest(limit) },
+    facts: { overview, failuresPage, failure, audit: (limit) => audit.latest(limit), findCall, defaultCountry: () => d.defaultCountry?.() ?? 'US' },
     actions: {
       async retryFailed(jobId) {
         const r = changed(await retryFailed(d.queue, jobId));
@@ -141,6 +278,7 @@ export function consoleFacts(d: ConsoleFactsDeps): { facts: ConsoleFacts; action
         const removed = changed(await purgeFailed(d.queue, days * DAY_MS));
         return { count: removed.length, summary: purgeSummary(removed.length, daysText) };
       },
+      replayCall,
       recordAudit: (entry) => audit.record(entry),
     },
   };

@@ -127,6 +127,7 @@ export async function startService(cfg: AppConfig, mapping: () => MappingSnapsho
     const adminConsole = consoleFacts({
       queue, redis: queueRedis, prefix: cfg.redis.prefix, domains: cfg.domains, apiBudget: cfg.apiBudget, listens: roles.listen,
       leader: () => listen?.leader, listener: () => listen?.listener(), budget: () => work?.budget, instanceUrl: () => work?.salesforce.conn.instanceUrl || undefined,
+      ringcentral: () => rc?.platform, defaultCountry: () => mapping().mapping.phone.defaultCountry,
     });
     http = cfg.http ? await startHttpServer(cfg.http, { logger, metrics, queues: [queue], checks, console: adminConsole }) : undefined;
     rc = await loginToRingCentral(rcConfig, logger, () => stopping);

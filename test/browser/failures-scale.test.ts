@@ -67,6 +67,14 @@ describe('admin console: the failures pages with 10,000 failed calls', () => {
     times.overview = await timed('/admin');
     times.detail = await timed(`/admin/failures/call-${9_100_000_005_001}-1`);
     expect(await page.textContent('#detail-reason')).toBe('unmapped_owner');
+    // Find a call decodes the job data of the newest 2,000 jobs of each state, no more, once: what each carries is
+    // kept by job id, so the first search after a start pays for the decoding (asserted apart) and the next do not.
+    const firstFind = await timed('/admin/calls?q=9100000000001');
+    expect(await page.locator('#call-jobs tbody tr .state').allTextContents()).toEqual(['failed']);
+    times.find = await timed('/admin/calls?q=%2B13125550177');
+    expect(await page.textContent('#not-found')).toContain('Only the newest 2000 jobs of each state');
+    console.log('first Find a call after a start with 10,000 failed calls (ms):', Math.round(firstFind));
+    expect(firstFind).toBeLessThan(3000);
     console.log('server time with 10,000 failed calls (ms):', JSON.stringify(Object.fromEntries(Object.entries(times).map(([k, v]) => [k, Math.round(v)]))));
     // The issue's budget is 300 ms; asserted with room for a loaded CI machine.
     for (const t of Object.values(times)) expect(t).toBeLessThan(1000);

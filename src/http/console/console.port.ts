@@ -145,6 +145,48 @@ export interface BulkOutcome {
   readonly summary: string;
 }
 
+/** What Find a call looks for: a recording or telephony session id, and/or an E.164 number (a term may be both). */
+export interface CallQuery {
+  readonly id: string | undefined;
+  readonly phone: string | undefined;
+}
+
+/** A job of the call found in the queue: ids, state and timings; no call content. */
+export interface QueuedCallFacts {
+  readonly jobId: string;
+  readonly sourceRecordId: string | undefined;
+  readonly sourceSessionId: string | undefined;
+  readonly domain: string | undefined;
+  readonly state: 'waiting' | 'delayed' | 'active' | 'failed' | 'completed';
+  readonly enqueuedAt: number;
+  /** A delayed job's next attempt (a retry's backoff). */
+  readonly nextAttemptAt: number | undefined;
+  readonly finishedAt: number | undefined;
+  readonly attemptsMade: number;
+  /** A failed job's reason code and message. */
+  readonly reason: string | undefined;
+  readonly message: string | undefined;
+}
+
+export interface CallSearchFacts {
+  readonly jobs: readonly QueuedCallFacts[];
+  /** From the synced log: the calls written, newest first. */
+  readonly written: readonly SyncedCall[];
+  /** The newest this many jobs of each state, and synced entries, were looked at: no more. */
+  readonly scannedPerState: number;
+  /** The ACE domains a replay may read from (RINGSENSE_DOMAINS). */
+  readonly domains: readonly string[];
+  readonly salesforceInstanceUrl: string | undefined;
+}
+
+export interface ReplayResult {
+  /** `queued`, `pending`, `no_insights`, `invalid`, `duplicate`, `unavailable`, `error`. */
+  readonly kind: string;
+  readonly jobId: string | undefined;
+  /** The outcome in one sentence. */
+  readonly summary: string;
+}
+
 /**
  * The failures and audit pages' members are optional: a server started without the service (tests of the dashboard
  * alone) has none, and the console says those pages are unavailable there.
@@ -155,6 +197,10 @@ export interface ConsoleFacts {
   /** One failed call; its call content only with `content` (the caller has audited the reveal first). */
   failure?(jobId: string, opts: { content: boolean }): Promise<FailureLookup>;
   audit?(limit: number): Promise<readonly AuditEntry[]>;
+  /** Find a call: a bounded scan of the newest jobs of each state and of the synced log. */
+  findCall?(q: CallQuery): Promise<CallSearchFacts>;
+  /** The mapping's default country (phone numbers written without +). */
+  defaultCountry?(): string;
 }
 
 export interface ConsoleActions {
@@ -164,6 +210,8 @@ export interface ConsoleActions {
   retryAllFailed?(reason: string): Promise<BulkOutcome>;
   /** Removes the failed calls that failed more than `days` ago (`daysText` as the admin wrote it). */
   purgeFailed?(days: number, daysText: string): Promise<BulkOutcome>;
+  /** `ringsense-sync replay <id> --domain <d> --force`: the insights read over REST and queued again. */
+  replayCall?(recordId: string, domain: string): Promise<ReplayResult>;
   /** Notes what an admin did in the audit log; throws when it cannot (the change or reveal is then not made). */
   recordAudit?(entry: AuditEntry): Promise<void>;
 }

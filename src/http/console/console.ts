@@ -6,6 +6,7 @@ import { adminHeaders, publicHostOnly, sameOriginWrites, type HostPolicy } from 
 import { dashboardAuth, requireCsrf, requireSession } from './admin-auth.ts';
 import type { ConsoleActions, ConsoleFacts } from './console.port.ts';
 import { CONSOLE_CSS } from './console-css.ts';
+import { callsRoutes } from './calls-routes.ts';
 import { failuresRoutes } from './failures-routes.ts';
 import { overviewView } from './overview-view.ts';
 import { SessionStore, type AdminSession } from './sessions.ts';
@@ -13,7 +14,7 @@ import { formBody, signInRoutes, signOut } from './sign-in.ts';
 import { overviewFigures, overviewPage, type PageChrome } from './views.ts';
 
 /**
- * The admin console under /admin: sign-in, the overview, the failures (failures-routes.ts) and the audit log. Mounted only when the admin
+ * The admin console under /admin: sign-in, the overview, the failures (failures-routes.ts), the audit log and Find a call (calls-routes.ts). Mounted only when the admin
  * credentials are set (like bull-board, which it puts behind the same sign-in: `dashboardAuth`).
  */
 
@@ -70,6 +71,7 @@ export function adminConsole(o: ConsoleOptions): AdminConsole {
   });
 
   router.use(failuresRoutes({ facts: o.facts, actions: o.actions, readOnly: o.readOnly, logger: o.logger, sessions, now, signedIn, chrome }));
+  router.use(callsRoutes({ facts: o.facts, actions: o.actions, readOnly: o.readOnly, logger: o.logger, sessions, now, signedIn, chrome }));
 
   return { router, dashboardAuth: dashboardAuth(sessions, o.credentials, o.logger) };
 }

@@ -20,7 +20,7 @@ const LAYOUT = `<!doctype html>
 <header>
 <strong>RingSense sync</strong>
 <% if (it.session) { %>
-<nav><a href="/admin">Overview</a> <a href="/admin/failures">Failures</a> <a href="/admin/audit">Audit log</a> <a href="/admin/queues">Queues</a></nav>
+<nav><a href="/admin">Overview</a> <a href="/admin/failures">Failures</a> <a href="/admin/calls" id="find-call-link">Find a call</a> <a href="/admin/audit">Audit log</a> <a href="/admin/queues">Queues</a></nav>
 <form method="post" action="/admin/logout" class="sign-out">
 <input type="hidden" name="_csrf" value="<%= it.session.csrf %>">
 <span>Signed in as <span id="signed-in-user"><%= it.session.user %></span></span> <button type="submit">Sign out</button>
