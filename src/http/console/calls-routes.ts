@@ -1,35 +1,21 @@
-import express, { type RequestHandler, type Response } from 'express';
-import type { Logger } from '../../lib/logger.ts';
+import express, { type Response } from 'express';
 import { RECORD_ID } from '../../ringcentral/insights-event.schema.ts';
 import { refuseWhenReadOnly } from './admin-auth.ts';
+import { formField, type PageRoutesOptions } from './page-routes.ts';
 import { parseCallTerm } from './call-term.ts';
 import { callsPage, callsView } from './calls-view.ts';
-import type { ConsoleActions, ConsoleFacts } from './console.port.ts';
-import type { AdminSession, SessionStore } from './sessions.ts';
-import { errorPage, type PageChrome } from './views.ts';
+import type { AdminSession } from './sessions.ts';
+import { errorPage } from './views.ts';
 
 /**
  * /admin/calls?q=<term> (Find a call: where a call is, by recording id, session id or phone number) and its
  * replay: a POST behind the session's CSRF token (`signedIn`), refused in read-only mode, audited.
  */
 
-export interface CallsRoutesOptions {
-  readonly facts: ConsoleFacts;
-  readonly actions: ConsoleActions;
-  readonly readOnly: boolean;
-  readonly logger: Logger;
-  readonly sessions: SessionStore;
-  readonly now: () => number;
-  readonly signedIn: readonly RequestHandler[];
-  readonly chrome: (title: string, session: AdminSession) => PageChrome;
-}
+export type CallsRoutesOptions = PageRoutesOptions;
 
 const DOMAIN = /^[a-z][a-z-]{0,30}$/;
 
-const formField = (body: unknown, key: string): string | undefined => {
-  const v: unknown = body && typeof body === 'object' ? (body as Record<string, unknown>)[key] : undefined;
-  return typeof v === 'string' ? v : undefined;
-};
 
 export function callsRoutes(o: CallsRoutesOptions): express.Router {
   const router = express.Router();

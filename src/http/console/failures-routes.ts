@@ -1,13 +1,13 @@
-import express, { type RequestHandler, type Response } from 'express';
-import type { Logger } from '../../lib/logger.ts';
+import express, { type Response } from 'express';
 import { parseDays } from '../../queue/failed-summary.ts';
 import { refuseWhenReadOnly } from './admin-auth.ts';
-import type { AuditEntry, ConsoleActions, ConsoleFacts, RetryResult } from './console.port.ts';
+import { formField, type PageRoutesOptions } from './page-routes.ts';
+import type { AuditEntry, RetryResult } from './console.port.ts';
 import { auditPage, failureDetailPage, failuresPage } from './failures-pages.ts';
 import { AUDIT_SHOWN, auditView, failureDetailView, failuresPageView, isReasonCode, parsePaging } from './failures-view.ts';
 import { isJobId } from './overview-view.ts';
-import type { AdminSession, SessionStore } from './sessions.ts';
-import { errorPage, type PageChrome } from './views.ts';
+import type { AdminSession } from './sessions.ts';
+import { errorPage } from './views.ts';
 
 /**
  * /admin/failures (counts by reason, the failed calls paged, newest first), /admin/failures/<jobId> (one failure,
@@ -16,17 +16,7 @@ import { errorPage, type PageChrome } from './views.ts';
  * read-only mode, and audited (who, when, what: ids and counts only).
  */
 
-export interface FailuresRoutesOptions {
-  readonly facts: ConsoleFacts;
-  readonly actions: ConsoleActions;
-  readonly readOnly: boolean;
-  readonly logger: Logger;
-  readonly sessions: SessionStore;
-  readonly now: () => number;
-  /** requireSession, the form parser and requireCsrf. */
-  readonly signedIn: readonly RequestHandler[];
-  readonly chrome: (title: string, session: AdminSession) => PageChrome;
-}
+export type FailuresRoutesOptions = PageRoutesOptions;
 
 function retryMessage(jobId: string, r: RetryResult): string {
   switch (r.kind) {
@@ -39,10 +29,6 @@ function retryMessage(jobId: string, r: RetryResult): string {
   }
 }
 
-const formField = (body: unknown, key: string): string | undefined => {
-  const v: unknown = body && typeof body === 'object' ? (body as Record<string, unknown>)[key] : undefined;
-  return typeof v === 'string' ? v : undefined;
-};
 
 export function failuresRoutes(o: FailuresRoutesOptions): express.Router {
   const router = express.Router();
