@@ -1,3 +1,4 @@
+import type { AuditEntry } from '../../queue/audit-log.ts';
 /**
  * What the admin console reads and does, as ports: the console knows these shapes only, never the queue, Redis,
  * the leader lock or the Salesforce session behind them (src/app/console-facts.adapter.ts puts those behind it).
@@ -129,14 +130,8 @@ export interface FailuresPageFacts {
   readonly jobs: readonly FailedCall[];
 }
 
-/** One line of the audit log: ids and counts only, never call content. */
-export interface AuditEntry {
-  readonly at: number;
-  readonly who: string;
-  readonly action: string;
-  readonly target: string;
-  readonly outcome: string;
-}
+/** One line of the audit log (the log's own type: ids and counts only, never call content). */
+export type { AuditEntry };
 
 export interface BulkOutcome {
   /** How many jobs it concerned (retried, removed). */
