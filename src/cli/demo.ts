@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { constants, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { startService, type RunningService } from '../app/service.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { parseMapping } from '../config/load-mapping.ts';
+import { liveMapping, type LiveMapping } from '../config/mapping-watcher.ts';
 import { DEMO_SHOWCASE_MAPPING_YAML, demoSeed } from '../demo/demo-seed.ts';
 import { renderSalesforceReport } from '../demo/report.ts';
 import { sampleCalls, type SampleName } from '../demo/sample-calls.ts';
@@ -126,16 +129,22 @@ async function runDemo(run: DemoRun): Promise<number> {
     // With --console, the operator endpoints on a free port and a password for this run only (never the shell's).
     const admin = run.console ? { user: 'admin', password: randomBytes(12).toString('base64url') } : undefined;
     const consoleEnv = admin ? { HTTP_ENABLED: 'true', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', ADMIN_USER: admin.user, ADMIN_PASSWORD: admin.password, ADMIN_PASSWORD_FILE: '', ADMIN_READ_ONLY: 'false' } : {};
+    // The demo's mapping is a file of its own (deleted at the end), watched as `start` watches it: what the console
+    // changes in it reaches the worker.
+    const mappingDir = mkdtempSync(join(tmpdir(), 'ringsense-demo-'));
+    const mappingFile = join(mappingDir, 'mapping.yaml');
+    writeFileSync(mappingFile, DEMO_SHOWCASE_MAPPING_YAML);
     const cfg = loadConfig(
-      { ...ctx.env, ...sims.env, RINGSENSE_DOMAINS: DEMO_DOMAINS.join(','), REDIS_URL: redis.url, QUEUE_PREFIX: prefix, WORKER_CONCURRENCY: '4', ...consoleEnv },
+      { ...ctx.env, ...sims.env, RINGSENSE_DOMAINS: DEMO_DOMAINS.join(','), REDIS_URL: redis.url, QUEUE_PREFIX: prefix, WORKER_CONCURRENCY: '4', MAPPING_FILE: mappingFile, ...consoleEnv },
       { ringcentral: true, salesforce: true, http: run.console },
       ctx.cwd,
     );
-    const mapping = parseMapping(DEMO_SHOWCASE_MAPPING_YAML, 'demo mapping');
     const logger = loggerFor(ctx, run.verbose ? 'debug' : 'warn', run.verbose ? cfg.log.format : 'pretty');
     let service: RunningService | undefined;
+    let mapping: LiveMapping | undefined;
     try {
-      service = await startService(cfg, () => mapping, { listen: true, work: true }, logger);
+      mapping = liveMapping(mappingFile, parseMapping(DEMO_SHOWCASE_MAPPING_YAML, mappingFile), { logger });
+      service = await startService(cfg, mapping.current, { listen: true, work: true }, logger);
       if (stop.aborted) throw new DemoStopped();
       const failed = await publishAndReport(run, sims, service);
       if (admin && service.http) {
@@ -147,6 +156,8 @@ async function runDemo(run: DemoRun): Promise<number> {
       return failed === 0 ? 0 : 1;
     } finally {
       await service?.stop();
+      mapping?.close();
+      rmSync(mappingDir, { recursive: true, force: true });
       if (!redis.owned) await deleteKeys(redis.url, prefix);
     }
   } finally {

@@ -1,7 +1,7 @@
 import { loadConfig } from '../config/load-config.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
 import { startService, type ServiceRoles } from '../app/service.ts';
-import { restartOnlyChanges, watchMapping } from '../config/mapping-watcher.ts';
+import { liveMapping } from '../config/mapping-watcher.ts';
 import type { Command, CommandContext } from './command.ts';
 import { onStop, type StopReason } from './signals.ts';
 
@@ -21,20 +21,12 @@ function roleCommand(name: string, summary: string, roles: ServiceRoles): Comman
     async run(ctx) {
       const cfg = loadConfig(ctx.env, { ringcentral: true, salesforce: roles.work, mapping: true, http: true }, ctx.cwd);
       const logger = loggerFor(ctx, cfg.log.level, cfg.log.format);
-      let mapping = cfg.mapping!;
-      logger.info('starting', { roles: Object.entries(roles).filter(([, on]) => on).map(([r]) => r), mappingFile: cfg.mappingFile, users: Object.keys(mapping.mapping.users).length });
-      if (mapping.empty) logger.warn('mapping_empty', { file: cfg.mappingFile, detail: 'the mapping file has no settings (empty or only comments): every default applies and no user is mapped' });
-      // The admin edits the mapping file: a valid change takes effect without a restart (swapped whole), an
-      // invalid one is refused with the full error and the old mapping stays in force.
-      const watch = watchMapping(cfg.mappingFile, {
-        logger,
-        onError: () => undefined, // logged by the watcher as mapping_reload_refused, with every problem
-        onChange: (next) => {
-          const stale = restartOnlyChanges(mapping, next);
-          if (stale.length) logger.warn('mapping_reload_needs_restart', { keys: stale });
-          mapping = next;
-        },
-      });
+      const initial = cfg.mapping!;
+      logger.info('starting', { roles: Object.entries(roles).filter(([, on]) => on).map(([r]) => r), mappingFile: cfg.mappingFile, users: Object.keys(initial.mapping.users).length });
+      if (initial.empty) logger.warn('mapping_empty', { file: cfg.mappingFile, detail: 'the mapping file has no settings (empty or only comments): every default applies and no user is mapped' });
+      // The admin edits the mapping file (or the console does): a valid change takes effect without a restart
+      // (swapped whole), an invalid one is refused with the full error and the old mapping stays in force.
+      const mapping = liveMapping(cfg.mappingFile, initial, { logger });
       // Listening from before the start: a signal while the service starts stops it once started (left alone, Node
       // would end at once), and a second one during the shutdown (npm run forwards the Ctrl-C the terminal also
       // sent) cannot cut it short.
@@ -42,13 +34,13 @@ function roleCommand(name: string, summary: string, roles: ServiceRoles): Comman
       const stopping = new Promise<StopReason>((resolve) => (stopRequested = resolve));
       const offStop = onStop((reason) => stopRequested(reason));
       try {
-        const service = await startService(cfg, () => mapping, roles, logger);
+        const service = await startService(cfg, mapping.current, roles, logger);
         const signal = await stopping;
         logger.info('signal_received', { signal });
         await service.stop();
       } finally {
         offStop();
-        watch.close();
+        mapping.close();
       }
       return 0;
     },

@@ -2,13 +2,12 @@
  * What `ringsense-sync unmapped` prints: the to-do list (one row per reason and subject), then the lines to add
  * to the mapping file, grouped under the section they belong to. Pure: no I/O.
  */
-import { nameKey, type MappingSnapshot } from '../config/load-mapping.ts';
-import { toE164 } from '../lib/phone.ts';
+import type { MappingSnapshot } from '../config/load-mapping.ts';
+import { inMapping, subjectKind, type SubjectKind } from '../mapping/unmapped-subject.ts';
 import type { UnmappedEntry } from '../mapping/unmapped-store.ts';
 import type { ExtensionInfo } from '../ringcentral/extensions.ts';
 import { formatUtc, table } from './failed-format.ts';
 
-export type SubjectKind = 'extension' | 'phone' | 'name' | 'unknown';
 export type Section = 'users' | 'contacts.byPhone' | 'contacts.byName';
 
 export interface UnmappedItem extends UnmappedEntry {
@@ -17,31 +16,6 @@ export interface UnmappedItem extends UnmappedEntry {
   readonly inMapping: boolean;
   readonly extension?: ExtensionInfo;
   readonly suggestion?: { readonly section: Section; readonly line: string };
-}
-
-/** MappingMiss.subject for an external party: an E.164 number, else a name, else this. */
-const UNKNOWN_CALLER = 'unknown caller';
-
-export function subjectKind(e: UnmappedEntry): SubjectKind {
-  if (e.reason === 'unmapped_owner') return 'extension';
-  if (e.subject === UNKNOWN_CALLER) return 'unknown';
-  return /^\+\d{6,15}$/.test(e.subject) ? 'phone' : 'name';
-}
-
-function inMapping(e: UnmappedEntry, kind: SubjectKind, snap: MappingSnapshot | undefined): boolean {
-  if (!snap) return false;
-  switch (kind) {
-    case 'extension':
-      return Object.hasOwn(snap.mapping.users, e.subject);
-    case 'phone': {
-      const e164 = toE164(e.subject, snap.mapping.phone.defaultCountry);
-      return e164 !== undefined && snap.contactsByPhone.has(e164);
-    }
-    case 'name':
-      return snap.contactsByName.has(nameKey(e.subject));
-    case 'unknown':
-      return false;
-  }
 }
 
 const quote = (s: string): string => JSON.stringify(s);
@@ -62,7 +36,7 @@ function suggestion(e: UnmappedEntry, kind: SubjectKind, ext: ExtensionInfo | un
 export function describeEntries(entries: readonly UnmappedEntry[], snap: MappingSnapshot | undefined, extensions: ReadonlyMap<string, ExtensionInfo | undefined>): UnmappedItem[] {
   return entries.map((e) => {
     const kind = subjectKind(e);
-    const mapped = inMapping(e, kind, snap);
+    const mapped = inMapping(e.subject, kind, snap);
     const ext = kind === 'extension' ? extensions.get(e.subject) : undefined;
     const s = mapped ? undefined : suggestion(e, kind, ext);
     return { ...e, kind, inMapping: mapped, ...(ext ? { extension: ext } : {}), ...(s ? { suggestion: s } : {}) };

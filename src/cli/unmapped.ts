@@ -10,7 +10,8 @@ import { createRingCentralClient } from '../ringcentral/sdk.ts';
 import { withAdminRedis } from './admin-queue.ts';
 import { write, type Command, type CommandContext } from './command.ts';
 import { daysAndJson } from './days-option.ts';
-import { describeEntries, formatUnmapped, subjectKind, unmappedJson } from './unmapped-format.ts';
+import { subjectKind } from '../mapping/unmapped-subject.ts';
+import { describeEntries, formatUnmapped, unmappedJson } from './unmapped-format.ts';
 
 const USAGE = 'ringsense-sync unmapped [--days <n>] [--json]';
 

@@ -150,3 +150,29 @@ export function watchMapping(file: string, opts: MappingWatchOptions): MappingWa
     },
   };
 }
+
+/** The mapping in force, kept current by a watch of its file (start, the demo, the tests' pipeline). */
+export interface LiveMapping {
+  /** The snapshot in force now: swapped whole when a valid change of the file is read. */
+  readonly current: () => MappingSnapshot;
+  readonly close: () => void;
+}
+
+/**
+ * `initial` (the file as loaded at start-up), then every valid change of `file`: an invalid one is logged as
+ * mapping_reload_refused with every problem while the previous mapping stays in force; a change of a setting read
+ * once at start-up is taken, and warned about (mapping_reload_needs_restart).
+ */
+export function liveMapping(file: string, initial: MappingSnapshot, opts: Pick<MappingWatchOptions, 'logger' | 'debounceMs' | 'pollIntervalMs'>): LiveMapping {
+  let mapping = initial;
+  const watch = watchMapping(file, {
+    ...opts,
+    onError: () => undefined, // logged by the watcher as mapping_reload_refused, with every problem
+    onChange: (next) => {
+      const stale = restartOnlyChanges(mapping, next);
+      if (stale.length) opts.logger.warn('mapping_reload_needs_restart', { keys: stale });
+      mapping = next;
+    },
+  });
+  return { current: () => mapping, close: () => watch.close() };
+}

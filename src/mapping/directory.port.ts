@@ -71,3 +71,23 @@ export interface TelephonyDirectory {
   /** The external party's number from the call log (`from` on Inbound, `to` on Outbound), as RingCentral wrote it. */
   externalNumber(call: CallLegQuery): Promise<string | undefined>;
 }
+
+/** An active Salesforce user as the console's rep search lists them. */
+export interface UserChoice {
+  readonly id: string;
+  readonly name: string;
+  readonly email: string | undefined;
+  readonly username: string | undefined;
+  readonly title: string | undefined;
+}
+
+/** A contact or unconverted lead as the console's caller search lists them. */
+export interface PersonChoice {
+  readonly type: 'Contact' | 'Lead';
+  readonly id: string;
+  readonly name: string;
+  readonly email: string | undefined;
+  readonly phone: string | undefined;
+  /** The contact's account, or the lead's company. */
+  readonly company: string | undefined;
+}

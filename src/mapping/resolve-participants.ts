@@ -6,6 +6,7 @@ import { toE164 } from '../lib/phone.ts';
 import { err, ok, type Result } from '../lib/result.ts';
 import type { DirectoryPerson, DirectoryUser, PeopleDirectory, TelephonyDirectory } from './directory.port.ts';
 import { ownerTimeZone, type TimeZoneSource, type WarnLog } from './owner-time-zone.ts';
+import { UNKNOWN_CALLER } from './unmapped-subject.ts';
 
 /** The Contact or Lead a call is about (WhoId). */
 export interface WhoRef {
@@ -258,11 +259,11 @@ export async function resolveParticipants(insights: RecordingInsights, snap: Map
   if (!target) {
     switch (m.noMatch.action) {
       case 'log_without_contact':
-        return ok({ ...base, matchedBy: 'none', unmatchedParty: e164 ?? names[0] ?? 'unknown caller' });
+        return ok({ ...base, matchedBy: 'none', unmatchedParty: e164 ?? names[0] ?? UNKNOWN_CALLER });
       case 'fail':
         return err({
           reason: 'no_contact_match',
-          subject: e164 ?? names[0] ?? 'unknown caller',
+          subject: e164 ?? names[0] ?? UNKNOWN_CALLER,
           message: `No Contact or Lead matches the external party of this call${e164 ? ' by phone' : ''}${names.length ? ' or by name' : ''}, and the mapping says noMatch: fail. Add the person in Salesforce or pin them under contacts: in the mapping file, then retry this call.`,
         });
       case 'create_lead': {

@@ -48,3 +48,9 @@ export function assertSalesforceId(id: string): string {
   if (!SF_ID.test(id)) throw new TypeError(`not a Salesforce id: ${JSON.stringify(id)}`);
   return id;
 }
+
+/** A SOQL LIKE pattern literal matching values that contain `value` (its `%` and `_` are literal). */
+export function soqlLikeContains(value: string): string {
+  const exact = soqlLikeExact(value);
+  return `'%${exact.slice(1, -1)}%'`;
+}

@@ -15,8 +15,8 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** The whole service with the console on (ADMIN_USER / ADMIN_PASSWORD), plus any other variables. */
-export function startConsolePipeline(env: Record<string, string> = {}): Promise<Pipeline> {
-  return startPipeline({ env: { ADMIN_USER: ADMIN.user, ADMIN_PASSWORD: ADMIN.password, ...env } });
+export function startConsolePipeline(env: Record<string, string> = {}, opts: Omit<Parameters<typeof startPipeline>[0] & object, 'env'> = {}): Promise<Pipeline> {
+  return startPipeline({ ...opts, env: { ADMIN_USER: ADMIN.user, ADMIN_PASSWORD: ADMIN.password, ...env } });
 }
 
 /** Keeps the page as it is now under test-results/browser/<name>.png (the test's artifact). */

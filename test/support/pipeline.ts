@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -9,6 +9,7 @@ import { inject } from 'vitest';
 import { startService, type RunningService, type ServiceOptions } from '../../src/app/service.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { parseMapping } from '../../src/config/load-mapping.ts';
+import { liveMapping } from '../../src/config/mapping-watcher.ts';
 import { DEMO_MAPPING_YAML, demoSeed } from '../../src/demo/demo-seed.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { decodeCallJobData } from '../../src/queue/job-payload.ts';
@@ -19,6 +20,8 @@ export interface Pipeline {
   readonly sims: Simulators;
   readonly service: RunningService;
   readonly logs: Array<Record<string, unknown>>;
+  /** The mapping file the service watches (MAPPING_FILE): a test or the console may change it. */
+  readonly mappingFile: string;
   /** The Redis and queue prefix this pipeline uses (for CLI processes run against it). */
   readonly redis: { readonly url: string; readonly prefix: string };
   /** The operator endpoints' base URL (http://127.0.0.1:<bound port>), unless HTTP is off. */
@@ -50,24 +53,30 @@ export async function startPipeline(opts: { mappingYaml?: string; sims?: Partial
   const sims = await startSimulators({ seed: demoSeed(), ...opts.sims });
   // Faults that must be there when the service starts (a login refused at start).
   opts.beforeService?.(sims);
+  // The mapping is a file, watched as `start` watches it: the console's changes to it reach the worker.
+  const dir = mkdtempSync(join(tmpdir(), 'pipeline-'));
+  const mappingFile = join(dir, 'mapping.yaml');
+  const mappingYaml = opts.mappingYaml ?? DEMO_MAPPING_YAML;
+  writeFileSync(mappingFile, mappingYaml);
   const cfg = loadConfig(
     // The operator endpoints on a free port (HTTP_ENABLED=false in opts.env turns them off).
-    { ...sims.env, REDIS_URL: inject('redisUrl'), QUEUE_PREFIX: `t${randomUUID().slice(0, 8)}`, WORKER_CONCURRENCY: '4', HTTP_PORT: '0', ...opts.env },
+    { ...sims.env, REDIS_URL: inject('redisUrl'), QUEUE_PREFIX: `t${randomUUID().slice(0, 8)}`, WORKER_CONCURRENCY: '4', HTTP_PORT: '0', MAPPING_FILE: mappingFile, ...opts.env },
     { ringcentral: true, salesforce: true, http: true },
-    mkdtempSync(join(tmpdir(), 'pipeline-')),
+    dir,
   );
-  const mapping = parseMapping(opts.mappingYaml ?? DEMO_MAPPING_YAML, 'mapping.yaml');
   const sink = new PassThrough();
   const logs: Array<Record<string, unknown>> = [];
   sink.on('data', (d: Buffer) => d.toString().split('\n').filter(Boolean).forEach((l) => logs.push(JSON.parse(l) as Record<string, unknown>)));
   const logger = createLogger({ level: 'info', format: 'json', stream: sink });
-  const service = await startService(cfg, () => mapping, { listen: true, work: true }, logger, opts.service);
+  const mapping = liveMapping(mappingFile, parseMapping(mappingYaml, mappingFile), { logger, debounceMs: 50 });
+  const service = await startService(cfg, mapping.current, { listen: true, work: true }, logger, opts.service);
   await waitFor(() => service.listener?.state() === 'connected', 20_000, 'the subscription');
   let conn: Connection | undefined;
   return {
     sims,
     service,
     logs,
+    mappingFile,
     redis: cfg.redis,
     httpUrl: service.http?.url,
     tasks: () => sims.sf.records('Task'),
@@ -91,6 +100,7 @@ export async function startPipeline(opts: { mappingYaml?: string; sims?: Partial
     async stop() {
       await service.queue.obliterate({ force: true }).catch(() => undefined);
       await service.stop();
+      mapping.close();
       await sims.stop();
     },
   };

@@ -3,7 +3,8 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { parseDateArg } from '../../../src/cli/date-arg.ts';
 import { createProgress, progressBar } from '../../../src/cli/progress.ts';
-import { describeEntries, formatUnmapped, subjectKind } from '../../../src/cli/unmapped-format.ts';
+import { describeEntries, formatUnmapped } from '../../../src/cli/unmapped-format.ts';
+import { subjectKind } from '../../../src/mapping/unmapped-subject.ts';
 import { parseMapping } from '../../../src/config/load-mapping.ts';
 import type { UnmappedEntry } from '../../../src/mapping/unmapped-store.ts';
 
