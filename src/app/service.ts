@@ -15,6 +15,8 @@ import type { InsightsListener } from '../ringcentral/subscription.ts';
 import type { SalesforceSession } from '../salesforce/connection.ts';
 import type { LeaderElection } from './leader-election.ts';
 import { consoleFacts } from './console-facts.adapter.ts';
+import { consoleMappingFacts } from './console-mapping.adapter.ts';
+import { consoleUnmapped } from './console-unmapped.adapter.ts';
 import { startListenerRole, type ListenerRole, type ListenerRoleOptions } from './listener-role.ts';
 import { redisConnection } from './redis-connection.ts';
 import { RedisHealth } from '../lib/redis-health.ts';
@@ -129,7 +131,14 @@ export async function startService(cfg: AppConfig, mapping: () => MappingSnapsho
       leader: () => listen?.leader, listener: () => listen?.listener(), budget: () => work?.budget, instanceUrl: () => work?.salesforce.conn.instanceUrl || undefined,
       ringcentral: () => rc?.platform, defaultCountry: () => mapping().mapping.phone.defaultCountry,
     });
-    http = cfg.http ? await startHttpServer(cfg.http, { logger, metrics, queues: [queue], checks, console: adminConsole }) : undefined;
+    const unmappedPage = consoleUnmapped({
+      queue, redis: queueRedis, prefix: cfg.redis.prefix, mappingFile: cfg.mappingFile, mapping, salesforce: () => work?.salesforce.conn, ringcentral: () => rc?.platform, logger,
+    });
+    const mappingPage = consoleMappingFacts({
+      file: cfg.mappingFile, mapping, salesforce: () => work?.salesforce.conn, ringcentral: () => rc?.platform, ringcentralServer: rcConfig.serverUrl,
+      redis: queueRedis, prefix: cfg.redis.prefix, logger,
+    });
+    http = cfg.http ? await startHttpServer(cfg.http, { logger, metrics, queues: [queue], checks, console: { ...adminConsole, mapping: mappingPage, unmapped: unmappedPage } }) : undefined;
     rc = await loginToRingCentral(rcConfig, logger, () => stopping);
     if (roles.work && sfConfig) {
       work = await startWorkerRole({ cfg: { ...cfg, salesforce: sfConfig }, mapping, logger, metrics, queue, rc, redis }, opts);

@@ -9,7 +9,7 @@ import { createRingCentralClient, type RingCentralClient } from '../ringcentral/
 import { CrmError } from '../salesforce/classify-error.ts';
 import { createSalesforceSession } from '../salesforce/connection.ts';
 import { write, type Command, type CommandContext } from './command.ts';
-import { checkMappingOnline } from './config-online.ts';
+import { checkMappingOnline } from '../app/mapping-online-check.ts';
 import { table } from './failed-format.ts';
 
 const USAGE = 'ringsense-sync config check [--file <mapping.yaml>] [--online]';

@@ -6,6 +6,8 @@ import type { HttpConfig } from '../config/load-config.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import type { ConsoleActions, ConsoleFacts } from './console/console.port.ts';
+import type { MappingFacts } from './console/mapping.port.ts';
+import type { UnmappedConsole } from './console/unmapped.port.ts';
 import { DASHBOARD_PATH } from './dashboard-path.ts';
 import { Readiness, type ReadinessCheck } from './readiness.ts';
 
@@ -26,7 +28,7 @@ export interface HttpServerDeps {
   /** The initial readiness checks (more may be added with addCheck). */
   readonly checks: Readonly<Record<string, ReadinessCheck | undefined>>;
   /** What the admin console reads and does; without it the console shows nothing but the queue dashboard. */
-  readonly console?: { readonly facts: ConsoleFacts; readonly actions: ConsoleActions };
+  readonly console?: { readonly facts: ConsoleFacts; readonly actions: ConsoleActions; readonly mapping?: MappingFacts; readonly unmapped?: UnmappedConsole };
 }
 
 export interface OperatorHttpServer {

@@ -8,6 +8,10 @@ import type { ConsoleActions, ConsoleFacts } from './console.port.ts';
 import { CONSOLE_CSS } from './console-css.ts';
 import { callsRoutes } from './calls-routes.ts';
 import { failuresRoutes } from './failures-routes.ts';
+import type { MappingFacts } from './mapping.port.ts';
+import type { UnmappedConsole } from './unmapped.port.ts';
+import { unmappedRoutes } from './unmapped-routes.ts';
+import { mappingRoutes } from './mapping-routes.ts';
 import { overviewView } from './overview-view.ts';
 import { SessionStore, type AdminSession } from './sessions.ts';
 import { formBody, signInRoutes, signOut } from './sign-in.ts';
@@ -25,6 +29,10 @@ export interface ConsoleOptions {
   readonly logger: Logger;
   readonly facts: ConsoleFacts;
   readonly actions: ConsoleActions;
+  /** The Mapping page's facts; without them (no service) the page answers 503. */
+  readonly mapping?: MappingFacts;
+  /** The Unmapped page's facts and changes; without them (no service) the page answers 503. */
+  readonly unmapped?: UnmappedConsole;
   readonly sessions?: SessionStore;
   readonly now?: () => number;
 }
@@ -72,6 +80,8 @@ export function adminConsole(o: ConsoleOptions): AdminConsole {
 
   router.use(failuresRoutes({ facts: o.facts, actions: o.actions, readOnly: o.readOnly, logger: o.logger, sessions, now, signedIn, chrome }));
   router.use(callsRoutes({ facts: o.facts, actions: o.actions, readOnly: o.readOnly, logger: o.logger, sessions, now, signedIn, chrome }));
+  router.use(unmappedRoutes({ facts: o.facts, actions: o.actions, readOnly: o.readOnly, logger: o.logger, sessions, now, signedIn, chrome, unmapped: o.unmapped }));
+  router.use(mappingRoutes({ facts: o.facts, actions: o.actions, readOnly: o.readOnly, logger: o.logger, sessions, now, signedIn, chrome, mapping: o.mapping }));
 
   return { router, dashboardAuth: dashboardAuth(sessions, o.credentials, o.logger) };
 }

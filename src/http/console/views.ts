@@ -20,7 +20,7 @@ const LAYOUT = `<!doctype html>
 <header>
 <strong>RingSense sync</strong>
 <% if (it.session) { %>
-<nav><a href="/admin">Overview</a> <a href="/admin/failures">Failures</a> <a href="/admin/calls" id="find-call-link">Find a call</a> <a href="/admin/audit">Audit log</a> <a href="/admin/queues">Queues</a></nav>
+<nav><a href="/admin">Overview</a> <a href="/admin/failures">Failures</a> <a href="/admin/unmapped" id="unmapped-link">Unmapped</a> <a href="/admin/calls" id="find-call-link">Find a call</a> <a href="/admin/mapping" id="mapping-link">Mapping</a> <a href="/admin/audit">Audit log</a> <a href="/admin/queues">Queues</a></nav>
 <form method="post" action="/admin/logout" class="sign-out">
 <input type="hidden" name="_csrf" value="<%= it.session.csrf %>">
 <span>Signed in as <span id="signed-in-user"><%= it.session.user %></span></span> <button type="submit">Sign out</button>
@@ -83,7 +83,7 @@ const FIGURES = `<div id="figures" hx-get="/admin/overview/figures" hx-trigger="
 </tbody></table>
 <p><a href="/admin/failures">All <%= it.failures.total %> failed calls, paged, with their details</a></p><% } %>
 </section>
-<section id="unmapped"><h2>Unmapped reps and callers</h2>
+<section id="unmapped"><h2><a href="/admin/unmapped" id="unmapped-page-link">Unmapped reps and callers</a></h2>
 <% if (!it.unmapped) { %><p>Unavailable.</p><% } else { %>
 <dl class="figures"><% it.unmapped.byReason.forEach(function (r) { %><dt><%= r.reason %></dt><dd data-reason="<%= r.reason %>"><%= r.count %></dd><% }) %></dl>
 <% if (it.unmapped.latest.length) { %><table id="unmapped-latest"><thead><tr><th>Reason</th><th>Who</th><th>Calls</th><th>Last seen</th></tr></thead><tbody>

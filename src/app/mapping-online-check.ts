@@ -1,7 +1,7 @@
 /**
- * `config check --online`: every Salesforce record and RingCentral extension the mapping names, looked up in the
- * real org and account. Few requests: one SOQL per object type (ids) and one for the e-mails, then one paced GET
- * per mapped extension.
+ * The mapping's online check (`ringsense-sync config check --online`, and the console's Mapping page): every
+ * Salesforce record and RingCentral extension the mapping names, looked up in the real org and account. Few
+ * requests: one SOQL per object type (ids) and one for the e-mails, then one paced GET per mapped extension.
  */
 import type { Connection } from 'jsforce';
 import type { MappingSnapshot } from '../config/load-mapping.ts';
@@ -14,6 +14,7 @@ import { CrmError } from '../salesforce/classify-error.ts';
 import { id15, leadsById, recordsById, usersByEmail, usersById, type UserRecord } from '../salesforce/batch-lookup.ts';
 import { describeFields } from '../salesforce/rest.ts';
 import { fieldProblems } from '../sync/mapped-fields.ts';
+import type { FieldCatalog } from '../sync/task-store.port.ts';
 
 export interface OnlineProblem {
   readonly what: string;
@@ -25,6 +26,8 @@ export interface OnlineProblem {
 export interface OnlineReport {
   readonly problems: OnlineProblem[];
   readonly checked: { users: number; contactRecords: number; extensions: number; taskFields: number };
+  /** Task's describe, when the mapping maps Task fields and Salesforce gave it (the console shows each field's status). */
+  readonly taskCatalog?: FieldCatalog;
 }
 
 type Path = readonly (string | number)[];
@@ -172,20 +175,21 @@ async function checkSalesforce(conn: Connection, refs: ReturnType<typeof referen
  * The mapped Task fields (fields.task) against Task's describe, one request: each exists, the integration user may
  * create and update it, its type holds the value, and a restricted picklist has every value the mapping can write.
  */
-async function checkTaskFields(conn: Connection, snap: MappingSnapshot, problems: OnlineProblem[]): Promise<void> {
+async function checkTaskFields(conn: Connection, snap: MappingSnapshot, problems: OnlineProblem[]): Promise<FieldCatalog | undefined> {
   const spec = snap.mapping.fields.task;
-  if (Object.keys(spec).length === 0) return;
+  if (Object.keys(spec).length === 0) return undefined;
   let catalog: Awaited<ReturnType<typeof describeFields>>;
   try {
     catalog = await describeFields(conn, 'Task');
   } catch (e) {
     const f = refusalOf(e);
     problems.push({ what: 'Task field', key: 'fields.task', problem: `Salesforce refused to describe Task (${f.code}): the integration user needs read access to Task` });
-    return;
+    return undefined;
   }
   for (const [name, source] of Object.entries(spec)) {
     for (const problem of fieldProblems(name, source, catalog)) problems.push({ what: 'Task field', key: formatPath(['fields', 'task', name]), problem });
   }
+  return catalog;
 }
 
 /** With opportunity.nextStep on, the integration user must be able to read and edit Opportunity.NextStep (one request). */
@@ -209,7 +213,7 @@ export async function checkMappingOnline(snap: MappingSnapshot, deps: { salesfor
   const refs = references(snap);
   const problems: OnlineProblem[] = [];
   await checkSalesforce(deps.salesforce, refs, problems);
-  await checkTaskFields(deps.salesforce, snap, problems);
+  const taskCatalog = await checkTaskFields(deps.salesforce, snap, problems);
   await checkOpportunityNextStep(deps.salesforce, snap, problems);
   const extensions = await readExtensions(deps.ringcentral, refs.extensions);
   for (const ext of refs.extensions) {
@@ -224,5 +228,6 @@ export async function checkMappingOnline(snap: MappingSnapshot, deps: { salesfor
       extensions: refs.extensions.length,
       taskFields: Object.keys(snap.mapping.fields.task).length,
     },
+    ...(taskCatalog ? { taskCatalog } : {}),
   };
 }
