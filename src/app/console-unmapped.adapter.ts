@@ -86,7 +86,7 @@ export function consoleUnmapped(d: UnmappedConsoleDeps): UnmappedConsole {
     if (written.kind === 'read_only') return { kind: 'read_only', file, reason: written.reason, lines: linesFor(c) };
     if (written.kind === 'changed_meanwhile') return written;
     d.logger.info('mapping_changed_by_console', { file, change: c.kind, previous: written.previous });
-    return { ...written, reloaded: await waitForReload(startedAt) };
+    return { ...written, reloaded: await waitForReload(startedAt), lines: linesFor(c) };
   }
 
   return {

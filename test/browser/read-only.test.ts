@@ -1,6 +1,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { sampleCalls } from '../../src/demo/sample-calls.ts';
+import { DEMO_IDS } from '../../src/demo/demo-seed.ts';
 import { launchBrowser, screenshot, signIn, startConsolePipeline, submit } from '../support/browser.ts';
 import type { Pipeline } from '../support/pipeline.ts';
 
@@ -75,5 +77,26 @@ describe('admin console: ADMIN_READ_ONLY=true in a real browser', () => {
     expect((await p.service.queue.getJobCounts('failed')).failed).toBe(1);
     await page.goto(`${p.httpUrl!}/admin/audit`);
     expect(await page.isVisible('#no-audit')).toBe(true);
+  });
+
+  it('lists the unmapped rep without a map, pin, ignore or retry button, and refuses a mapping change with a valid token, the file untouched', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, p.httpUrl!);
+    await page.goto(`${p.httpUrl!}/admin/unmapped`);
+    expect(await page.locator('#unmapped-reps .subject').allTextContents()).toEqual(['62288320099']);
+    expect(await page.$$('a.map-rep, a.pin-caller, button.ignore-caller, button.retry-reason')).toHaveLength(0);
+    await page.goto(`${p.httpUrl!}/admin/unmapped/rep/62288320099?q=john`);
+    expect(await page.locator('#user-results tbody tr').count()).toBe(1);
+    expect(await page.$$('button.map')).toHaveLength(0);
+    await screenshot(page, 'read-only-unmapped-rep');
+    const before = readFileSync(p.mappingFile, 'utf8');
+    const csrf = await page.inputValue('form.sign-out input[name=_csrf]');
+    const refused = await page.evaluate(async ({ csrf, user }) => {
+      const r = await fetch('/admin/unmapped/rep/62288320099', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `_csrf=${encodeURIComponent(csrf)}&userId=${user}` });
+      return { status: r.status, text: await r.text() };
+    }, { csrf, user: DEMO_IDS.userJohn });
+    expect(refused.status).toBe(403);
+    expect(refused.text).toContain('the console is read-only');
+    expect(readFileSync(p.mappingFile, 'utf8')).toBe(before);
   });
 });

@@ -190,6 +190,7 @@ export function outcomeView(
         ...base,
         heading: 'Mapping changed',
         detail: `${what}: written to ${o.file} (the previous version is kept as ${o.previous}). ${o.reloaded ? 'This service runs with it now.' : 'The running service picks it up within 30 seconds (its watch of the file).'} Other replicas reading the same file pick it up by their own watch.`,
+        lines: o.lines.trimEnd().split('\n'),
         retries: offers,
         findHref: find,
       };

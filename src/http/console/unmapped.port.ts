@@ -43,7 +43,7 @@ export interface ExtensionFacts {
 
 export type MappingChangeOutcome =
   /** Written (the previous text kept at `previous`); `reloaded`: this service runs with it already. */
-  | { readonly kind: 'written'; readonly file: string; readonly previous: string; readonly reloaded: boolean }
+  | { readonly kind: 'written'; readonly file: string; readonly previous: string; readonly reloaded: boolean; readonly lines: string }
   | { readonly kind: 'unchanged'; readonly file: string }
   /** Not writable from here: the admin adds `lines` under `section` by hand. */
   | { readonly kind: 'read_only'; readonly file: string; readonly reason: string; readonly lines: string }
