@@ -12,6 +12,7 @@ import { AuditLog } from '../queue/audit-log.ts';
 import { failedReasonCounts, findFailed, listFailedPage, purgeFailed, retryAllFailed, retryFailed, type FailedJob } from '../queue/failed-set.ts';
 import { purgeSummary, retryAllSummary } from '../queue/failed-summary.ts';
 import { viewJobData } from '../queue/job-view.ts';
+import { RequestHoursLog } from '../queue/request-hours.ts';
 import { SyncedLog } from '../queue/synced-log.ts';
 import type { BudgetState } from '../salesforce/api-budget.ts';
 import { listenerLockKey } from './listener-role.ts';
@@ -46,6 +47,8 @@ const HOUR = 3600_000;
 const FAILED_SHOWN = 10;
 const UNMAPPED_SHOWN = 10;
 const RECENT_SHOWN = 20;
+/** The requests-per-hour chart: the last day, hour by hour. */
+const REQUEST_HOURS_SHOWN = 24;
 /** The counts per reason are read again at most this often (and after every change made from the console). */
 const REASONS_TTL_MS = 5_000;
 /** The most of a stored event the detail page decodes. */
@@ -119,6 +122,7 @@ const failedCall = (j: FailedJob): FailedCall => ({ jobId: j.jobId, sourceRecord
 
 export function consoleFacts(d: ConsoleFactsDeps): { facts: ConsoleFacts; actions: ConsoleActions } {
   const synced = new SyncedLog(d.redis, d.prefix);
+  const requestHours = new RequestHoursLog(d.redis, d.prefix);
   const unmapped = new UnmappedStore(d.redis, d.prefix);
   const audit = new AuditLog(d.redis, d.prefix);
   let reasonsCache: { at: number; value: Promise<Awaited<ReturnType<typeof failedReasonCounts>>> } | undefined;
@@ -235,13 +239,14 @@ export function consoleFacts(d: ConsoleFactsDeps): { facts: ConsoleFacts; action
         return undefined;
       }
     };
-    const [sub, counts, failed, misses, syncedCounts, recent] = await Promise.all([
+    const [sub, counts, failed, misses, syncedCounts, recent, requests] = await Promise.all([
       settle('subscription', subscription),
       settle('queue', () => d.queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active', 'failed')),
       settle('failures', () => failuresPage({ offset: 0, limit: FAILED_SHOWN })),
       settle('unmapped', () => unmapped.list({ sinceMs: now - UNMAPPED_RETENTION_MS })),
       settle('calls synced', () => synced.countSince([now - HOUR, now - 24 * HOUR, now - 7 * 24 * HOUR])),
       settle('recent calls', () => synced.latest(RECENT_SHOWN)),
+      settle('Salesforce requests per hour', () => requestHours.hours(now, REQUEST_HOURS_SHOWN)),
     ]);
     const budget = d.budget();
     const byReason: Record<string, number> = Object.fromEntries(UNMAPPED_REASONS.map((r) => [r, 0]));
@@ -259,6 +264,7 @@ export function consoleFacts(d: ConsoleFactsDeps): { facts: ConsoleFacts; action
       budget: { state: budget ? budget.state() : 'not_working', used: budget?.usage()?.used, limit: budget?.usage()?.limit, slowAt: d.apiBudget.slowAt, pauseAt: d.apiBudget.pauseAt },
       recent,
       salesforceInstanceUrl: d.instanceUrl(),
+      salesforceRequests: requests,
       problems,
     };
   }

@@ -14,6 +14,7 @@ import type { CallJobResult } from '../queue/call-processor.ts';
 import { createCallWorker } from '../queue/call-worker.ts';
 import { OutageGate } from '../queue/outage-gate.ts';
 import { RedisNextStepLedger } from '../queue/next-step-ledger.ts';
+import { RequestHoursLog } from '../queue/request-hours.ts';
 import { SyncedLog } from '../queue/synced-log.ts';
 import { RedisTranscriptFileLedger } from '../queue/transcript-file-ledger.ts';
 import { RedisWriteLedger } from '../queue/write-ledger.ts';
@@ -72,12 +73,20 @@ export interface WorkerRoleDeps {
  */
 export async function startWorkerRole(d: WorkerRoleDeps, opts: WorkerRoleOptions = {}): Promise<WorkerRole> {
   const { cfg, logger, metrics, queue } = d;
-  const salesforce = createSalesforceSession(cfg.salesforce, { logger, onRequest: (operation, status) => metrics.salesforceRequests.inc({ operation, status }) });
+  const lockRedis = d.redis('lock');
+  // The console's requests-per-hour chart: API requests only (token requests do not count against the org's allocation).
+  const requestHours = new RequestHoursLog(lockRedis, cfg.redis.prefix, { onError: (e) => logger.warn('request_hours_write_failed', { err: e instanceof Error ? e.message : String(e) }) });
+  const salesforce = createSalesforceSession(cfg.salesforce, {
+    logger,
+    onRequest: (operation, status) => {
+      metrics.salesforceRequests.inc({ operation, status });
+      if (operation !== 'token') requestHours.count();
+    },
+  });
   const held = await firstLogin(salesforce, logger);
   const people = new CachedPeople(new SalesforcePeople(salesforce.conn));
   const externalIdField = d.mapping().mapping.salesforce.externalIdField;
   const tasks = new SalesforceTaskStore(salesforce.conn, externalIdField ? { externalIdField } : {});
-  const lockRedis = d.redis('lock');
   // The gate and the worker know each other: the gate pauses and resumes the worker, the worker's jobs report to it.
   const gate = new OutageGate({
     logger,
@@ -132,9 +141,11 @@ export async function startWorkerRole(d: WorkerRoleDeps, opts: WorkerRoleOptions
   const synced = new SyncedLog(lockRedis, cfg.redis.prefix);
   worker.on('completed', (job, result) => {
     if (!result?.callTaskId) return;
-    const entry = { at: job.finishedOn ?? Date.now(), jobId: job.id ?? '', sourceRecordId: result.sourceRecordId, callTaskId: result.callTaskId, call: result.call };
+    const entry = { at: job.finishedOn ?? Date.now(), jobId: job.id ?? '', sourceRecordId: result.sourceRecordId, callTaskId: result.callTaskId, call: result.call, ...(result.rsRecordUri ? { rsRecordUri: result.rsRecordUri } : {}) };
     synced.record(entry).catch((e: unknown) => logger.warn('synced_log_write_failed', { err: e instanceof Error ? e.message : String(e) }));
   });
+  // The requests of the jobs that finish while the worker drains at shutdown, too.
+  worker.on('closed', () => void requestHours.stop());
   if (held) await gate.hold(held.cause, held.error);
   else void worker.run().catch((e: unknown) => logger.error('worker_error', { err: e }));
   logger.info('worker_started', { concurrency: cfg.worker.concurrency, prefix: cfg.redis.prefix, ...(held ? { held: held.cause } : {}) });
@@ -149,6 +160,7 @@ export async function startWorkerRole(d: WorkerRoleDeps, opts: WorkerRoleOptions
     async stop() {
       await gate.close();
       await budget.stop();
+      await requestHours.flush();
     },
   };
 }

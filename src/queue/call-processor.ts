@@ -22,6 +22,8 @@ import { decideRetry, type CallFailure } from './retry-policy.ts';
 export interface CallJobResult {
   readonly sourceRecordId: string;
   readonly callTaskId: string;
+  /** The call's link into RingSense (the event's rsRecordUri), when it carried one: for the console's "last calls". */
+  readonly rsRecordUri?: string;
   readonly call: 'created' | 'updated' | 'unchanged';
   readonly followUpsCreated: number;
   readonly followUpsExisting: number;
@@ -179,6 +181,7 @@ export function createCallProcessor(deps: CallProcessorDeps) {
       const result: CallJobResult = {
         sourceRecordId: insights.sourceRecordId,
         callTaskId: report.callTaskId,
+        ...(insights.rsRecordUri ? { rsRecordUri: insights.rsRecordUri } : {}),
         call: report.call,
         followUpsCreated: report.followUpsCreated,
         followUpsExisting: report.followUpsExisting,

@@ -4,8 +4,8 @@ import { z } from 'zod';
 /**
  * The calls written to Salesforce lately, for the admin console's overview (calls synced in the last hour, day and
  * 7 days; the last 20 with their Task). BullMQ keeps completed jobs a day only (KEEP_COMPLETED), so the worker notes
- * each one here: a sorted set `${prefix}:synced` scored by when it finished, members the ids and the outcome (no
- * call content). Entries older than `retentionMs` (7 days) and all but the newest `maxEntries` are trimmed on
+ * each one here: a sorted set `${prefix}:synced` scored by when it finished, members the ids, the outcome and
+ * the call's RingSense link (no call content). Entries older than `retentionMs` (7 days) and all but the newest `maxEntries` are trimmed on
  * every write.
  */
 
@@ -15,13 +15,17 @@ export interface SyncedEntry {
   readonly sourceRecordId: string;
   readonly callTaskId: string;
   readonly call: string;
+  /** The call's link into RingSense (the event's rsRecordUri), when it had one; checked before it is ever a link. */
+  readonly rsRecordUri?: string;
 }
 
 export const SYNCED_RETENTION_MS = 7 * 24 * 3600_000;
 export const SYNCED_MAX_ENTRIES = 200_000;
+/** A longer rsRecordUri is not kept (a RingSense link is ~70 characters). */
+const MAX_URI_LENGTH = 2_000;
 
 /** What Redis holds: read back through this schema (the data outlives deploys). */
-const memberSchema = z.object({ j: z.string(), s: z.string(), t: z.string(), c: z.string() });
+const memberSchema = z.object({ j: z.string(), s: z.string(), t: z.string(), c: z.string(), r: z.string().optional() });
 
 export class SyncedLog {
   readonly #redis: Redis;
@@ -38,7 +42,8 @@ export class SyncedLog {
 
   /** Notes one written call (a job run again replaces its entry). Throws only if Redis fails. */
   async record(e: SyncedEntry): Promise<void> {
-    const member = JSON.stringify({ j: e.jobId, s: e.sourceRecordId, t: e.callTaskId, c: e.call });
+    const uri = e.rsRecordUri && e.rsRecordUri.length <= MAX_URI_LENGTH ? { r: e.rsRecordUri } : {};
+    const member = JSON.stringify({ j: e.jobId, s: e.sourceRecordId, t: e.callTaskId, c: e.call, ...uri });
     await this.#redis
       .multi()
       .zadd(this.#key, e.at, member)
@@ -58,7 +63,9 @@ export class SyncedLog {
     const out: SyncedEntry[] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) {
       const parsed = memberSchema.safeParse(safeJson(flat[i]!));
-      if (parsed.success) out.push({ at: Number(flat[i + 1]), jobId: parsed.data.j, sourceRecordId: parsed.data.s, callTaskId: parsed.data.t, call: parsed.data.c });
+      if (!parsed.success) continue;
+      const { j, s, t, c, r } = parsed.data;
+      out.push({ at: Number(flat[i + 1]), jobId: j, sourceRecordId: s, callTaskId: t, call: c, ...(r === undefined ? {} : { rsRecordUri: r }) });
     }
     return out;
   }

@@ -61,7 +61,7 @@ describe('admin console: the overview in a real browser', () => {
       const recording = (await row.locator('.recording').textContent())!;
       recordings.push(recording);
       const task = written.find((t) => t.CallObject === `ringsense:${recording}`)!;
-      expect(await row.locator('a').getAttribute('href')).toBe(`${p.sims.sf.url}/${String(task.Id)}`);
+      expect(await row.locator('a.task').getAttribute('href')).toBe(`${p.sims.sf.url}/${String(task.Id)}`);
     }
     expect(recordings.sort()).toEqual(['2728084995017', '9000000000005']);
     await screenshot(page, 'overview');
@@ -94,6 +94,34 @@ describe('admin console: the overview in a real browser', () => {
     await screenshot(page, 'overview-retried');
     // Still unmapped: it runs again and fails again.
     await waitFor(async () => (await p.service.queue.getJob(jobId))?.attemptsMade === 1 && (await p.service.queue.getJobState(jobId)) === 'failed' && p.logs.filter((l) => l.message === 'job_failed').length === 2, 20_000, 'the retried call to fail again');
+  });
+
+  it('charts the Salesforce requests per hour as the simulated org counted them, and links a call into RingSense', async () => {
+    // A call whose event carries its RingSense link (rsRecordUri), as the newer samples do.
+    const withLink = sampleCalls()['inbound-highlights'].body as { sourceRecordId: string; rsRecordUri?: string };
+    expect(withLink.rsRecordUri).toMatch(/^https:\/\//);
+    const before = (await p.service.queue.getJobCounts('completed')).completed ?? 0;
+    p.sims.rc.publishInsights(withLink.sourceRecordId);
+    await waitFor(async () => ((await p.service.queue.getJobCounts('completed')).completed ?? 0) > before, 20_000, 'the call with a RingSense link to be written');
+    // The figures fragment (what htmx swaps in every 15 s) counts what the org was asked, once the workers' counts are flushed.
+    const charted = async (): Promise<number> => {
+      const html = await page.evaluate(async () => (await fetch('/admin/overview/figures')).text());
+      return [...html.matchAll(/<g class="bar[^"]*"[^>]* data-requests="(\d+)"/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+    };
+    await waitFor(async () => (await charted()) === p.sims.sf.counters().total, 20_000, 'the chart to count the requests the simulated org counted');
+    expect(p.sims.sf.counters().total).toBeGreaterThan(0);
+
+    await page.goto(`${p.httpUrl!}/admin`);
+    expect(await text('#sf-requests-summary')).toMatch(/^[\d,]+ requests? from the sync in the last 24 hours/);
+    expect(await page.locator('#sf-requests g.bar').count()).toBe(24);
+    const current = page.locator('#sf-requests g.bar.current');
+    expect(await current.getAttribute('aria-label')).toMatch(/ UTC: [\d,]+ requests? so far$/);
+    const row = page.locator('#recent-calls tbody tr', { has: page.locator('.recording', { hasText: withLink.sourceRecordId }) });
+    const link = row.locator('a.ringsense');
+    expect([await link.getAttribute('href'), await link.getAttribute('rel'), await link.getAttribute('target'), await link.textContent()]).toEqual([withLink.rsRecordUri, 'noreferrer', '_blank', 'RingSense']);
+    // The calls without a link in their event get none.
+    expect(await page.locator('#recent-calls a.ringsense').count()).toBe(1);
+    await screenshot(page, 'overview-requests-chart');
   });
 
   it("bull-board's writes from a signed-in browser need the XSRF-TOKEN echoed (as its UI does)", async () => {

@@ -1,7 +1,7 @@
 import { Eta } from 'eta';
 import type { CallSearchFacts, QueuedCallFacts } from './console.port.ts';
 import type { TermParse } from './call-term.ts';
-import { isJobId, recordHref, when } from './overview-view.ts';
+import { isJobId, recordHref, ringSenseHref, when } from './overview-view.ts';
 import { page, type PageChrome } from './views.ts';
 
 /**
@@ -16,7 +16,7 @@ export interface CallsView {
   readonly normalised: string;
   readonly nothing: string | undefined;
   readonly jobs: ReadonlyArray<{ readonly jobId: string; readonly recording: string; readonly session: string; readonly state: string; readonly detail: string; readonly href: string | undefined; readonly enqueuedAt: string }>;
-  readonly written: ReadonlyArray<{ readonly at: string; readonly jobId: string; readonly recording: string; readonly call: string; readonly callTaskId: string; readonly href: string | undefined }>;
+  readonly written: ReadonlyArray<{ readonly at: string; readonly jobId: string; readonly recording: string; readonly call: string; readonly callTaskId: string; readonly href: string | undefined; readonly ringSenseHref: string | undefined }>;
   readonly replays: ReadonlyArray<{ readonly recordId: string; readonly domains: ReadonlyArray<{ readonly value: string; readonly selected: boolean }> }>;
   readonly canChange: boolean;
   readonly csrf: string;
@@ -50,7 +50,7 @@ export function callsView(parse: TermParse, facts: CallSearchFacts | undefined, 
     href: j.state === 'failed' && isJobId(j.jobId) ? `/admin/failures/${j.jobId}` : undefined,
     enqueuedAt: when(j.enqueuedAt),
   }));
-  const written = facts.written.map((c) => ({ at: when(c.at), jobId: c.jobId, recording: c.sourceRecordId, call: c.call, callTaskId: c.callTaskId, href: recordHref(facts.salesforceInstanceUrl, c.callTaskId) }));
+  const written = facts.written.map((c) => ({ at: when(c.at), jobId: c.jobId, recording: c.sourceRecordId, call: c.call, callTaskId: c.callTaskId, href: recordHref(facts.salesforceInstanceUrl, c.callTaskId), ringSenseHref: ringSenseHref(c.rsRecordUri) }));
   const recordIds = new Map<string, string | undefined>();
   for (const j of facts.jobs) if (j.sourceRecordId && !recordIds.has(j.sourceRecordId)) recordIds.set(j.sourceRecordId, j.domain);
   for (const c of facts.written) if (!recordIds.has(c.sourceRecordId)) recordIds.set(c.sourceRecordId, undefined);
@@ -78,8 +78,8 @@ const CALLS = `<h1>Find a call</h1>
 <% it.jobs.forEach(function (j) { %><tr data-job-id="<%= j.jobId %>"><td><% if (j.href) { %><a class="failure" href="<%= j.href %>"><%= j.jobId %></a><% } else { %><%= j.jobId %><% } %></td><td class="recording"><%= j.recording %></td><td><%= j.session %></td><td class="state"><%= j.state %></td><td class="detail"><%= j.detail %></td><td><%= j.enqueuedAt %></td></tr><% }) %>
 </tbody></table></section><% } %>
 <% if (it.written.length) { %><section id="written-section"><h2>Written to Salesforce</h2>
-<table id="call-written"><thead><tr><th>Written</th><th>Job</th><th>Recording</th><th>Outcome</th><th>Salesforce Task</th></tr></thead><tbody>
-<% it.written.forEach(function (c) { %><tr data-job-id="<%= c.jobId %>"><td><%= c.at %></td><td><%= c.jobId %></td><td class="recording"><%= c.recording %></td><td class="outcome"><%= c.call %></td><td><% if (c.href) { %><a class="task" href="<%= c.href %>" rel="noreferrer" target="_blank"><%= c.callTaskId %></a><% } else { %><%= c.callTaskId %><% } %></td></tr><% }) %>
+<table id="call-written"><thead><tr><th>Written</th><th>Job</th><th>Recording</th><th>Outcome</th><th>Salesforce Task</th><th>In RingSense</th></tr></thead><tbody>
+<% it.written.forEach(function (c) { %><tr data-job-id="<%= c.jobId %>"><td><%= c.at %></td><td><%= c.jobId %></td><td class="recording"><%= c.recording %></td><td class="outcome"><%= c.call %></td><td><% if (c.href) { %><a class="task" href="<%= c.href %>" rel="noreferrer" target="_blank"><%= c.callTaskId %></a><% } else { %><%= c.callTaskId %><% } %></td><td><% if (c.ringSenseHref) { %><a class="ringsense" href="<%= c.ringSenseHref %>" rel="noreferrer" target="_blank">RingSense</a><% } %></td></tr><% }) %>
 </tbody></table></section><% } %>
 <% if (it.canChange && it.replays.length) { %><section id="replay-section"><h2>Replay</h2>
 <p class="hint">Reads the recording's insights from RingSense again and queues them (as <code>ringsense-sync replay &lt;id&gt; --force</code>): writes are idempotent, the call Task is updated, not duplicated. Recorded in the audit log.</p>

@@ -19,4 +19,9 @@ form.login { display: grid; gap: .6rem; max-width: 20rem; }
 form.login label { display: grid; gap: .2rem; }
 pre { overflow: auto; max-height: 40rem; background: #f3f4f6; padding: .6rem; font-size: 12px; }
 td form { margin: 0; } .paging a { margin-right: 1rem; }
+figure.chart { margin: .6rem 0 0; } figure.chart figcaption { margin-bottom: .3rem; }
+svg.bars { display: block; width: 100%; max-width: 48rem; height: auto; font-size: 10px; }
+svg.bars .axis { stroke: #aab1bd; } svg.bars .hit { fill: transparent; } svg.bars .value { fill: #3b6fd4; }
+svg.bars .current .value { fill: #8fb0ec; } svg.bars .bar:hover .value { fill: #1d4fb0; }
+svg.bars .count { fill: #1d2330; } svg.bars .hour { fill: #5f6673; }
 `;

@@ -43,6 +43,8 @@ export interface SyncedCall {
   readonly callTaskId: string;
   /** `created`, `updated` or `unchanged`. */
   readonly call: string;
+  /** The call's link into RingSense (the event's rsRecordUri) as it came: any text until the view checks it. */
+  readonly rsRecordUri?: string | undefined;
 }
 
 export interface FailureReasonCount {
@@ -98,6 +100,8 @@ export interface OverviewFacts {
   readonly recent: readonly SyncedCall[] | undefined;
   /** The org's instance URL (links to records), once the worker has logged in. */
   readonly salesforceInstanceUrl: string | undefined;
+  /** The workers' Salesforce API requests per hour (UTC), oldest first, the current hour so far last; every replica's. */
+  readonly salesforceRequests?: ReadonlyArray<{ readonly hour: number; readonly requests: number }> | undefined;
   readonly problems: readonly string[];
 }
 

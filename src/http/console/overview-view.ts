@@ -1,5 +1,6 @@
 import { SALESFORCE_ID_SHAPE } from '../../lib/salesforce-id.ts';
 import type { OverviewFacts, SubscriptionFacts } from './console.port.ts';
+import { requestsChart, type RequestsChartView } from './requests-chart.ts';
 
 /**
  * The overview's facts as the page shows them: plain strings and numbers, links checked. Pure. Escaping is the
@@ -13,6 +14,8 @@ export interface OverviewView {
   readonly queue: { readonly waiting: number; readonly delayed: number; readonly active: number; readonly failed: number } | undefined;
   readonly synced: { readonly lastHour: number; readonly lastDay: number; readonly last7Days: number } | undefined;
   readonly budget: { readonly ok: boolean; readonly state: string; readonly usage: string; readonly thresholds: string };
+  /** Salesforce API requests per hour, beside the budget. */
+  readonly requests: RequestsChartView;
   readonly failures:
     | {
         readonly total: number;
@@ -26,7 +29,7 @@ export interface OverviewView {
         readonly latest: ReadonlyArray<{ readonly reason: string; readonly subject: string; readonly count: number; readonly lastSeen: string }>;
       }
     | undefined;
-  readonly recent: ReadonlyArray<{ readonly at: string; readonly sourceRecordId: string; readonly call: string; readonly callTaskId: string; readonly href: string | undefined }> | undefined;
+  readonly recent: ReadonlyArray<{ readonly at: string; readonly sourceRecordId: string; readonly call: string; readonly callTaskId: string; readonly href: string | undefined; readonly ringSenseHref: string | undefined }> | undefined;
   /** Retry buttons are shown (not read-only). */
   readonly canChange: boolean;
   readonly csrf: string;
@@ -42,6 +45,20 @@ export function recordHref(instanceUrl: string | undefined, id: string): string 
     const url = new URL(instanceUrl);
     if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
     return new URL(`/${id}`, url).href;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A link into RingSense (the event's rsRecordUri): only an absolute http(s) URL, as the URL parser reads it, makes
+ * one; `javascript:`, `data:` and anything else stay plain (and escaped) text. Pure.
+ */
+export function ringSenseHref(uri: string | undefined): string | undefined {
+  if (!uri || uri.length > 2_000) return undefined;
+  try {
+    const url = new URL(uri);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : undefined;
   } catch {
     return undefined;
   }
@@ -81,6 +98,7 @@ export function overviewView(f: OverviewFacts, opts: { canChange: boolean; csrf:
       usage: usage(f.budget.used, f.budget.limit),
       thresholds: `Slows down above ${pct(f.budget.slowAt)} of the daily allocation, pauses above ${pct(f.budget.pauseAt)}.`,
     },
+    requests: requestsChart(f.salesforceRequests, { dailyLimit: f.budget.limit }),
     failures: f.failures && {
       total: f.failures.total,
       reasons: f.failures.reasons,
@@ -97,7 +115,7 @@ export function overviewView(f: OverviewFacts, opts: { canChange: boolean; csrf:
       byReason: Object.entries(f.unmapped.byReason).map(([reason, count]) => ({ reason, count })),
       latest: f.unmapped.latest.map((u) => ({ reason: u.reason, subject: u.subject, count: u.count, lastSeen: when(u.lastSeen) })),
     },
-    recent: f.recent?.map((c) => ({ at: when(c.at), sourceRecordId: c.sourceRecordId, call: c.call, callTaskId: c.callTaskId, href: recordHref(f.salesforceInstanceUrl, c.callTaskId) })),
+    recent: f.recent?.map((c) => ({ at: when(c.at), sourceRecordId: c.sourceRecordId, call: c.call, callTaskId: c.callTaskId, href: recordHref(f.salesforceInstanceUrl, c.callTaskId), ringSenseHref: ringSenseHref(c.rsRecordUri) })),
     canChange: opts.canChange,
     csrf: opts.csrf,
   };

@@ -1,5 +1,6 @@
 import { Eta } from 'eta';
 import type { OverviewView } from './overview-view.ts';
+import { REQUESTS_CHART } from './requests-chart.ts';
 
 /**
  * The console's pages, server-rendered with Eta: `<%= %>` escapes (& < > " '), and nothing here uses the raw `<%~ %>`
@@ -70,6 +71,7 @@ const FIGURES = `<div id="figures" hx-get="/admin/overview/figures" hx-trigger="
 <section id="budget"><h2>Salesforce API budget</h2>
 <p><span class="state <%= it.budget.ok ? 'ok' : 'bad' %>" id="budget-state"><%= it.budget.state %></span> <span id="budget-usage"><%= it.budget.usage %></span></p>
 <p class="hint"><%= it.budget.thresholds %></p>
+<%~ include('@requests-chart', it.requests) %>
 </section>
 <section id="failures"><h2><a href="/admin/failures" id="failures-link">Failures</a></h2>
 <% if (!it.failures) { %><p>Unavailable.</p><% } else if (it.failures.total === 0) { %><p id="no-failures">No failed calls.</p><% } else { %>
@@ -92,8 +94,8 @@ const FIGURES = `<div id="figures" hx-get="/admin/overview/figures" hx-trigger="
 </section>
 <section id="recent"><h2>Last 20 synced calls</h2>
 <% if (!it.recent) { %><p>Unavailable.</p><% } else if (!it.recent.length) { %><p>None yet.</p><% } else { %>
-<table id="recent-calls"><thead><tr><th>Synced</th><th>Recording</th><th>Outcome</th><th>Salesforce Task</th></tr></thead><tbody>
-<% it.recent.forEach(function (c) { %><tr><td><%= c.at %></td><td class="recording"><%= c.sourceRecordId %></td><td><%= c.call %></td><td><% if (c.href) { %><a href="<%= c.href %>" rel="noreferrer" target="_blank"><%= c.callTaskId %></a><% } else { %><%= c.callTaskId %><% } %></td></tr><% }) %>
+<table id="recent-calls"><thead><tr><th>Synced</th><th>Recording</th><th>Outcome</th><th>Salesforce Task</th><th>In RingSense</th></tr></thead><tbody>
+<% it.recent.forEach(function (c) { %><tr><td><%= c.at %></td><td class="recording"><%= c.sourceRecordId %></td><td><%= c.call %></td><td><% if (c.href) { %><a class="task" href="<%= c.href %>" rel="noreferrer" target="_blank"><%= c.callTaskId %></a><% } else { %><%= c.callTaskId %><% } %></td><td><% if (c.ringSenseHref) { %><a class="ringsense" href="<%= c.ringSenseHref %>" rel="noreferrer" target="_blank">RingSense</a><% } %></td></tr><% }) %>
 </tbody></table><% } %>
 </section>
 </div>
@@ -104,6 +106,7 @@ eta.loadTemplate('@layout', LAYOUT);
 eta.loadTemplate('@login', LOGIN);
 eta.loadTemplate('@error', ERROR);
 eta.loadTemplate('@figures', FIGURES);
+eta.loadTemplate('@requests-chart', REQUESTS_CHART);
 
 export interface PageChrome {
   readonly title: string;
