@@ -1,8 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleCalls } from '../../src/demo/sample-calls.ts';
 import { callJobId } from '../../src/queue/jobs.ts';
-import { launchBrowser, screenshot, signIn, startConsolePipeline, submit } from '../support/browser.ts';
+import { screenshot, signedInConsole, signIn, startConsolePipeline, submit, useBrowser } from '../support/browser.ts';
 import { waitFor, type Pipeline } from '../support/pipeline.ts';
 
 const CALLS = sampleCalls();
@@ -15,13 +15,7 @@ const INBOUND_JOB = callJobId(INBOUND_ID, String(INBOUND.lastModifiedTime));
 const FAILED_ID = '9000000000021';
 const UNMAPPED_EXT = '62288320099';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 const text = async (page: Page, selector: string) => (await page.textContent(selector))?.trim();
 const find = async (page: Page, url: string, term: string) => {
@@ -31,22 +25,18 @@ const find = async (page: Page, url: string, term: string) => {
 };
 
 describe('admin console: Find a call in a real browser', () => {
+  const world = signedInConsole(browser, {
+    async prepare(p) {
+      p.sims.rc.publishInsights(structuredClone(DOC));
+      p.sims.rc.publishInsights(structuredClone(INBOUND));
+      p.sims.rc.publishInsights({ ...structuredClone(DOC), sourceRecordId: FAILED_ID, ownerExtensionId: UNMAPPED_EXT });
+      expect(await p.settled(3)).toEqual({ completed: 2, failed: 1 });
+    },
+  });
   let p: Pipeline;
   let page: Page;
   let url: string;
-  beforeAll(async () => {
-    p = await startConsolePipeline();
-    p.sims.rc.publishInsights(structuredClone(DOC));
-    p.sims.rc.publishInsights(structuredClone(INBOUND));
-    p.sims.rc.publishInsights({ ...structuredClone(DOC), sourceRecordId: FAILED_ID, ownerExtensionId: UNMAPPED_EXT });
-    expect(await p.settled(3)).toEqual({ completed: 2, failed: 1 });
-    url = p.httpUrl!;
-    page = await (await browser.newContext()).newPage();
-    await signIn(page, url);
-  });
-  afterAll(async () => {
-    await p?.stop();
-  });
+  beforeAll(() => ({ p, page, url } = world));
 
   it('finds a written call by its recording id, from the header, with a link to its Salesforce Task', async () => {
     await page.goto(`${url}/admin`);
@@ -137,7 +127,7 @@ describe('admin console: Find a call with ADMIN_READ_ONLY=true', () => {
   });
 
   it('finds the call without a replay button and refuses a replay even with a valid CSRF token, auditing nothing', async () => {
-    const page = await (await browser.newContext()).newPage();
+    const page = await (await browser().newContext()).newPage();
     await signIn(page, p.httpUrl!);
     await find(page, p.httpUrl!, DOC_ID);
     expect(await page.locator('#call-written a.task').count()).toBe(1);

@@ -1,12 +1,12 @@
 import { writeFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_IDS, DEMO_MAPPING_YAML } from '../../src/demo/demo-seed.ts';
 import { REP_JOHN, REP_MARIA } from '../../src/demo/sample-calls.ts';
 import { startHttpServer } from '../../src/http/server.ts';
 import { silentLogger } from '../../src/lib/logger.ts';
 import { createMetrics } from '../../src/lib/metrics.ts';
-import { ADMIN, launchBrowser, screenshot, signIn, startConsolePipeline, submit } from '../support/browser.ts';
+import { ADMIN, screenshot, signedInConsole, signIn, startConsolePipeline, submit, useBrowser } from '../support/browser.ts';
 import { waitFor, type Pipeline } from '../support/pipeline.ts';
 
 /**
@@ -15,30 +15,17 @@ import { waitFor, type Pipeline } from '../support/pipeline.ts';
  * file on disk made invalid: every problem named with its line while the previous mapping stays in force.
  */
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 const text = async (page: Page, selector: string) => (await page.textContent(selector))?.trim();
 const logged = (p: Pipeline, message: string) => p.logs.filter((l) => l.message === message).length;
 
 describe('admin console: the Mapping page in a real browser', () => {
+  const world = signedInConsole(browser);
   let p: Pipeline;
   let page: Page;
   let url: string;
-  beforeAll(async () => {
-    p = await startConsolePipeline();
-    url = p.httpUrl!;
-    page = await (await browser.newContext()).newPage();
-    await signIn(page, url);
-  });
-  afterAll(async () => {
-    await p?.stop();
-  });
+  beforeAll(() => ({ p, page, url } = world));
 
   it('shows the mapping in force, from the header: its file, when loaded, its users and its settings', async () => {
     await page.goto(`${url}/admin`);
@@ -128,7 +115,7 @@ describe('admin console: the Mapping page in read-only mode', () => {
   });
 
   it('still runs the online check, which only reads', async () => {
-    const page = await (await browser.newContext()).newPage();
+    const page = await (await browser().newContext()).newPage();
     await signIn(page, p.httpUrl!);
     await page.goto(`${p.httpUrl!}/admin/mapping`);
     expect(await page.isVisible('#read-only')).toBe(true);
@@ -144,7 +131,7 @@ describe('admin console: the Mapping page on a server without the service', () =
       { logger: silentLogger(), metrics: createMetrics(), queues: [], checks: {} },
     );
     try {
-      const page = await (await browser.newContext()).newPage();
+      const page = await (await browser().newContext()).newPage();
       await signIn(page, server.url);
       const r = await page.goto(`${server.url}/admin/mapping`);
       expect(r?.status()).toBe(503);

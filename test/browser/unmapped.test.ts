@@ -1,11 +1,11 @@
 import { chmodSync, existsSync, readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseMapping } from '../../src/config/load-mapping.ts';
 import { demoSeed } from '../../src/demo/demo-seed.ts';
 import { sampleCalls } from '../../src/demo/sample-calls.ts';
 import { to18 } from '../../src/simulators/salesforce/ids.ts';
-import { launchBrowser, screenshot, signIn, startConsolePipeline, submit } from '../support/browser.ts';
+import { screenshot, signedInConsole, submit, useBrowser } from '../support/browser.ts';
 import { waitFor, type Pipeline } from '../support/pipeline.ts';
 
 /**
@@ -31,29 +31,20 @@ function seed() {
 const callOf = (recordId: string) => ({ ...structuredClone(DOC), sourceRecordId: recordId, ownerExtensionId: NEW_REP_EXT, lastModifiedTime: new Date().toISOString() });
 const callTask = (p: Pipeline, recordId: string) => p.tasks().find((t) => t.TaskSubtype === 'Call' && t.CallObject === `ringsense:${recordId}`);
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 describe('admin console: the Unmapped page in a real browser', () => {
+  const world = signedInConsole(browser, {
+    opts: { sims: { seed: seed() } },
+    async prepare(p) {
+      p.sims.rc.publishInsights(callOf(FIRST_CALL));
+      expect(await p.settled(1)).toEqual({ completed: 0, failed: 1 });
+    },
+  });
   let p: Pipeline;
   let page: Page;
   let url: string;
-  beforeAll(async () => {
-    p = await startConsolePipeline({}, { sims: { seed: seed() } });
-    url = p.httpUrl!;
-    p.sims.rc.publishInsights(callOf(FIRST_CALL));
-    expect(await p.settled(1)).toEqual({ completed: 0, failed: 1 });
-    page = await (await browser.newContext()).newPage();
-    await signIn(page, url);
-  });
-  afterAll(async () => {
-    await p?.stop();
-  });
+  beforeAll(() => ({ p, page, url } = world));
 
   it('maps an unmapped rep in one click: the file is written, the failed call retried onto them, their next call written to them', async () => {
     await page.goto(`${url}/admin`);

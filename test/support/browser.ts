@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { startPipeline, type Pipeline } from './pipeline.ts';
 
 /** Debian's Chromium (.ci/run installs it when missing): playwright-core never downloads a browser. */
@@ -36,4 +37,49 @@ export async function signIn(page: Page, baseUrl: string, user: string = ADMIN.u
 /** Clicks a button that submits a form, and resolves once the page it leads to has loaded (a new document). */
 export async function submit(page: Page, selector: string): Promise<void> {
   await Promise.all([page.waitForEvent('load'), page.click(selector)]);
+}
+
+/** A console test's world: the service with the console on, a browser page signed in to it. */
+export interface SignedInConsole {
+  readonly p: Pipeline;
+  readonly page: Page;
+  readonly url: string;
+}
+
+/**
+ * Registers the hooks of a describe block that runs against one console: the service started (with `env` and
+ * `opts`), `prepare` run on it (calls published and settled), a page signed in; all stopped after the block. The
+ * returned object's fields are set once the block's tests run.
+ */
+export function signedInConsole(
+  browser: () => Browser,
+  setup: { env?: Record<string, string>; opts?: Parameters<typeof startConsolePipeline>[1]; prepare?: (p: Pipeline) => Promise<void> } = {},
+): SignedInConsole {
+  const world = {} as { p: Pipeline; page: Page; url: string };
+  beforeAll(async () => {
+    world.p = await startConsolePipeline(setup.env, setup.opts);
+    world.url = world.p.httpUrl!;
+    await setup.prepare?.(world.p);
+    world.page = await (await browser().newContext()).newPage();
+    await signIn(world.page, world.url);
+  }, 120_000);
+  afterAll(async () => {
+    await world.p?.stop();
+  });
+  return world;
+}
+
+/** One browser for a test file: launched before its tests, closed after them. */
+export function useBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('the browser is launched in beforeAll');
+    return browser;
+  };
 }

@@ -27,6 +27,7 @@ export function callsRoutes(o: CallsRoutesOptions): express.Router {
   router.get('/calls', ...o.signedIn, async (req, res) => {
     if (!o.facts.findCall) return fail(res, 503, 'Unavailable', 'This server was started without the service: the queue is not reachable from here.');
     const parse = parseCallTerm(req.query.q, o.facts.defaultCountry?.() ?? 'US');
+    if (parse.kind === 'empty') o.facts.warmFindCall?.();
     const facts = parse.kind === 'ok' ? await o.facts.findCall(parse.query) : undefined;
     const view = callsView(parse, facts, { canChange: !o.readOnly && !!o.actions.replayCall, csrf: session(res).csrf });
     res.status(parse.kind === 'invalid' ? 400 : 200).type('html').send(callsPage(o.chrome('Find a call', session(res)), view));

@@ -198,6 +198,8 @@ export interface ConsoleFacts {
   audit?(limit: number): Promise<readonly AuditEntry[]>;
   /** Find a call: a bounded scan of the newest jobs of each state and of the synced log. */
   findCall?(q: CallQuery): Promise<CallSearchFacts>;
+  /** Prepares Find a call's first search in the background (the page is open, the admin is typing); returns at once. */
+  warmFindCall?(): void;
   /** The mapping's default country (phone numbers written without +). */
   defaultCountry?(): string;
 }
