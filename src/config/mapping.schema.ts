@@ -36,7 +36,9 @@ export const contactOverrideSchema = z.union(
   { error: 'expected { contactId: "003…" }, { leadId: "00Q…" } or { ignore: true }' },
 );
 
-const extensionId = z.string().regex(/^\d{1,20}$/, { error: 'RingCentral extension ids are digits, e.g. "62288320001"' });
+/** A RingCentral extension id as the mapping's users keys hold it. */
+export const EXTENSION_ID = /^\d{1,20}$/;
+const extensionId = z.string().regex(EXTENSION_ID, { error: 'RingCentral extension ids are digits, e.g. "62288320001"' });
 const businessDays = z.number().int().min(0).max(60);
 const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]{0,39}(__c)?$/;
 

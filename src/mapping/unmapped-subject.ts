@@ -11,10 +11,13 @@ export type SubjectKind = 'extension' | 'phone' | 'name' | 'unknown';
 /** MappingMiss.subject for an external party: an E.164 number, else a name, else this. */
 export const UNKNOWN_CALLER = 'unknown caller';
 
+/** A caller's subject that is a number: MappingMiss.subject holds it in E.164. */
+export const isPhoneSubject = (subject: string): boolean => /^\+\d{6,15}$/.test(subject);
+
 export function subjectKind(e: Pick<UnmappedEntry, 'reason' | 'subject'>): SubjectKind {
   if (e.reason === 'unmapped_owner') return 'extension';
   if (e.subject === UNKNOWN_CALLER) return 'unknown';
-  return /^\+\d{6,15}$/.test(e.subject) ? 'phone' : 'name';
+  return isPhoneSubject(e.subject) ? 'phone' : 'name';
 }
 
 /** The mapping has an entry for the subject (fixed since, or mapped to a user who is not active). */

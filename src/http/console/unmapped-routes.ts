@@ -1,6 +1,6 @@
 import express, { type Response } from 'express';
 import type { MappingChange } from '../../config/mapping-edit.ts';
-import { toE164 } from '../../lib/phone.ts';
+import { isPhoneSubject } from '../../mapping/unmapped-subject.ts';
 import { refuseWhenReadOnly } from './admin-auth.ts';
 import type { AuditEntry } from './console.port.ts';
 import { formField, type PageRoutesOptions } from './page-routes.ts';
@@ -102,7 +102,7 @@ export function unmappedRoutes(o: UnmappedRoutesOptions): express.Router {
     const target = parseCallerTarget(formField(req.body, 'target'));
     if (!isCallerSubject(subject)) return fail(res, 400, 'Not a caller', 'A caller is a phone number or a name, as the unmapped list shows it.');
     if (!target) return fail(res, 400, 'Not a contact or lead', 'Pick the record from the search results, or Ignore.');
-    const phone = /^\+\d{6,15}$/.test(subject) ? toE164(subject, 'US') : undefined;
+    const phone = isPhoneSubject(subject) ? subject : undefined;
     const c: MappingChange = phone ? { kind: 'caller_phone', phone, target } : { kind: 'caller_name', name: subject, target };
     const section = phone ? 'contacts.byPhone' : 'contacts.byName';
     const to = 'ignore' in target ? 'ignore' : 'contactId' in target ? target.contactId : target.leadId;

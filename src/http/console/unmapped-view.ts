@@ -4,15 +4,15 @@
  */
 import type { CallerTarget } from '../../config/mapping-edit.ts';
 import type { ConfigProblem } from '../../config/config-error.ts';
-import { contactIdSchema, leadIdSchema, userIdSchema } from '../../config/mapping.schema.ts';
+import { contactIdSchema, EXTENSION_ID, leadIdSchema, userIdSchema } from '../../config/mapping.schema.ts';
+import { isPhoneSubject } from '../../mapping/unmapped-subject.ts';
 import { when } from './overview-view.ts';
 import type { ExtensionFacts, MappingChangeOutcome, PersonChoice, UnmappedItemFacts, UnmappedListFacts, UserChoice } from './unmapped.port.ts';
 
-const EXTENSION = /^\d{1,20}$/;
 /** A caller as the unmapped list names them: an E.164 number or a name, one line. */
 const CALLER_MAX = 255;
 
-export const isExtensionId = (s: unknown): s is string => typeof s === 'string' && EXTENSION.test(s);
+export const isExtensionId = (s: unknown): s is string => typeof s === 'string' && EXTENSION_ID.test(s);
 export const isCallerSubject = (s: unknown): s is string => typeof s === 'string' && s.trim() !== '' && s.length <= CALLER_MAX && !/[\r\n]/.test(s);
 export const isUserId = (s: unknown): s is string => userIdSchema.safeParse(s).success;
 
@@ -139,7 +139,7 @@ export interface CallerPageView extends SearchView<Shown<PersonChoice> & { reado
 export function callerPageView(subject: string, search: Omit<SearchView<PersonChoice>, 'canChange' | 'csrf'>, opts: { canChange: boolean; csrf: string }): CallerPageView {
   return {
     subject,
-    kindLabel: /^\+\d{6,15}$/.test(subject) ? 'number' : 'name',
+    kindLabel: isPhoneSubject(subject) ? 'number' : 'name',
     ...search,
     results: search.results?.map((p) => ({ ...shown(p), value: `${p.type === 'Contact' ? 'contact' : 'lead'}:${p.id}` })),
     ...opts,
