@@ -34,7 +34,8 @@ EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.HTTP_PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # start, listen and work run with V8 heap limits sized for a ~200 MB process (src/cli/heap-limits.ts: 8 MB
-# semi-spaces, 512 MB old generation) unless NODE_OPTIONS sets a heap size, e.g. NODE_OPTIONS=--max-old-space-size=1024.
+# semi-spaces, 512 MB old generation; glibc MALLOC_ARENA_MAX=2, MALLOC_MMAP_THRESHOLD_=65536) unless NODE_OPTIONS sets a
+# heap size, e.g. NODE_OPTIONS=--max-old-space-size=1024.
 ENTRYPOINT ["node", "dist/cli/main.js"]
 # The listener and the worker in one process; `listen` and `work` run each role alone (see docker-compose.yml).
 CMD ["start"]

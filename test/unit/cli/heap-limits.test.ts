@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SERVICE_HEAP_FLAGS, serviceNodeOptions } from '../../../src/cli/heap-limits.ts';
+import { SERVICE_HEAP_FLAGS, serviceMallocEnv, serviceNodeOptions } from '../../../src/cli/heap-limits.ts';
 
 const flags = SERVICE_HEAP_FLAGS.join(' ');
 
@@ -21,5 +21,17 @@ describe('serviceNodeOptions (the V8 heap limits of start, listen and work)', ()
   it('leaves a heap V8 already sized small (a memory-limited container) as it is', () => {
     expect(serviceNodeOptions(undefined, [], 520)).toBeUndefined();
     expect(serviceNodeOptions(undefined, [], 2100)).toBe(flags);
+  });
+});
+
+describe('serviceMallocEnv (the glibc malloc settings of start, listen and work)', () => {
+  it('asks for two arenas and a fixed 64 KB mmap threshold', () => {
+    expect(serviceMallocEnv({})).toEqual({ MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '65536' });
+  });
+
+  it('leaves each setting the environment has alone, even an empty one', () => {
+    expect(serviceMallocEnv({ MALLOC_ARENA_MAX: '4' })).toEqual({ MALLOC_MMAP_THRESHOLD_: '65536' });
+    expect(serviceMallocEnv({ MALLOC_MMAP_THRESHOLD_: '' })).toEqual({ MALLOC_ARENA_MAX: '2' });
+    expect(serviceMallocEnv({ MALLOC_ARENA_MAX: '1', MALLOC_MMAP_THRESHOLD_: '131072' })).toEqual({});
   });
 });
