@@ -13,6 +13,17 @@ import { getHeapStatistics } from 'node:v8';
  */
 export const SERVICE_HEAP_FLAGS: readonly string[] = ['--max-semi-space-size=8', '--max-old-space-size=512'];
 
+/**
+ * V8 flags for the same processes that Node refuses in NODE_OPTIONS, so the relaunch puts them on its command line.
+ *
+ * --heap-growing-percent=20: after each full collection V8 lets the old generation grow to 1.2 times what survived
+ * before it collects again. Left to itself it picks a factor between 1.1 and 4 that grows with how fast the process
+ * allocates, so the faster a worker got through a backlog the bigger its heap: in the bench's memory run (full mode,
+ * 10,000 queued) 193 and 183 MB with it (4,724 and 3,776 calls in 20 s) against 195 and 206 MB (4,037 and 4,061)
+ * without, and 211 MB in a run that did 5,120; CPU per call 0.0059 against 0.0058 s in a 2,000-call backlog.
+ */
+export const SERVICE_V8_FLAGS: readonly string[] = ['--heap-growing-percent=20'];
+
 /** A heap limit V8 chose itself at or below this (a small machine or container) is left as it is. */
 const ALREADY_SMALL_MB = 640;
 
@@ -47,17 +58,18 @@ export function serviceMallocEnv(env: NodeJS.ProcessEnv): Record<string, string>
 }
 
 /**
- * Applies SERVICE_HEAP_FLAGS and serviceMallocEnv to this process: both are fixed when the process starts, so it
- * replaces itself (execve: same pid, arguments and environment, plus the flags in NODE_OPTIONS and the malloc
- * settings) before it has loaded or opened anything. Returns without doing anything where that is not possible
- * (Windows, Node without process.execve, a debugger attached) or not wanted (see serviceNodeOptions).
+ * Applies SERVICE_HEAP_FLAGS, SERVICE_V8_FLAGS and serviceMallocEnv to this process: they are fixed when the process
+ * starts, so it replaces itself (execve: same pid, arguments and environment, plus the V8 flags, the heap flags in
+ * NODE_OPTIONS and the malloc settings) before it has loaded or opened anything. Returns without doing anything
+ * where that is not possible (Windows, Node without process.execve, a debugger attached) or not wanted (see
+ * serviceNodeOptions).
  */
 export function relaunchWithServiceHeap(): void {
   if (typeof process.execve !== 'function' || inspectorUrl() !== undefined) return;
   const nodeOptions = serviceNodeOptions(process.env.NODE_OPTIONS, process.execArgv, getHeapStatistics().heap_size_limit / 2 ** 20);
   if (nodeOptions === undefined) return;
   try {
-    process.execve(process.execPath, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], { ...process.env, ...serviceMallocEnv(process.env), NODE_OPTIONS: nodeOptions });
+    process.execve(process.execPath, [process.execPath, ...SERVICE_V8_FLAGS, ...process.execArgv, ...process.argv.slice(1)], { ...process.env, ...serviceMallocEnv(process.env), NODE_OPTIONS: nodeOptions });
   } catch {
     // Not replaced (the error leaves this process as it was): run with V8's own limits.
   }
